@@ -1,0 +1,43 @@
+package io.kubechat.pod.chat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+/**
+ * The cluster-wide message path behind the WebSocket layer: orders messages, keeps presence and
+ * history, and hands every pod the events it must deliver to its own sockets.
+ *
+ * <p>Part 1 broadcasts over the event bus; part 2 replaces it with a Raft log. The WebSocket layer
+ * only ever talks to this interface. All futures complete on a Vert.x context; none blocks.
+ */
+public interface ChatBackend {
+
+  /** Completes once this pod can serve joins and sends. */
+  Future<Void> start();
+
+  /** Leaves gracefully (hands over whatever this pod owns) and releases resources. */
+  Future<Void> stop();
+
+  /** Adds a client to a group; the result carries the members and what it missed since {@code since}. */
+  Future<JoinResult> join(JoinRequest request);
+
+  /** Removes a client from a group (explicit leave, idle timeout or disconnect). */
+  Future<Void> leave(LeaveRequest request);
+
+  /**
+   * Orders a message. Completes once the message is durable in the cluster's sense (part 2: committed);
+   * fails with {@link ChatException} (code {@code UNAVAILABLE}, retryable) when it cannot be ordered
+   * now. A resend of the same (clientId, id) completes with the original result and is never delivered
+   * twice.
+   */
+  Future<SendResult> send(SendRequest request);
+
+  /** Removes every presence entry of clients connected to {@code node} (the pod died or left). */
+  Future<Void> dropNode(String node);
+
+  /** Receives, in order, every event this pod must deliver to its local sockets. */
+  void eventHandler(Handler<ChatEvent> handler);
+
+  /** A snapshot of the consensus state for /status, /readyz and metrics. */
+  BackendStatus status();
+}

@@ -1,0 +1,5 @@
+package io.kubechat.pod.chat;
+
+/** A client leaves {@code group}; {@code reason} as in {@link ChatEvent.Presence}. */
+public record LeaveRequest(String group, String user, String clientId, String node,
+    String reason) {}
