@@ -1,0 +1,115 @@
+package io.kubechat.operator.crd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what the CRD schema cannot: relations between fields, names the operator derives from
+ * the ChatCluster's name, and reserved keys. The schema's own rules are checked again because
+ * objects may reach the operator without an API server's validation (old objects, tests).
+ */
+public final class SpecValidation {
+  /** Longest name: room for "-hl" on the headless Service and "-NNNNN" on pods within 63. */
+  public static final int MAX_NAME_LENGTH = 52;
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+
+  private SpecValidation() {}
+
+  /** The problems, each a sentence naming the field; empty when the spec is valid. */
+  public static List<String> validate(ChatCluster c) {
+    List<String> p = new ArrayList<>();
+    String name = c.getMetadata().getName();
+    if (name == null || !DNS_LABEL.matcher(name).matches() || name.length() > MAX_NAME_LENGTH) {
+      p.add(
+          "metadata.name '" + name + "' must be a DNS label (lower case letters, digits, '-',"
+              + " starting with a letter) of at most " + MAX_NAME_LENGTH
+              + " characters, because pods and Services are named after it");
+    }
+    ChatClusterSpec s = c.getSpec();
+    if (s == null) {
+      p.add("spec is missing");
+      return p;
+    }
+    if (s.getReplicas() == null || s.getReplicas() < 1) {
+      p.add("spec.replicas must be at least 1 (is " + s.getReplicas() + ")");
+    }
+    if (s.getImage() != null && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
+      p.add("spec.image '" + s.getImage() + "' is not a valid image reference");
+    }
+    HeartbeatSpec hb = s.getHeartbeat();
+    if (hb != null) {
+      min(p, "spec.heartbeat.intervalMillis", hb.getIntervalMillis(), 10);
+      min(p, "spec.heartbeat.timeoutMillis", hb.getTimeoutMillis(), 10);
+      if (hb.getIntervalMillis() != null && hb.getTimeoutMillis() != null
+          && hb.getTimeoutMillis() <= hb.getIntervalMillis()) {
+        p.add(
+            "spec.heartbeat.timeoutMillis (" + hb.getTimeoutMillis()
+                + ") must be greater than spec.heartbeat.intervalMillis (" + hb.getIntervalMillis()
+                + "), or every member would look SUSPECT between two heartbeats");
+      }
+    }
+    RaftSpec r = s.getRaft();
+    if (r != null) {
+      min(p, "spec.raft.heartbeatPeriodSeconds", r.getHeartbeatPeriodSeconds(), 1);
+      min(p, "spec.raft.heartbeatTimeoutSeconds", r.getHeartbeatTimeoutSeconds(), 1);
+      min(p, "spec.raft.electionTimeoutMillis", r.getElectionTimeoutMillis(), 10);
+      min(p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1);
+      if (r.getHeartbeatPeriodSeconds() != null && r.getHeartbeatTimeoutSeconds() != null
+          && r.getHeartbeatTimeoutSeconds() <= r.getHeartbeatPeriodSeconds()) {
+        p.add(
+            "spec.raft.heartbeatTimeoutSeconds (" + r.getHeartbeatTimeoutSeconds()
+                + ") must be greater than spec.raft.heartbeatPeriodSeconds ("
+                + r.getHeartbeatPeriodSeconds() + "), or followers would keep electing");
+      }
+    }
+    ClientSpec cl = s.getClient();
+    if (cl != null) {
+      min(p, "spec.client.idleTimeoutSeconds", cl.getIdleTimeoutSeconds(), 1);
+      min(p, "spec.client.maxFrameBytes", cl.getMaxFrameBytes(), 256);
+      if (cl.getMaxFrameBytes() != null && s.getMaxMessageBytes() != null
+          && s.getMaxMessageBytes() >= cl.getMaxFrameBytes()) {
+        p.add(
+            "spec.maxMessageBytes (" + s.getMaxMessageBytes()
+                + ") must be smaller than spec.client.maxFrameBytes (" + cl.getMaxFrameBytes()
+                + "): a message travels inside one frame with its envelope");
+      }
+    }
+    min(p, "spec.historyLimit", s.getHistoryLimit(), 1);
+    min(p, "spec.maxMessageBytes", s.getMaxMessageBytes(), 1);
+    min(p, "spec.shutdownGraceSeconds", s.getShutdownGraceSeconds(), 1);
+    ClientServiceSpec svc = s.getService();
+    if (svc != null && svc.getPort() != null && (svc.getPort() < 1 || svc.getPort() > 65535)) {
+      p.add("spec.service.port must be between 1 and 65535 (is " + svc.getPort() + ")");
+    }
+    FailurePolicy fp = s.getFailurePolicy();
+    if (fp != null) {
+      min(p, "spec.failurePolicy.unhealthyAfterSeconds", fp.getUnhealthyAfterSeconds(), 5);
+      min(p, "spec.failurePolicy.maxConcurrentReplacements", fp.getMaxConcurrentReplacements(), 1);
+    }
+    ChatPodTemplate t = s.getPodTemplate();
+    if (t != null) {
+      reserved(p, "spec.podTemplate.labels", t.getLabels());
+      reserved(p, "spec.podTemplate.annotations", t.getAnnotations());
+    }
+    return p;
+  }
+
+  private static void min(List<String> p, String field, Integer v, int min) {
+    if (v != null && v < min) {
+      p.add(field + " must be at least " + min + " (is " + v + ")");
+    }
+  }
+
+  private static void reserved(List<String> p, String field, Map<String, String> m) {
+    if (m == null) {
+      return;
+    }
+    m.keySet().stream()
+        .filter(k -> k.startsWith("app.kubernetes.io/") || k.startsWith("kubechat.io/"))
+        .sorted()
+        .forEach(k -> p.add(field + " must not set '" + k + "': the operator owns that key"));
+  }
+}
