@@ -7,6 +7,7 @@ import io.kubechat.operator.http.OperatorHttpServer;
 import io.kubechat.operator.reconcile.ChatClusterReconciler;
 import io.kubechat.operator.reconcile.EventRecorder;
 import io.kubechat.operator.reconcile.NodeWatch;
+import io.kubechat.operator.reconcile.StatusWriter;
 import io.kubechat.operator.resources.PodFactory;
 import io.kubechat.operator.status.PodStatusPoller;
 import java.io.IOException;
@@ -36,11 +37,13 @@ public final class KubechatOperator implements AutoCloseable {
     metrics = new OperatorMetrics();
     events = new EventRecorder(client, clock, identity);
     nodes = new NodeWatch(client);
-    PodStatusPoller poller = new PodStatusPoller(cfg.pollInterval(), cfg.pollTimeout(), clock);
+    StatusWriter statusWriter = new StatusWriter();
+    PodStatusPoller poller =
+        new PodStatusPoller(cfg.pollInterval(), cfg.pollTimeout(), clock, statusWriter::forget);
     ChatClusterReconciler reconciler =
         new ChatClusterReconciler(
             new PodFactory(cfg.podImage(), cfg.clusterDomain()), poller, events, metrics, nodes,
-            clock, cfg.resync());
+            clock, cfg.resync(), statusWriter);
     operator =
         new Operator(
             o -> {

@@ -78,6 +78,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private final NodeWatch nodes;
   private final Clock clock;
   private final Duration resync;
+  private final StatusWriter statusWriter;
 
   public ChatClusterReconciler(
       PodFactory pods,
@@ -86,7 +87,9 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       OperatorMetrics metrics,
       NodeWatch nodes,
       Clock clock,
-      Duration resync) {
+      Duration resync,
+      StatusWriter statusWriter) {
+    this.statusWriter = statusWriter;
     this.pods = pods;
     this.poller = poller;
     this.events = events;
@@ -130,7 +133,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(cc);
     KubernetesClient client = ctx.getClient();
-    ChatClusterStatus old = Optional.ofNullable(cc.getStatus()).orElseGet(ChatClusterStatus::new);
+    ChatClusterStatus old = statusWriter.current(cc);
     List<Pod> owned =
         ctx.getSecondaryResources(Pod.class).stream()
             .filter(p -> Names.ordinal(cc, p.getMetadata().getName()).isPresent())
@@ -158,7 +161,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
           .orElse(true)) {
         events.warning(cc, "InvalidSpec", message);
       }
-      return finish(cc, old, active, observed, reachable, leader, new ClusterFacts(
+      return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
           message, desired, active.size(), countReady(active), notReady(active, observed), leader, wasFormed, null), now);
     }
 
@@ -180,12 +183,12 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     activity = plan.activity();
     labelRoles(client, active, reachable, leader);
 
-    return finish(cc, old, active, observed, reachable, leader, new ClusterFacts(
+    return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
         null, desired, active.size(), countReady(active), notReady(active, observed), leader, wasFormed, activity), now);
   }
 
   private UpdateControl<ChatCluster> finish(
-      ChatCluster cc, ChatClusterStatus old, List<Pod> active, Map<String, PodObservation> observed,
+      KubernetesClient client, ChatCluster cc, ChatClusterStatus old, List<Pod> active, Map<String, PodObservation> observed,
       Map<String, PodStatusReport> reachable, LeaderView leader, ClusterFacts facts, Instant now) {
     Assessment a = Assessment.of(facts);
     ChatClusterStatus s = new ChatClusterStatus();
@@ -212,11 +215,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       LOG.info("phase {} -> {}: {}", old.getPhase(), s.getPhase(),
           Conditions.find(s.getConditions(), ConditionSpec.READY).map(c -> c.getMessage()).orElse(""));
     }
-    if (s.equals(old)) {
-      return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(resync);
+    if (!s.equals(old)) {
+      statusWriter.write(client, cc, s);
     }
-    cc.setStatus(s);
-    return UpdateControl.patchStatus(cc).rescheduleAfter(resync);
+    return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(resync);
   }
 
   private void announceLeader(ChatCluster cc, ChatClusterStatus old, ChatClusterStatus s) {
@@ -237,13 +239,21 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       ChatCluster cc, Context<ChatCluster> ctx, Exception e) {
     metrics.reconcileFailed();
     LOG.warn("reconcile of {}/{} failed: {}", cc.getMetadata().getNamespace(), cc.getMetadata().getName(), e.toString());
-    ChatClusterStatus s = Optional.ofNullable(cc.getStatus()).orElseGet(ChatClusterStatus::new);
+    ChatClusterStatus s = copy(statusWriter.current(cc));
     s.setConditions(Conditions.merge(s.getConditions(),
         List.of(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, false, "ReconcileError",
             e.getClass().getSimpleName() + ": " + e.getMessage() + " (retrying)")),
         clock.instant(), cc.getMetadata().getGeneration()));
-    cc.setStatus(s);
-    return ErrorStatusUpdateControl.patchStatus(cc);
+    try {
+      statusWriter.write(ctx.getClient(), cc, s);
+    } catch (RuntimeException writeFailed) {
+      LOG.warn("could not write the error status: {}", writeFailed.getMessage());
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private static ChatClusterStatus copy(ChatClusterStatus s) {
+    return Serialization.unmarshal(Serialization.asJson(s), ChatClusterStatus.class);
   }
 
   private void execute(KubernetesClient client, ChatCluster cc, PodPlan plan, int active, int desired) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +53,15 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
   private ExecutorService httpExecutor;
   private HttpClient http;
 
-  public PodStatusPoller(Duration interval, Duration timeout, Clock clock) {
+  private final Consumer<ResourceID> onClusterDeleted;
+
+  /**
+   * @param onClusterDeleted told when a ChatCluster is gone, to drop what others keep about it
+   */
+  public PodStatusPoller(
+      Duration interval, Duration timeout, Clock clock, Consumer<ResourceID> onClusterDeleted) {
     super(PodObservation.class, "pod-status-poller");
+    this.onClusterDeleted = onClusterDeleted;
     this.interval = interval;
     this.timeout = timeout;
     this.clock = clock;
@@ -122,6 +130,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
     targets.remove(id);
     cache.remove(id);
     fingerprints.remove(id);
+    onClusterDeleted.accept(id);
   }
 
   private void pollAll() {

@@ -1,0 +1,48 @@
+package io.kubechat.operator.support;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/** fabric8's mock API server in CRUD mode, with the ChatCluster CRD installed. */
+public final class MockApi implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  public MockApi(String host) {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    try {
+      server.init(InetAddress.getByName(host), 0);
+      client = server.createClient();
+      String crd =
+          Files.readString(Path.of("target/classes/META-INF/fabric8/chatclusters.kubechat.io-v1.yml"));
+      client.apiextensions().v1().customResourceDefinitions()
+          .resource(Serialization.unmarshal(crd, CustomResourceDefinition.class))
+          .create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
