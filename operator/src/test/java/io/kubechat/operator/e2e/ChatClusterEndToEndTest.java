@@ -1,0 +1,244 @@
+package io.kubechat.operator.e2e;
+
+import static io.kubechat.operator.support.Clusters.get;
+import static io.kubechat.operator.support.Clusters.patchSpec;
+import static io.kubechat.operator.support.Clusters.pods;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubechat.operator.KubechatOperator;
+import io.kubechat.operator.OperatorConfig;
+import io.kubechat.operator.crd.ChatCluster;
+import io.kubechat.operator.crd.ChatClusterStatus;
+import io.kubechat.operator.crd.HeartbeatSpec;
+import io.kubechat.operator.crd.MemberStatus;
+import io.kubechat.operator.crd.RaftSpec;
+import io.kubechat.operator.resources.Names;
+import io.kubechat.operator.support.Clusters;
+import io.kubechat.operator.support.MockApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator with real chat-pod processes: the mock API server stands in for Kubernetes and
+ * {@link KubeletHarness} for the kubelet. One cluster goes through all scenarios in order.
+ * Checks that need leader election in the pods (issue 3) run only when the pods report a role.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatClusterEndToEndTest {
+  static final String NS = "e2e";
+  static final String API_HOST = "127.0.3.3";
+  static final List<String> POOL =
+      IntStream.rangeClosed(10, 21).mapToObj(i -> "127.0.3." + i).toList();
+  static final Duration START = Duration.ofSeconds(150);
+  static final Path MEASUREMENTS = Path.of("target/e2e-measurements.txt");
+
+  final String name = "e2e" + Long.toString(new Random().nextLong() & 0xffffffL, 36).toLowerCase(Locale.ROOT);
+  MockApi api;
+  KubernetesClient client;
+  KubechatOperator operator;
+  KubeletHarness kubelet;
+
+  @BeforeAll
+  void start() {
+    Path jar = Path.of(System.getProperty("kubechat.podJar", "../chat-pod/target/kubechat-chat-pod.jar"));
+    Assumptions.assumeTrue(Files.isRegularFile(jar), "chat-pod jar missing: " + jar);
+    api = new MockApi(API_HOST);
+    client = api.client();
+    kubelet = new KubeletHarness(client, NS, jar, POOL, Path.of("target/e2e-pods"));
+    operator = KubechatOperator.start(client,
+        OperatorConfig.from(Map.of()).withHttp(API_HOST, 0).withLeaderElection(false)
+            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(2)),
+        false);
+  }
+
+  @AfterAll
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  ChatClusterStatus status() {
+    ChatCluster c = get(client, NS, name);
+    return c == null ? null : c.getStatus();
+  }
+
+  boolean podsReportRoles() {
+    ChatClusterStatus s = status();
+    return s != null && s.getMembers().stream().map(MemberStatus::getRole)
+        .anyMatch(r -> r != null && !r.equals("NONE"));
+  }
+
+  @Test
+  @Order(1)
+  void threeReplicasBecomeReady() {
+    client.resource(Clusters.cluster(NS, name, 3, s -> {
+      HeartbeatSpec hb = new HeartbeatSpec();
+      hb.setIntervalMillis(200);
+      hb.setTimeoutMillis(1000);
+      s.setHeartbeat(hb);
+      RaftSpec raft = new RaftSpec();
+      raft.setMemberRemovalTimeoutSeconds(10);
+      s.setRaft(raft);
+      s.setShutdownGraceSeconds(5);
+    })).create();
+    await().atMost(START).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      assertThat(s).isNotNull();
+      assertThat(s.getReadyReplicas()).isEqualTo(3);
+      assertThat(s.getMembers()).hasSize(3).allSatisfy(m -> {
+        assertThat(m.getReady()).isTrue();
+        assertThat(m.getHealthy()).as("healthy: %s", m.getMessage()).isTrue();
+        assertThat(m.getIncarnation()).isNotBlank();
+        assertThat(m.getState()).isEqualTo("ALIVE");
+      });
+    });
+    assertThat(kubelet.runningProcesses()).isEqualTo(3);
+    if (!podsReportRoles()) {
+      // Part 1 pods: no consensus; the cluster is Ready without a leader and says why.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        ChatClusterStatus s = status();
+        assertThat(s.getPhase()).isEqualTo("Ready");
+        assertThat(s.getLeader()).isNull();
+        assertThat(s.getConditions()).filteredOn(c -> c.getType().equals("LeaderElected")).singleElement()
+            .satisfies(c -> assertThat(c.getReason()).isEqualTo("ConsensusDisabled"));
+      });
+    }
+    Assumptions.assumeTrue(podsReportRoles(), "the chat pods report role NONE: no leader election yet (issue 3)");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      assertThat(s.getLeader()).isNotNull();
+      assertThat(s.getTerm()).isPositive();
+      assertThat(s.getPhase()).isEqualTo("Ready");
+      assertThat(s.getFormed()).isTrue();
+      Pod leader = client.pods().inNamespace(NS).withName(s.getLeader()).get();
+      assertThat(leader.getMetadata().getLabels()).containsEntry(Names.ROLE_LABEL, "leader");
+    });
+  }
+
+  @Test
+  @Order(2)
+  void aKilledPodIsReplacedAndAKilledLeaderIsSucceeded() throws IOException {
+    await().atMost(START).until(() -> "Ready".equals(Objects.requireNonNull(status()).getPhase()));
+    boolean roles = podsReportRoles();
+    ChatClusterStatus before = status();
+    String victim = roles ? before.getLeader() : name + "-1";
+    assertThat(victim).isNotNull();
+    String oldUid = client.pods().inNamespace(NS).withName(victim).get().getMetadata().getUid();
+    long killedAt = System.nanoTime();
+    kubelet.kill9(victim);
+
+    long[] newLeaderAt = {0};
+    await().atMost(START).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      if (roles && newLeaderAt[0] == 0 && s.getLeader() != null && !s.getLeader().equals(victim)) {
+        newLeaderAt[0] = System.nanoTime();
+      }
+      Pod replacement = client.pods().inNamespace(NS).withName(victim).get();
+      assertThat(replacement).isNotNull();
+      assertThat(replacement.getMetadata().getUid()).isNotEqualTo(oldUid);
+      assertThat(s.getReadyReplicas()).isEqualTo(3);
+      assertThat(s.getMembers()).filteredOn(m -> m.getPod().equals(victim)).singleElement()
+          .satisfies(m -> assertThat(m.getReady()).isTrue());
+    });
+    long replacedAt = System.nanoTime();
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getReason()).isEqualTo("ReplacingPodFailed");
+          assertThat(e.getMessage()).contains(victim);
+        });
+    record(String.format(Locale.ROOT, "pod death (kill -9 %s) to replacement Ready: %.1f s",
+        victim, (replacedAt - killedAt) / 1e9));
+    Assumptions.assumeTrue(roles, "the chat pods report role NONE: no leader to fail over (issue 3)");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      if (newLeaderAt[0] == 0 && s.getLeader() != null && !s.getLeader().equals(victim)) {
+        newLeaderAt[0] = System.nanoTime();
+      }
+      assertThat(s.getLeader()).isNotNull();
+      assertThat(s.getTerm()).isGreaterThan(before.getTerm());
+    });
+    if (newLeaderAt[0] != 0) {
+      record(String.format(Locale.ROOT, "kill -9 of the leader %s to a new leader in the ChatCluster status: %.1f s",
+          victim, (newLeaderAt[0] - killedAt) / 1e9));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void scalesFromThreeToFiveAndBackToThree() {
+    await().atMost(START).until(() -> "Ready".equals(Objects.requireNonNull(status()).getPhase()));
+    patchSpec(client, NS, name, Map.of("replicas", 5));
+    await().atMost(START).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      assertThat(s.getReplicas()).isEqualTo(5);
+      assertThat(s.getReadyReplicas()).isEqualTo(5);
+      assertThat(s.getPhase()).isEqualTo("Ready");
+      assertThat(s.getMembers()).allSatisfy(m -> assertThat(m.getState()).isEqualTo("ALIVE"));
+    });
+    assertThat(kubelet.runningProcesses()).isEqualTo(5);
+    String leader = status().getLeader();
+
+    patchSpec(client, NS, name, Map.of("replicas", 3));
+    await().atMost(START).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      assertThat(pods(client, NS, name)).hasSize(3);
+      assertThat(s.getReplicas()).isEqualTo(3);
+      assertThat(s.getReadyReplicas()).isEqualTo(3);
+      assertThat(s.getPhase()).isEqualTo("Ready");
+    });
+    assertThat(kubelet.runningProcesses()).isEqualTo(3);
+    if (leader != null) {
+      assertThat(pods(client, NS, name)).extracting(p -> p.getMetadata().getName())
+          .as("the leader is never removed by a scale down").contains(leader);
+    }
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> e.getReason().equals("ScalingDown")).hasSize(2);
+  }
+
+  @Test
+  @Order(4)
+  void deletingTheChatClusterStopsEveryPod() {
+    client.resources(ChatCluster.class).inNamespace(NS).withName(name).delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(pods(client, NS, name)).isEmpty();
+      assertThat(kubelet.runningProcesses()).isZero();
+      assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
+    });
+  }
+
+  static void record(String line) throws IOException {
+    System.out.println("MEASURED " + line);
+    Files.writeString(MEASUREMENTS, line + System.lineSeparator(),
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+}
