@@ -219,7 +219,7 @@ public final class KubeletHarness implements AutoCloseable {
     status.put("containerStatuses", List.of(new ContainerStatusBuilder().withName("chat").withReady(false)
         .withRestartCount(0).withImage(pod.getSpec().getContainers().get(0).getImage())
         .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()));
-    patchStatus(name, status);
+    replaceStatus(name, status);
     process.onExit().thenRunAsync(() -> exited(r), executor);
   }
 
@@ -337,10 +337,24 @@ public final class KubeletHarness implements AutoCloseable {
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
   }
 
-  private void patchStatus(String name, Map<String, Object> status) {
+  /**
+   * Sets status fields with JSON Patch "add" operations (which replace): the mock API server
+   * merges lists on a merge patch, which would pile up conditions.
+   */
+  private void patchStatus(String name, Map<String, Object> fields) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    fields.forEach((k, v) -> ops.add(Map.of("op", "add", "path", "/status/" + k, "value", v)));
+    jsonPatchStatus(name, ops);
+  }
+
+  private void replaceStatus(String name, Map<String, Object> status) {
+    jsonPatchStatus(name, List.of(Map.of("op", "add", "path", "/status", "value", status)));
+  }
+
+  private void jsonPatchStatus(String name, List<Map<String, Object>> ops) {
     try {
       client.pods().inNamespace(namespace).withName(name).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+          .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

@@ -45,19 +45,19 @@ public final class Clusters {
     return client.resources(ChatCluster.class).inNamespace(ns).withName(name).get();
   }
 
-  /** Writes what a kubelet would for a pod: phase and Ready (merge patch, no conflicts). */
+  /** Writes what a kubelet would for a pod: phase and Ready (the whole status, no conflicts). */
   public static void setPodStatus(KubernetesClient client, Pod pod, String phase, boolean ready) {
     String now = Instant.now().toString();
     Map<String, Object> status = new java.util.HashMap<>();
     status.put("phase", phase);
-    if (pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
-      status.put("startTime", now);
-    }
+    status.put("startTime", pod.getStatus() == null || pod.getStatus().getStartTime() == null
+        ? now : pod.getStatus().getStartTime());
     status.put("conditions", List.of(new PodConditionBuilder()
         .withType("Ready").withStatus(ready ? "True" : "False").withLastTransitionTime(now).build()));
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
         .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+        .patch(PatchContext.of(PatchType.JSON),
+            Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
   }
 
   /** Changes a ChatCluster's spec with a merge patch (no conflict with the operator's writes). */
