@@ -55,7 +55,8 @@ public final class KubechatOperator implements AutoCloseable {
               if (cfg.leaderElection()) {
                 var le =
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(cfg.leaseName())
-                        .withIdentity(identity);
+                        .withIdentity(identity)
+                        .withExitOnStopLeading(cfg.exitOnLostLease());
                 cfg.leaseNamespace()
                     .or(OperatorConfig::inClusterNamespace)
                     .or(() -> Optional.ofNullable(client.getNamespace()))

@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  * @param resync how often every ChatCluster is reconciled even without events
  * @param clusterDomain the Kubernetes cluster DNS domain
  * @param reconcileThreads concurrent reconciliations
+ * @param exitOnLostLease exit the process when the Lease is lost (a restarted pod competes
+ *     again); false only when embedded, in tests
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -43,7 +45,8 @@ public record OperatorConfig(
     Duration pollTimeout,
     Duration resync,
     String clusterDomain,
-    int reconcileThreads) {
+    int reconcileThreads,
+    boolean exitOnLostLease) {
 
   /** Every variable the operator reads, with its default, for --help and the docs. */
   public static final Map<String, String> VARIABLES = new LinkedHashMap<>();
@@ -90,25 +93,32 @@ public record OperatorConfig(
         Duration.ofMillis(intVar(get, "KUBECHAT_OPERATOR_POLL_TIMEOUT_MS", 1000, 50, 60_000)),
         Duration.ofSeconds(intVar(get, "KUBECHAT_OPERATOR_RESYNC_SECONDS", 10, 1, 3600)),
         orDefault(get, "KUBECHAT_OPERATOR_CLUSTER_DOMAIN", "cluster.local"),
-        intVar(get, "KUBECHAT_OPERATOR_RECONCILE_THREADS", 4, 1, 64));
+        intVar(get, "KUBECHAT_OPERATOR_RECONCILE_THREADS", 4, 1, 64),
+        true);
   }
 
   public OperatorConfig withHttp(String host, int port) {
     return new OperatorConfig(
         namespaces, podImage, host, port, leaderElection, leaseName, leaseNamespace, pollInterval,
-        pollTimeout, resync, clusterDomain, reconcileThreads);
+        pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
   }
 
   public OperatorConfig withLeaderElection(boolean enabled) {
     return new OperatorConfig(
         namespaces, podImage, httpHost, httpPort, enabled, leaseName, leaseNamespace, pollInterval,
-        pollTimeout, resync, clusterDomain, reconcileThreads);
+        pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
   }
 
   public OperatorConfig withTimings(Duration pollInterval, Duration resync) {
     return new OperatorConfig(
         namespaces, podImage, httpHost, httpPort, leaderElection, leaseName, leaseNamespace,
-        pollInterval, pollTimeout, resync, clusterDomain, reconcileThreads);
+        pollInterval, pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
+  }
+
+  public OperatorConfig embedded() {
+    return new OperatorConfig(
+        namespaces, podImage, httpHost, httpPort, leaderElection, leaseName, leaseNamespace,
+        pollInterval, pollTimeout, resync, clusterDomain, reconcileThreads, false);
   }
 
   /** The namespace the operator runs in, when it runs in a pod. */

@@ -2,7 +2,13 @@ package io.kubechat.operator.support;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.Map;
+import java.util.Queue;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -20,9 +26,11 @@ public final class MockApi implements AutoCloseable {
   private final KubernetesClient client;
 
   public MockApi(String host) {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(), new MockWebServer(), expectations,
+            new KubernetesMixedDispatcher(expectations), false);
     try {
       server.init(InetAddress.getByName(host), 0);
       client = server.createClient();
@@ -31,6 +39,15 @@ public final class MockApi implements AutoCloseable {
       client.apiextensions().v1().customResourceDefinitions()
           .resource(Serialization.unmarshal(crd, CustomResourceDefinition.class))
           .create();
+      // JOSDK checks with a SelfSubjectRulesReview (allowed to every user by the default
+      // system:basic-user role) that it may use Leases; CRUD mode cannot answer that.
+      SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
+          .withNewStatus().withIncomplete(false)
+          .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+          .withVerbs("get", "create", "update").endResourceRule()
+          .endStatus().build();
+      server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+          .andReturn(201, review).always();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
