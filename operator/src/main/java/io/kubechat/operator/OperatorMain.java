@@ -32,7 +32,15 @@ public final class OperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KubechatOperator operator = KubechatOperator.start(client, cfg, true);
+    KubechatOperator operator;
+    try {
+      operator = KubechatOperator.start(client, cfg, true);
+    } catch (RuntimeException e) {
+      LOG.error("cannot start against {}: {}", client.getMasterUrl(), e.getMessage(), e);
+      client.close();
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
