@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -43,6 +44,7 @@ public class ChatClusterSpec {
   private ClientSpec client;
 
   @Min(1)
+  @Max(1000000)
   @JsonPropertyDescription("Messages kept per group for replay (KUBECHAT_HISTORY_LIMIT).")
   private Integer historyLimit;
 
@@ -51,6 +53,7 @@ public class ChatClusterSpec {
   private Integer maxMessageBytes;
 
   @Min(1)
+  @Max(300)
   @JsonPropertyDescription(
       "Seconds a pod has to leave the cluster on SIGTERM (KUBECHAT_SHUTDOWN_GRACE_S); the pod's"
           + " termination grace period is this plus 10 s.")

@@ -53,10 +53,10 @@ public final class SpecValidation {
     }
     RaftSpec r = s.getRaft();
     if (r != null) {
-      min(p, "spec.raft.heartbeatPeriodSeconds", r.getHeartbeatPeriodSeconds(), 1);
-      min(p, "spec.raft.heartbeatTimeoutSeconds", r.getHeartbeatTimeoutSeconds(), 1);
-      min(p, "spec.raft.electionTimeoutMillis", r.getElectionTimeoutMillis(), 10);
-      min(p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1);
+      seconds(p, "spec.raft.heartbeatPeriodSeconds", r.getHeartbeatPeriodSeconds(), 0.05, 60);
+      seconds(p, "spec.raft.heartbeatTimeoutSeconds", r.getHeartbeatTimeoutSeconds(), 0.1, 300);
+      range(p, "spec.raft.electionTimeoutMillis", r.getElectionTimeoutMillis(), 100, 60000);
+      range(p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1, 86400);
       if (r.getHeartbeatPeriodSeconds() != null && r.getHeartbeatTimeoutSeconds() != null
           && r.getHeartbeatTimeoutSeconds() <= r.getHeartbeatPeriodSeconds()) {
         p.add(
@@ -77,9 +77,9 @@ public final class SpecValidation {
                 + "): a message travels inside one frame with its envelope");
       }
     }
-    min(p, "spec.historyLimit", s.getHistoryLimit(), 1);
+    range(p, "spec.historyLimit", s.getHistoryLimit(), 1, 1_000_000);
     min(p, "spec.maxMessageBytes", s.getMaxMessageBytes(), 1);
-    min(p, "spec.shutdownGraceSeconds", s.getShutdownGraceSeconds(), 1);
+    range(p, "spec.shutdownGraceSeconds", s.getShutdownGraceSeconds(), 1, 300);
     ClientServiceSpec svc = s.getService();
     if (svc != null && svc.getPort() != null && (svc.getPort() < 1 || svc.getPort() > 65535)) {
       p.add("spec.service.port must be between 1 and 65535 (is " + svc.getPort() + ")");
@@ -100,6 +100,23 @@ public final class SpecValidation {
   private static void min(List<String> p, String field, Integer v, int min) {
     if (v != null && v < min) {
       p.add(field + " must be at least " + min + " (is " + v + ")");
+    }
+  }
+
+  private static void range(List<String> p, String field, Integer v, int min, int max) {
+    if (v != null && (v < min || v > max)) {
+      p.add(field + " must be between " + min + " and " + max + " (is " + v + ")");
+    }
+  }
+
+  /** Seconds in steps of 0.05, as the chat pod reads them. */
+  private static void seconds(List<String> p, String field, Double v, double min, double max) {
+    if (v == null) {
+      return;
+    }
+    double steps = v / 0.05;
+    if (v < min || v > max || Math.abs(steps - Math.rint(steps)) > 1e-6) {
+      p.add(field + " must be between " + min + " and " + max + " in steps of 0.05 (is " + v + ")");
     }
   }
 

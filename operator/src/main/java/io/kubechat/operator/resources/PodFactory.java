@@ -172,8 +172,8 @@ public final class PodFactory {
     optional(env, "KUBECHAT_HISTORY_LIMIT", s.getHistoryLimit());
     RaftSpec r = s.getRaft();
     if (r != null) {
-      optional(env, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", r.getHeartbeatPeriodSeconds());
-      optional(env, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", r.getHeartbeatTimeoutSeconds());
+      seconds(env, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", r.getHeartbeatPeriodSeconds());
+      seconds(env, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", r.getHeartbeatTimeoutSeconds());
       optional(env, "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS", r.getElectionTimeoutMillis());
       optional(env, "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", r.getMemberRemovalTimeoutSeconds());
     }
@@ -229,6 +229,12 @@ public final class PodFactory {
         .withTimeoutSeconds(1)
         .withFailureThreshold(failures)
         .build();
+  }
+
+  private static void seconds(List<EnvVar> env, String name, Double value) {
+    if (value != null) {
+      env.add(env(name, java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
+    }
   }
 
   private static void optional(List<EnvVar> env, String name, Integer value) {

@@ -16,8 +16,9 @@ class SpecValidationTest {
   void relationsBetweenFieldsAreChecked() {
     ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {
       RaftSpec r = new RaftSpec();
-      r.setHeartbeatPeriodSeconds(5);
-      r.setHeartbeatTimeoutSeconds(2);
+      r.setHeartbeatPeriodSeconds(0.5);
+      r.setHeartbeatTimeoutSeconds(0.25);
+      r.setElectionTimeoutMillis(50);
       s.setRaft(r);
       ClientSpec cl = new ClientSpec();
       cl.setMaxFrameBytes(1024);
@@ -25,7 +26,8 @@ class SpecValidationTest {
       s.setMaxMessageBytes(4096);
     });
     assertThat(SpecValidation.validate(c))
-        .anySatisfy(m -> assertThat(m).contains("spec.raft.heartbeatTimeoutSeconds (2)"))
+        .anySatisfy(m -> assertThat(m).contains("spec.raft.heartbeatTimeoutSeconds (0.25)"))
+        .anySatisfy(m -> assertThat(m).contains("spec.raft.electionTimeoutMillis must be between 100"))
         .anySatisfy(m -> assertThat(m).contains("spec.maxMessageBytes (4096)", "maxFrameBytes (1024)"));
   }
 

@@ -36,6 +36,7 @@ class PodFactoryTest {
       s.setHeartbeat(hb);
       RaftSpec r = new RaftSpec();
       r.setElectionTimeoutMillis(700);
+      r.setHeartbeatTimeoutSeconds(1.0);
       s.setRaft(r);
       s.setShutdownGraceSeconds(5);
       s.setAntiAffinity(AntiAffinity.required);
@@ -45,6 +46,7 @@ class PodFactoryTest {
     assertThat(Clusters.env(p, "KUBECHAT_HEARTBEAT_TIMEOUT_MS")).isEqualTo("800");
     assertThat(Clusters.env(p, "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS")).isEqualTo("700");
     assertThat(Clusters.env(p, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S")).isNull();
+    assertThat(Clusters.env(p, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S")).isEqualTo("1");
     assertThat(Clusters.env(p, "KUBECHAT_SHUTDOWN_GRACE_S")).isEqualTo("5");
     assertThat(p.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(15L);
     assertThat(p.getSpec().getHostname()).isEqualTo("demo-2");
