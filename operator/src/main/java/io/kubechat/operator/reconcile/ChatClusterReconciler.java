@@ -2,13 +2,10 @@ package io.kubechat.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,7 +22,6 @@ import io.kubechat.operator.OperatorMetrics;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ChatClusterStatus;
 import io.kubechat.operator.crd.FailurePolicy;
-import io.kubechat.operator.crd.MemberStatus;
 import io.kubechat.operator.crd.SpecValidation;
 import io.kubechat.operator.health.PodFacts;
 import io.kubechat.operator.resources.Names;
@@ -47,7 +43,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +135,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             .sorted(Comparator.comparingInt(p -> Names.ordinal(cc, p.getMetadata().getName()).getAsInt()))
             .toList();
     List<Pod> active = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    poller.track(id, addresses(active));
+    poller.track(id, PodViews.addresses(active));
     Map<String, PodObservation> observed = poller.observations(id);
     Map<String, PodStatusReport> reachable = new LinkedHashMap<>();
     active.forEach(
@@ -153,7 +148,6 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     LeaderView leader = LeaderDerivation.derive(reachable, Math.max(desired, active.size()));
     boolean wasFormed = Boolean.TRUE.equals(old.getFormed()) && !owned.isEmpty();
 
-    String activity = null;
     if (!problems.isEmpty()) {
       String message = "invalid spec, nothing changed: " + String.join("; ", problems);
       if (Conditions.find(old.getConditions(), ConditionSpec.READY)
@@ -162,16 +156,16 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         events.warning(cc, "InvalidSpec", message);
       }
       return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-          message, desired, active.size(), countReady(active), notReady(active, observed), leader, wasFormed, null), now);
+          message, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, null), now);
     }
 
-    ensure(client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
-    ensure(client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
-    ensurePdb(client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
+    OwnedObjects.ensure(client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensure(client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensurePdb(client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 
     FailurePolicy fp = Optional.ofNullable(cc.getSpec().getFailurePolicy()).orElseGet(FailurePolicy::new);
     Duration unhealthyAfter = Duration.ofSeconds(Optional.ofNullable(fp.getUnhealthyAfterSeconds()).orElse(FailurePolicy.DEFAULT_UNHEALTHY_AFTER_SECONDS));
-    List<PodFacts> facts = owned.stream().map(p -> facts(cc, p, observed, reachable, leader, now)).toList();
+    List<PodFacts> facts = owned.stream().map(p -> PodViews.facts(cc, nodes, p, observed, reachable, leader, now)).toList();
     Set<String> existing = owned.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     PodPlan plan =
         PodPlanner.plan(
@@ -180,11 +174,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Duration.ofSeconds(PodFactory.DEFAULT_TERMINATION_GRACE_SECONDS + 60),
             PeerViews.notLeft(existing, reachable), now);
     execute(client, cc, plan, active.size(), desired);
-    activity = plan.activity();
-    labelRoles(client, active, reachable, leader);
+    OwnedObjects.labelRoles(client, active, reachable, leader);
 
     return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-        null, desired, active.size(), countReady(active), notReady(active, observed), leader, wasFormed, activity), now);
+        null, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, plan.activity()), now);
   }
 
   private UpdateControl<ChatCluster> finish(
@@ -205,7 +198,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                 && Objects.equals(leader.term(), old.getTerm())
             ? old.getLeaderSince()
             : leader.leader().map(l -> now.toString()).orElse(null));
-    s.setMembers(members(active, observed, reachable, leader));
+    s.setMembers(PodViews.members(active, observed, reachable, leader));
     List<ConditionSpec> decided = new ArrayList<>(a.conditions());
     decided.add(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, true, "Reconciled",
         facts.activity() == null ? "in sync with the spec" : facts.activity()));
@@ -298,215 +291,4 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     }
   }
 
-  private void ensure(KubernetesClient client, ChatCluster cc, Service desired, Set<Service> existing) {
-    String name = desired.getMetadata().getName();
-    Optional<Service> current = existing.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
-    if (current.isEmpty()) {
-      createIgnoringConflict(client, desired);
-      return;
-    }
-    var cur = current.get().getSpec();
-    var want = desired.getSpec();
-    boolean same =
-        Objects.equals(cur.getType() == null ? "ClusterIP" : cur.getType(), want.getType() == null ? "ClusterIP" : want.getType())
-            && Objects.equals(cur.getSelector(), want.getSelector())
-            && Objects.equals(Boolean.TRUE.equals(cur.getPublishNotReadyAddresses()), Boolean.TRUE.equals(want.getPublishNotReadyAddresses()))
-            && ports(cur.getPorts()).equals(ports(want.getPorts()))
-            && labelsCover(current.get(), desired);
-    if (!same) {
-      Map<String, Object> patch = Map.of(
-          "metadata", Map.of("labels", desired.getMetadata().getLabels()),
-          "spec", specPatch(want));
-      client.services().inNamespace(cc.getMetadata().getNamespace()).withName(name)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
-      LOG.info("updated service {}", name);
-    }
-  }
-
-  private static Map<String, Object> specPatch(io.fabric8.kubernetes.api.model.ServiceSpec want) {
-    Map<String, Object> spec = new HashMap<>();
-    spec.put("type", want.getType() == null ? "ClusterIP" : want.getType());
-    spec.put("selector", want.getSelector());
-    spec.put("ports", want.getPorts());
-    spec.put("publishNotReadyAddresses", Boolean.TRUE.equals(want.getPublishNotReadyAddresses()));
-    return spec;
-  }
-
-  private static List<String> ports(List<io.fabric8.kubernetes.api.model.ServicePort> ports) {
-    return ports == null ? List.of() : ports.stream()
-        .map(p -> p.getName() + ":" + p.getPort() + ":" + (p.getTargetPort() == null ? "" : p.getTargetPort().getValue()))
-        .sorted().toList();
-  }
-
-  private void ensurePdb(KubernetesClient client, ChatCluster cc, PodDisruptionBudget desired, Set<PodDisruptionBudget> existing) {
-    String name = desired.getMetadata().getName();
-    Optional<PodDisruptionBudget> current = existing.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
-    if (current.isEmpty()) {
-      createIgnoringConflict(client, desired);
-      return;
-    }
-    var cur = current.get().getSpec();
-    var want = desired.getSpec();
-    if (!Objects.equals(cur.getMinAvailable(), want.getMinAvailable())
-        || !Objects.equals(cur.getSelector(), want.getSelector())
-        || !labelsCover(current.get(), desired)) {
-      Map<String, Object> patch = Map.of(
-          "metadata", Map.of("labels", desired.getMetadata().getLabels()),
-          "spec", Map.of("minAvailable", want.getMinAvailable(), "selector", want.getSelector()));
-      client.policy().v1().podDisruptionBudget().inNamespace(cc.getMetadata().getNamespace()).withName(name)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
-      LOG.info("updated pod disruption budget {} (minAvailable {})", name, want.getMinAvailable().getValue());
-    }
-  }
-
-  private static boolean labelsCover(HasMetadata current, HasMetadata desired) {
-    Map<String, String> have = Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of());
-    return have.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
-  }
-
-  private static void createIgnoringConflict(KubernetesClient client, HasMetadata desired) {
-    try {
-      client.resource(desired).create();
-      LOG.info("created {} {}", desired.getKind(), desired.getMetadata().getName());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-  }
-
-  /** Labels every pod kubechat.io/role=leader|follower; no label while roles are unknown. */
-  private static void labelRoles(
-      KubernetesClient client, List<Pod> active, Map<String, PodStatusReport> reachable, LeaderView leader) {
-    for (Pod p : active) {
-      String name = p.getMetadata().getName();
-      String want;
-      if (leader.leader().map(name::equals).orElse(false)) {
-        want = "leader";
-      } else if (leader.elected() || Optional.ofNullable(reachable.get(name)).map(PodStatusReport::consensusEnabled).orElse(false)) {
-        want = "follower";
-      } else {
-        want = null;
-      }
-      String have = Optional.ofNullable(p.getMetadata().getLabels()).map(l -> l.get(Names.ROLE_LABEL)).orElse(null);
-      if (!Objects.equals(want, have)) {
-        Map<String, Object> labels = new HashMap<>();
-        labels.put(Names.ROLE_LABEL, want);
-        try {
-          client.pods().inNamespace(p.getMetadata().getNamespace()).withName(name)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", Map.of("labels", labels))));
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 404) {
-            throw e;
-          }
-        }
-      }
-    }
-  }
-
-  private PodFacts facts(
-      ChatCluster cc, Pod p, Map<String, PodObservation> observed, Map<String, PodStatusReport> reachable,
-      LeaderView leader, Instant now) {
-    String name = p.getMetadata().getName();
-    Optional<String> incarnation = Optional.ofNullable(observed.get(name)).flatMap(PodObservation::report).map(PodStatusReport::incarnation);
-    PeerViews.View peers = PeerViews.of(name, incarnation, reachable);
-    var st = p.getStatus();
-    Instant created = parse(p.getMetadata().getCreationTimestamp()).orElse(now);
-    Instant started = Optional.ofNullable(st).map(s -> s.getStartTime()).flatMap(ChatClusterReconciler::parse).orElse(created);
-    Optional<PodCondition> readyCond = readyCondition(p);
-    boolean ready = readyCond.map(c -> "True".equals(c.getStatus())).orElse(false);
-    Instant notReadySince = ready ? null : readyCond.map(PodCondition::getLastTransitionTime).flatMap(ChatClusterReconciler::parse).orElse(started);
-    // Until a pod has answered once, the cluster cannot have reported this incarnation DEAD.
-    Optional<Duration> deadFor = incarnation.isPresent() ? peers.deadFor() : Optional.empty();
-    return new PodFacts(
-        name, Names.ordinal(cc, name).getAsInt(),
-        Optional.ofNullable(st).map(s -> s.getPhase()).orElse("Pending"),
-        ready,
-        p.getMetadata().getDeletionTimestamp() != null,
-        parse(p.getMetadata().getDeletionTimestamp()).orElse(null),
-        started, notReadySince,
-        nodes.state(p.getSpec() == null ? null : p.getSpec().getNodeName()),
-        leader.leader().map(name::equals).orElse(false),
-        Optional.ofNullable(p.getMetadata().getAnnotations()).map(a -> a.get(Names.SPEC_HASH_ANNOTATION)).orElse(""),
-        deadFor,
-        restarts(p));
-  }
-
-  private static List<MemberStatus> members(
-      List<Pod> active, Map<String, PodObservation> observed, Map<String, PodStatusReport> reachable, LeaderView leader) {
-    List<MemberStatus> out = new ArrayList<>();
-    for (Pod p : active) {
-      String name = p.getMetadata().getName();
-      Optional<PodObservation> obs = Optional.ofNullable(observed.get(name));
-      Optional<PodStatusReport> own = obs.flatMap(PodObservation::current);
-      Optional<String> incarnation = obs.flatMap(PodObservation::report).map(PodStatusReport::incarnation);
-      PeerViews.View peers = PeerViews.of(name, incarnation, reachable);
-      boolean ready = readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false);
-      MemberStatus m = new MemberStatus();
-      m.setPod(name);
-      m.setRole(own.map(PodStatusReport::role).orElse(null));
-      m.setReady(ready);
-      m.setIncarnation(incarnation.orElse(null));
-      m.setState(peers.state());
-      m.setLastSeenMillisAgo(peers.lastSeenMillisAgo());
-      m.setClients(own.map(PodStatusReport::clients).orElse(null));
-      m.setRestarts(restarts(p));
-      String problem = null;
-      if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
-        problem = "no pod IP yet (phase " + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending") + ")";
-      } else if (own.isEmpty()) {
-        problem = obs.map(PodObservation::error).orElse("not polled yet");
-      } else if ("SUSPECT".equals(peers.state()) || "DEAD".equals(peers.state())) {
-        problem = "other members report it " + peers.state();
-      } else if (!ready) {
-        problem = "not ready";
-      }
-      m.setHealthy(problem == null);
-      m.setMessage(problem);
-      out.add(m);
-    }
-    return out;
-  }
-
-  private static Map<String, String> addresses(List<Pod> active) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (Pod p : active) {
-      String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
-      if (ip != null && !ip.isBlank()) {
-        m.put(p.getMetadata().getName(), (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + Names.HTTP_PORT);
-      }
-    }
-    return m;
-  }
-
-  private static int countReady(List<Pod> active) {
-    return (int) active.stream().filter(p -> readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false)).count();
-  }
-
-  private static List<String> notReady(List<Pod> active, Map<String, PodObservation> observed) {
-    return active.stream()
-        .filter(p -> !readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false))
-        .map(p -> p.getMetadata().getName() + " " + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending"))
-        .toList();
-  }
-
-  private static Optional<PodCondition> readyCondition(Pod p) {
-    return p.getStatus() == null || p.getStatus().getConditions() == null
-        ? Optional.empty()
-        : p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
-  }
-
-  private static int restarts(Pod p) {
-    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-        ? 0
-        : p.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
-  }
-
-  private static Optional<Instant> parse(String timestamp) {
-    try {
-      return timestamp == null ? Optional.empty() : Optional.of(Instant.parse(timestamp));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
 }
