@@ -202,7 +202,9 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     ChatEvent.Presence p = (ChatEvent.Presence) event;
     boolean mine = p.clientId().equals(clientId);
     if (mine && !p.joined() && leaving.remove(p.group()) != null) {
-      s.router().unsubscribe(p.group(), this);
+      if (!groups.contains(p.group())) { // not re-joined in the meantime
+        s.router().unsubscribe(p.group(), this);
+      }
       write(ServerFrames.leftSelf(p.group(), user, clientId, p.members()));
     } else if (!mine && groups.contains(p.group())) {
       write(ServerFrames.presence(p, false));
