@@ -98,6 +98,14 @@ class ClusterTest {
     return c;
   }
 
+  /** Both join a fresh group; returns once {@code watcher} saw {@code other} join. */
+  static void inOneGroup(WsTestClient watcher, WsTestClient other, String otherUser) {
+    String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    watcher.join(g);
+    other.join(g);
+    watcher.await(f -> "joined".equals(f.getString("type")) && otherUser.equals(f.getString("user")));
+  }
+
   @Test
   void clientsOnDifferentPodsChatInOneGroup() {
     String g = "room-" + UUID.randomUUID().toString().substring(0, 8);
@@ -127,12 +135,8 @@ class ClusterTest {
 
   @Test
   void aKilledPodIsSuspectThenDeadAndARestartComesBackWithANewIncarnation() {
-    String g = "kill-" + UUID.randomUUID().toString().substring(0, 8);
     WsTestClient watcher = client("pod-1", "watcher");
-    WsTestClient victim = client("pod-3", "victim");
-    watcher.join(g);
-    victim.join(g);
-    watcher.await(f -> "joined".equals(f.getString("type")) && "victim".equals(f.getString("user")));
+    inOneGroup(watcher, client("pod-3", "victim"), "victim");
     String oldIncarnation = Http.status("127.0.1.5", PORT).getString("incarnation");
 
     long t0 = System.nanoTime();
@@ -152,6 +156,9 @@ class ClusterTest {
         toDeadMs, TIMEOUT_MS, 3 * TIMEOUT_MS);
     assertThat(seenOnPod1).containsSubsequence("ALIVE", "SUSPECT", "DEAD");
     assertThat(toDeadMs).isGreaterThanOrEqualTo(3 * TIMEOUT_MS - 500);
+    assertThat(Http.get("127.0.1.3", PORT, "/metrics").body())
+        .containsPattern("kubechat_heartbeats_missed_total [1-9]")
+        .contains("kubechat_cluster_members{state=\"DEAD\"} 1.0");
     JsonObject gone = watcher.await(f -> "left".equals(f.getString("type")) && "victim".equals(f.getString("user")));
     assertThat(gone.getString("reason")).isEqualTo("node-gone");
     assertThat(gone.getJsonArray("members").getList()).containsExactly("watcher");
@@ -166,12 +173,9 @@ class ClusterTest {
 
   @Test
   void aGracefulStopClosesClientsWithShutdownAndShowsLeft() {
-    String g = "stop-" + UUID.randomUUID().toString().substring(0, 8);
     WsTestClient watcher = client("pod-2", "stayer");
     WsTestClient leaver = client("pod-3", "leaver");
-    watcher.join(g);
-    leaver.join(g);
-    watcher.await(f -> "joined".equals(f.getString("type")) && "leaver".equals(f.getString("user")));
+    inOneGroup(watcher, leaver, "leaver");
 
     PodProcess pod3 = PODS.get("pod-3");
     long t0 = System.nanoTime();
