@@ -72,6 +72,15 @@ $("login").addEventListener("submit", (e) => {
   connect($("user").value);
 });
 
+// ?user=ann&group=lobby fills the form and connects at once (handy for links and browser tests).
+const params = new URLSearchParams(location.search);
+if (params.get("user")) {
+  $("user").value = params.get("user");
+  if (params.get("group")) $("group").value = params.get("group");
+  group = $("group").value;
+  connect($("user").value);
+}
+
 $("send").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("text").value;
