@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the backend's {@link ChatEvent}s to the local connections that joined the event's group.
@@ -13,6 +15,7 @@ import java.util.Set;
  * per socket. Confined to the pod's context (no locking).
  */
 public final class LocalGroupRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalGroupRouter.class);
 
   /** A local connection that receives the events of the groups it subscribed to. */
   public interface Subscriber {
@@ -40,7 +43,14 @@ public final class LocalGroupRouter {
     }
     // Copy: a subscriber may unsubscribe (e.g. a slow consumer being closed) while we iterate.
     List<Subscriber> targets = new ArrayList<>(subs);
-    targets.forEach(s -> s.deliver(event));
+    for (Subscriber s : targets) {
+      try {
+        s.deliver(event);
+      } catch (RuntimeException e) {
+        // One broken connection must never keep the event from the others.
+        LOG.warn("delivery to a local subscriber failed: {}", e.toString());
+      }
+    }
     return targets.size();
   }
 

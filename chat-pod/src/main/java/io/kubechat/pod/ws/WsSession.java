@@ -213,7 +213,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
 
   /** Writes a frame; a client whose queue stays full for too many frames is disconnected. */
   private void write(JsonObject frame) {
-    if (closed) {
+    // The peer may have closed before our close handler ran; Vert.x then throws on writes.
+    if (closed || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
@@ -252,7 +253,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     leaveAll(presenceReason);
     closed = true;
     owner.removed(this);
-    ws.close(code, reason);
+    closeSocket(code, reason);
   }
 
   /**
@@ -266,7 +267,13 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     closed = true;
     List.copyOf(groups).forEach(g -> s.router().unsubscribe(g, this));
     owner.removed(this);
-    ws.close(ErrorCodes.CLOSE_SHUTDOWN, "SHUTDOWN");
+    closeSocket(ErrorCodes.CLOSE_SHUTDOWN, "SHUTDOWN");
+  }
+
+  private void closeSocket(short code, String reason) {
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
+    }
   }
 
   private void onClosed() {
