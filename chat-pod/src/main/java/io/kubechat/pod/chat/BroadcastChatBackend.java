@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Part 1 of the message path: no consensus. A send is published once to every pod on one
@@ -25,6 +27,7 @@ import java.util.TreeSet;
  * <p>Must be used from the pod's context: its state is not synchronized.
  */
 public final class BroadcastChatBackend implements ChatBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(BroadcastChatBackend.class);
   public static final String ADDRESS = "kubechat.chat";
   public static final String EPOCH = "none";
 
@@ -132,6 +135,15 @@ public final class BroadcastChatBackend implements ChatBackend {
     if (b == null) {
       return;
     }
+    try {
+      dispatch(b);
+    } catch (RuntimeException e) {
+      // A malformed event from a peer (e.g. another version) is dropped, never fatal.
+      LOG.warn("dropping malformed chat event {}: {}", b.getString("kind"), e.toString());
+    }
+  }
+
+  private void dispatch(JsonObject b) {
     switch (b.getString("kind", "")) {
       case "message" -> events.handle(new ChatEvent.Message(new ChatMessage(b.getString("group"), 0,
           EPOCH, b.getString("from"), b.getString("clientId"), b.getString("id"), b.getString("text"),

@@ -48,7 +48,13 @@ public final class Heartbeats {
 
   public Future<Void> start() {
     inbox.on("hb-ack", ack -> table.onAck(ack.getString("node"), ack.getString("incarnation"), now()));
-    consumer = vertx.eventBus().consumer(ADDRESS, msg -> onHeartbeat(msg.body()));
+    consumer = vertx.eventBus().consumer(ADDRESS, msg -> {
+      try {
+        onHeartbeat(msg.body());
+      } catch (RuntimeException e) {
+        LOG.warn("dropping malformed heartbeat: {}", e.toString());
+      }
+    });
     return consumer.completion().onSuccess(v -> {
       publish("hb");
       timerId = vertx.setPeriodic(intervalMs, id -> tick());

@@ -8,6 +8,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single event-bus address of this pod process ({@code kubechat.pod.<node>.<incarnation>}).
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The incarnation in the address keeps a restarted pod from sharing an address with its dead self.
  */
 public final class PodInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(PodInbox.class);
   /** Fire-and-forget sends; a peer that went away must not keep anything waiting long. */
   public static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(2000);
 
@@ -47,7 +50,11 @@ public final class PodInbox {
       JsonObject body = msg.body();
       Handler<JsonObject> h = body == null ? null : handlers.get(body.getString("kind", ""));
       if (h != null) {
-        h.handle(body);
+        try {
+          h.handle(body);
+        } catch (RuntimeException e) {
+          LOG.warn("dropping malformed {} message: {}", body.getString("kind"), e.toString());
+        }
       }
     });
     return consumer.completion();
