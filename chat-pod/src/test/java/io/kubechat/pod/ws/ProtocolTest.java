@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class ProtocolTest {
   static final String HOST = "127.0.1.2";
   static final int PORT = 18080;
-  static final int IDLE_S = 3;
+  static final int IDLE_S = 5;
   static PodLauncher pod;
   static Vertx clients;
   final List<WsTestClient> open = new ArrayList<>();
