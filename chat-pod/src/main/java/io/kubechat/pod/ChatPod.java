@@ -56,15 +56,15 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private volatile boolean serving;
   private volatile boolean draining;
 
-  public ChatPod(PodConfig config, PodIdentity id, PodInbox inbox, ChatBackend backend,
-      PodMetrics metrics, BooleanSupplier clusterJoined) {
+  public ChatPod(PodConfig config, PodIdentity id, PodInbox inbox, MembershipTable members,
+      ChatBackend backend, PodMetrics metrics, BooleanSupplier clusterJoined) {
     this.config = config;
     this.id = id;
     this.inbox = inbox;
     this.backend = backend;
     this.metrics = metrics;
     this.clusterJoined = clusterJoined;
-    this.members = new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
+    this.members = members;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.kubechat.pod;
 import io.kubechat.pod.chat.BroadcastChatBackend;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.cluster.HazelcastConfigFactory;
+import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.metrics.PodMetrics;
@@ -52,9 +53,11 @@ public final class PodLauncher {
         .buildClustered()
         .compose(vertx -> {
           PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
+          // Peers as heard by heartbeats; a backend may read it (only from the pod's context).
+          MembershipTable members = new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
           // The one line that picks the message path (part 2 swaps in the Raft backend here).
           ChatBackend backend = new BroadcastChatBackend(vertx, id.node(), inbox);
-          ChatPod pod = new ChatPod(config, id, inbox, backend, metrics, cluster::isActive);
+          ChatPod pod = new ChatPod(config, id, inbox, members, backend, metrics, cluster::isActive);
           return vertx.deployVerticle(pod)
               .map(depId -> new PodLauncher(vertx, depId, pod))
               .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
