@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts N chat pods (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP
+# Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP
 # port 8080, joined by static discovery. Ctrl-C stops them all.
 #   ./local-cluster.sh [N]
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
@@ -18,7 +18,7 @@ logs=chat-pod/target/local-cluster
 http_port="${KUBECHAT_HTTP_PORT:-8080}"
 hz_port="${KUBECHAT_HAZELCAST_PORT:-5701}"
 
-if [[ ! -f "$jar" ]]; then
+if [[ ! -f "$jar" ]] || [[ -n "$(find chat-pod/src chat-pod/pom.xml pom.xml -newer "$jar" -print -quit)" ]]; then
   echo "building $jar ..."
   ./mvnw -B -q -pl chat-pod -am package -DskipTests
 fi
