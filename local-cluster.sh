@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP
-# port 8080, joined by static discovery. Ctrl-C stops them all.
+# Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods
+# (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP port 8080, joined
+# by static discovery. Ctrl-C stops them all.
 #   ./local-cluster.sh [N]
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
 # (default kubechat-local), and any other KUBECHAT_* variable (docs/configuration.md) is passed on.
