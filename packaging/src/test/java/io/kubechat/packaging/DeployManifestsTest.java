@@ -89,7 +89,7 @@ class DeployManifestsTest {
     var container = deployed.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(container.getImage()).isEqualTo("kubechat/operator:" + Repo.VERSION);
-    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("KUBECHAT_CHAT_POD_IMAGE"))
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("KUBECHAT_OPERATOR_POD_IMAGE"))
         .extracting(EnvVar::getValue).containsExactly("kubechat/chat-pod:" + Repo.VERSION);
     Map<String, Object> chart = Repo.yamlMap(Repo.CHART.resolve("Chart.yaml"));
     assertThat(chart).containsEntry("version", Repo.VERSION).containsEntry("appVersion", Repo.VERSION);

@@ -57,7 +57,7 @@ class HelmChartTest {
     var pod = deployment.getSpec().getTemplate().getSpec();
     var container = pod.getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("kubechat/operator:" + Repo.VERSION);
-    assertThat(env(container.getEnv())).containsEntry("KUBECHAT_CHAT_POD_IMAGE", "kubechat/chat-pod:" + Repo.VERSION)
+    assertThat(env(container.getEnv())).containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "kubechat/chat-pod:" + Repo.VERSION)
         .containsEntry("KUBECHAT_OPERATOR_NAMESPACES", "")
         .containsEntry("KUBECHAT_OPERATOR_LEADER_ELECTION", "true");
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -98,8 +98,8 @@ class HelmChartTest {
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
     assertThat(env(container.getEnv())).containsEntry("KUBECHAT_OPERATOR_NAMESPACES", "team-a,team-b")
         .containsEntry("KUBECHAT_OPERATOR_LEADER_ELECTION", "false")
-        .containsEntry("KUBECHAT_CHAT_POD_IMAGE", "registry.example/kubechat/chat-pod:9.9.9")
-        .containsEntry("KUBECHAT_LOG_LEVEL", "DEBUG");
+        .containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "registry.example/kubechat/chat-pod:9.9.9")
+        .containsEntry("KUBECHAT_OPERATOR_LOG_FORMAT", "text");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     assertThat(pod.getServiceAccountName()).isEqualTo("existing-operator-sa");
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
@@ -114,7 +114,7 @@ class HelmChartTest {
       "replicaCount|three|replicaCount",
       "image.pullPolicy|Sometimes|pullPolicy",
       "watchNamespaces[0]|Not_A_Namespace|watchNamespaces",
-      "logLevel|LOUD|logLevel",
+      "logFormat|xml|logFormat",
       "replicas|3|replicas",
       "leaderElection.enabled|maybe|enabled",
   })
