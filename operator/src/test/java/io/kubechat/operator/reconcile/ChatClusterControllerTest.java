@@ -30,33 +30,44 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import io.kubechat.operator.Rbac;
+import io.kubechat.operator.support.ApiRequests;
 
 /** The operator against fabric8's mock API server (CRUD mode); no pod processes here. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatClusterControllerTest {
   static final String NS = "it";
   static final String HOST = "127.0.3.2";
 
   MockApi api;
   KubernetesClient client;
+  KubernetesClient operatorClient;
   KubechatOperator operator;
 
   @BeforeAll
   void start() {
     api = new MockApi(HOST);
     client = api.client();
+    operatorClient = api.operatorClient();
     OperatorConfig cfg =
-        OperatorConfig.from(Map.of())
+        OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops"))
             .withHttp(HOST, 0)
-            .withLeaderElection(false)
-            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1));
-    operator = KubechatOperator.start(client, cfg, false);
+            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
+            .embedded();
+    operator = KubechatOperator.start(operatorClient, cfg, false);
   }
 
   @AfterAll
   void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
     }
     if (api != null) {
       api.close();
@@ -256,6 +267,35 @@ class ChatClusterControllerTest {
         HttpResponse.BodyHandlers.ofString()).body();
     assertThat(metrics).contains("kubechat_operator_reconciles_total", "kubechat_operator_reconcile_errors_total",
         "kubechat_operator_leader_changes_total");
+  }
+
+  /** Permissions these tests do not exercise, each for a reason. */
+  static final List<String> NOT_EXERCISED_HERE =
+      List.of(
+          "coordination.k8s.io leases update", // only checked by JOSDK, never called
+          " pods get", // read before the role-label patch, which needs pods reporting roles
+          " pods patch", // the role label, which needs pods reporting roles
+          " services get", // read before a patch of a Service that drifted
+          " services patch"); // a Service that drifted from the spec
+
+  /** Runs last: everything the operator asked the API server for is in Rbac.RULES, and back. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void theOperatorUsesExactlyTheDeclaredPermissions() throws InterruptedException {
+    Set<String> used = api.drainRequests().stream()
+        .filter(r -> MockApi.OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
+        .map(ApiRequests::permission)
+        .flatMap(java.util.Optional::stream)
+        .filter(p -> !p.startsWith("authorization.k8s.io selfsubjectrulesreviews "))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> declared = Rbac.RULES.stream()
+        .flatMap(r -> r.verbs().stream().map(v -> r.apiGroup() + " " + r.resource() + " " + v))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    assertThat(declared).as("permissions declared in Rbac.RULES").containsAll(used);
+    Set<String> unexercised = new java.util.TreeSet<>(declared);
+    unexercised.removeAll(used);
+    assertThat(unexercised).as("declared but not used here")
+        .isSubsetOf(NOT_EXERCISED_HERE);
   }
 
   private static boolean ready(Pod p) {

@@ -8,6 +8,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.util.Map;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.Queue;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -53,8 +60,28 @@ public final class MockApi implements AutoCloseable {
     }
   }
 
+  public static final String OPERATOR_AGENT = "kubechat-operator-under-test";
+
   public KubernetesClient client() {
     return client;
+  }
+
+  /** A client whose requests can be told apart (User-Agent), for the operator under test. */
+  public KubernetesClient operatorClient() {
+    Config base = client.getConfiguration();
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(base).withUserAgent(OPERATOR_AGENT).build())
+        .build();
+  }
+
+  /** Every request the server received since the last call. */
+  public List<RecordedRequest> drainRequests() throws InterruptedException {
+    List<RecordedRequest> out = new ArrayList<>();
+    for (RecordedRequest r = server.takeRequest(10, TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
+      out.add(r);
+    }
+    return out;
   }
 
   @Override
