@@ -31,7 +31,7 @@ public final class KubechatOperator implements AutoCloseable {
   private final NodeWatch nodes;
   private final OperatorMetrics metrics;
 
-  private KubechatOperator(KubernetesClient client, OperatorConfig cfg, boolean useSsa) {
+  private KubechatOperator(KubernetesClient client, OperatorConfig cfg) {
     Clock clock = Clock.systemUTC();
     String identity = identity();
     metrics = new OperatorMetrics();
@@ -49,7 +49,9 @@ public final class KubechatOperator implements AutoCloseable {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withUseSSAToPatchPrimaryResource(useSsa)
+                  // The status is written with a JSON Patch of its own (StatusWriter); the
+                  // ChatCluster itself is never patched.
+                  .withUseSSAToPatchPrimaryResource(false)
                   .withConcurrentReconciliationThreads(cfg.reconcileThreads())
                   .checkingCRDAndValidateLocalModel(false);
               if (cfg.leaderElection()) {
@@ -91,9 +93,9 @@ public final class KubechatOperator implements AutoCloseable {
         cfg.httpHost(), http.port());
   }
 
-  /** Starts the operator; {@code useSsa} false for API servers without server-side apply. */
-  public static KubechatOperator start(KubernetesClient client, OperatorConfig cfg, boolean useSsa) {
-    KubechatOperator k = new KubechatOperator(client, cfg, useSsa);
+  /** Starts the operator; it needs no server-side apply. */
+  public static KubechatOperator start(KubernetesClient client, OperatorConfig cfg) {
+    KubechatOperator k = new KubechatOperator(client, cfg);
     k.operator.start();
     return k;
   }

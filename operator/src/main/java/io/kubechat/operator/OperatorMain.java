@@ -34,7 +34,7 @@ public final class OperatorMain {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubechatOperator operator;
     try {
-      operator = KubechatOperator.start(client, cfg, true);
+      operator = KubechatOperator.start(client, cfg);
     } catch (RuntimeException e) {
       LOG.error("cannot start against {}: {}", client.getMasterUrl(), e.getMessage(), e);
       client.close();

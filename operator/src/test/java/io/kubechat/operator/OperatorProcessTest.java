@@ -28,7 +28,7 @@ class OperatorProcessTest {
               "KUBECHAT_OPERATOR_HTTP_PORT", "0")).embedded();
       assertThat(cfg.namespaces()).isEqualTo(Set.of("watched", "also"));
       assertThat(cfg.leaderElection()).isTrue();
-      try (KubechatOperator op = KubechatOperator.start(client, cfg, false)) {
+      try (KubechatOperator op = KubechatOperator.start(client, cfg)) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           Lease lease = client.leases().inNamespace("ops").withName("kubechat-operator").get();
           assertThat(lease).isNotNull();

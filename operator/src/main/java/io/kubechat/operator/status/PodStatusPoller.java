@@ -49,6 +49,8 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
   private final Map<ResourceID, String> fingerprints = new ConcurrentHashMap<>();
   private final Set<ResourceID> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<ResourceID> again = ConcurrentHashMap.newKeySet();
+  private final Map<ResourceID, Long> lastPoll = new ConcurrentHashMap<>();
+  private static final Duration DEBOUNCE = Duration.ofSeconds(1);
   private ScheduledExecutorService ticker;
   private ExecutorService httpExecutor;
   private HttpClient http;
@@ -93,13 +95,18 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
   }
 
   /**
-   * Sets the pods to poll for a cluster: pod name to {@code host:port}. Called by the reconciler;
-   * never blocks. A change of the set polls that cluster at once.
+   * Sets the pods to poll for a cluster: pod name to {@code host:port}. Called by the reconciler
+   * on every reconcile, i.e. on every pod event; never blocks. A changed set is polled at once,
+   * an unchanged one at once too unless it was polled less than a second ago (a poll result that
+   * triggers a reconcile must not poll again right away).
    */
   public void track(ResourceID cluster, Map<String, String> podAddresses) {
     Map<String, String> copy = Map.copyOf(podAddresses);
     Map<String, String> old = targets.put(cluster, copy);
-    if (!copy.equals(old)) {
+    long now = System.nanoTime();
+    Long last = lastPoll.get(cluster);
+    boolean changed = !copy.equals(old);
+    if (changed || last == null || now - last > DEBOUNCE.toNanos()) {
       cache.computeIfPresent(
           cluster,
           (k, m) -> {
@@ -130,6 +137,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
     targets.remove(id);
     cache.remove(id);
     fingerprints.remove(id);
+    lastPoll.remove(id);
     onClusterDeleted.accept(id);
   }
 
@@ -150,6 +158,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
       again.add(cluster);
       return;
     }
+    lastPoll.put(cluster, System.nanoTime());
     List<CompletableFuture<PodObservation>> polls =
         pods.entrySet().stream().map(e -> pollPod(cluster, e.getKey(), e.getValue())).toList();
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new))

@@ -77,8 +77,7 @@ class ChatClusterEndToEndTest {
     kubelet = new KubeletHarness(client, NS, jar, POOL, Path.of("target/e2e-pods"));
     operator = KubechatOperator.start(client,
         OperatorConfig.from(Map.of()).withHttp(API_HOST, 0).withLeaderElection(false)
-            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(2)),
-        false);
+            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(2)));
   }
 
   @AfterAll

@@ -58,7 +58,7 @@ class ChatClusterControllerTest {
             .withHttp(HOST, 0)
             .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
             .embedded();
-    operator = KubechatOperator.start(operatorClient, cfg, false);
+    operator = KubechatOperator.start(operatorClient, cfg);
   }
 
   @AfterAll
