@@ -237,6 +237,35 @@ class ChatClusterEndToEndTest {
 
   @Test
   @Order(4)
+  void aSpecChangeRollsThePodsOneAtATime() {
+    Assumptions.assumeTrue(running, "the cluster never ran");
+    await().atMost(START).until(() -> "Ready".equals(Objects.requireNonNull(status()).getPhase()));
+    Map<String, String> uids = new java.util.HashMap<>();
+    pods(client, NS, name).forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    String leader = status().getLeader();
+    patchSpec(client, NS, name, Map.of("client", Map.of("idleTimeoutSeconds", 45)));
+    int[] fewestReady = {3};
+    List<String> order = new java.util.ArrayList<>();
+    await().atMost(START).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      ChatClusterStatus s = status();
+      fewestReady[0] = Math.min(fewestReady[0], s.getReadyReplicas());
+      List<Pod> now = pods(client, NS, name);
+      now.stream().filter(p -> !p.getMetadata().getUid().equals(uids.get(p.getMetadata().getName())))
+          .map(p -> p.getMetadata().getName()).filter(n -> !order.contains(n)).forEach(order::add);
+      assertThat(now).hasSize(3).allSatisfy(p ->
+          assertThat(Clusters.env(p, "KUBECHAT_CLIENT_IDLE_TIMEOUT_S")).isEqualTo("45"));
+      assertThat(s.getReadyReplicas()).isEqualTo(3);
+      assertThat(s.getPhase()).isEqualTo("Ready");
+    });
+    assertThat(fewestReady[0]).as("ready pods during the rolling update").isGreaterThanOrEqualTo(2);
+    assertThat(order).hasSize(3);
+    if (leader != null) {
+      assertThat(order.get(2)).as("the leader is rolled last").isEqualTo(leader);
+    }
+  }
+
+  @Test
+  @Order(5)
   void deletingTheChatClusterStopsEveryPod() {
     client.resources(ChatCluster.class).inNamespace(NS).withName(name).delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
