@@ -173,7 +173,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
             Duration.ofSeconds(PodFactory.DEFAULT_TERMINATION_GRACE_SECONDS + 60),
             PeerViews.notLeft(existing, reachable), now);
-    execute(client, cc, plan, active.size(), desired);
+    execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
     return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
@@ -249,7 +249,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     return Serialization.unmarshal(Serialization.asJson(s), ChatClusterStatus.class);
   }
 
-  private void execute(KubernetesClient client, ChatCluster cc, PodPlan plan, int active, int desired) {
+  private void execute(KubernetesClient client, ChatCluster cc, PodPlan plan, int desired) {
     String ns = cc.getMetadata().getNamespace();
     for (int ordinal : plan.create()) {
       boolean bootstrap = plan.bootstrap().equals(OptionalInt.of(ordinal));
