@@ -49,7 +49,9 @@ public class ChatClusterSpec {
   private Integer historyLimit;
 
   @Min(1)
-  @JsonPropertyDescription("Largest chat message text in bytes (KUBECHAT_MAX_TEXT_BYTES).")
+  @Max(16777216)
+  @JsonPropertyDescription(
+      "Largest chat message text in bytes (KUBECHAT_MAX_TEXT_BYTES); at most client.maxFrameBytes.")
   private Integer maxMessageBytes;
 
   @Min(1)

@@ -2,16 +2,19 @@ package io.kubechat.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /** Pod-to-pod heartbeat timings (KUBECHAT_HEARTBEAT_*). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HeartbeatSpec {
-  @Min(10)
+  @Min(50)
+  @Max(60000)
   @JsonPropertyDescription("Milliseconds between heartbeats (KUBECHAT_HEARTBEAT_INTERVAL_MS).")
   private Integer intervalMillis;
 
-  @Min(10)
+  @Min(50)
+  @Max(600000)
   @JsonPropertyDescription(
       "Milliseconds without heartbeat before a member is SUSPECT; DEAD after three times that"
           + " (KUBECHAT_HEARTBEAT_TIMEOUT_MS). Must exceed intervalMillis.")

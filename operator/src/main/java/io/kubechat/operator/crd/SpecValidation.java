@@ -14,6 +14,13 @@ public final class SpecValidation {
   /** Longest name: room for "-hl" on the headless Service and "-NNNNN" on pods within 63. */
   public static final int MAX_NAME_LENGTH = 52;
 
+  // The chat pod's defaults (docs/configuration.md), for relations with unset fields.
+  static final int POD_HEARTBEAT_INTERVAL_MS = 500;
+  static final int POD_HEARTBEAT_TIMEOUT_MS = 2000;
+  static final double POD_RAFT_PERIOD_S = 0.25;
+  static final double POD_RAFT_TIMEOUT_S = 1;
+  static final int POD_MAX_FRAME_BYTES = 65536;
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   private SpecValidation() {}
@@ -41,13 +48,15 @@ public final class SpecValidation {
     }
     HeartbeatSpec hb = s.getHeartbeat();
     if (hb != null) {
-      min(p, "spec.heartbeat.intervalMillis", hb.getIntervalMillis(), 10);
-      min(p, "spec.heartbeat.timeoutMillis", hb.getTimeoutMillis(), 10);
-      if (hb.getIntervalMillis() != null && hb.getTimeoutMillis() != null
-          && hb.getTimeoutMillis() <= hb.getIntervalMillis()) {
+      range(p, "spec.heartbeat.intervalMillis", hb.getIntervalMillis(), 50, 60_000);
+      range(p, "spec.heartbeat.timeoutMillis", hb.getTimeoutMillis(), 50, 600_000);
+      int interval = hb.getIntervalMillis() == null ? POD_HEARTBEAT_INTERVAL_MS : hb.getIntervalMillis();
+      int timeout = hb.getTimeoutMillis() == null ? POD_HEARTBEAT_TIMEOUT_MS : hb.getTimeoutMillis();
+      if (timeout <= interval) {
         p.add(
-            "spec.heartbeat.timeoutMillis (" + hb.getTimeoutMillis()
-                + ") must be greater than spec.heartbeat.intervalMillis (" + hb.getIntervalMillis()
+            "spec.heartbeat.timeoutMillis (" + timeout + (hb.getTimeoutMillis() == null ? ", the pod's default" : "")
+                + ") must be greater than spec.heartbeat.intervalMillis (" + interval
+                + (hb.getIntervalMillis() == null ? ", the pod's default" : "")
                 + "), or every member would look SUSPECT between two heartbeats");
       }
     }
@@ -57,28 +66,30 @@ public final class SpecValidation {
       seconds(p, "spec.raft.heartbeatTimeoutSeconds", r.getHeartbeatTimeoutSeconds(), 0.1, 300);
       range(p, "spec.raft.electionTimeoutMillis", r.getElectionTimeoutMillis(), 100, 60000);
       range(p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1, 86400);
-      if (r.getHeartbeatPeriodSeconds() != null && r.getHeartbeatTimeoutSeconds() != null
-          && r.getHeartbeatTimeoutSeconds() <= r.getHeartbeatPeriodSeconds()) {
+      double period = r.getHeartbeatPeriodSeconds() == null ? POD_RAFT_PERIOD_S : r.getHeartbeatPeriodSeconds();
+      double timeout = r.getHeartbeatTimeoutSeconds() == null ? POD_RAFT_TIMEOUT_S : r.getHeartbeatTimeoutSeconds();
+      if (timeout <= period) {
         p.add(
-            "spec.raft.heartbeatTimeoutSeconds (" + r.getHeartbeatTimeoutSeconds()
-                + ") must be greater than spec.raft.heartbeatPeriodSeconds ("
-                + r.getHeartbeatPeriodSeconds() + "), or followers would keep electing");
+            "spec.raft.heartbeatTimeoutSeconds (" + timeout + (r.getHeartbeatTimeoutSeconds() == null ? ", the pod's default" : "")
+                + ") must be greater than spec.raft.heartbeatPeriodSeconds (" + period
+                + (r.getHeartbeatPeriodSeconds() == null ? ", the pod's default" : "")
+                + "), or followers would keep electing");
       }
     }
     ClientSpec cl = s.getClient();
     if (cl != null) {
-      min(p, "spec.client.idleTimeoutSeconds", cl.getIdleTimeoutSeconds(), 1);
-      min(p, "spec.client.maxFrameBytes", cl.getMaxFrameBytes(), 256);
-      if (cl.getMaxFrameBytes() != null && s.getMaxMessageBytes() != null
-          && s.getMaxMessageBytes() >= cl.getMaxFrameBytes()) {
-        p.add(
-            "spec.maxMessageBytes (" + s.getMaxMessageBytes()
-                + ") must be smaller than spec.client.maxFrameBytes (" + cl.getMaxFrameBytes()
-                + "): a message travels inside one frame with its envelope");
-      }
+      range(p, "spec.client.idleTimeoutSeconds", cl.getIdleTimeoutSeconds(), 1, 3600);
+      range(p, "spec.client.maxFrameBytes", cl.getMaxFrameBytes(), 256, 16_777_216);
+    }
+    int frame = cl == null || cl.getMaxFrameBytes() == null ? POD_MAX_FRAME_BYTES : cl.getMaxFrameBytes();
+    if (s.getMaxMessageBytes() != null && s.getMaxMessageBytes() > frame) {
+      p.add(
+          "spec.maxMessageBytes (" + s.getMaxMessageBytes() + ") must not exceed spec.client.maxFrameBytes ("
+              + frame + (cl == null || cl.getMaxFrameBytes() == null ? ", the pod's default" : "")
+              + "): a message travels inside one frame");
     }
     range(p, "spec.historyLimit", s.getHistoryLimit(), 1, 1_000_000);
-    min(p, "spec.maxMessageBytes", s.getMaxMessageBytes(), 1);
+    range(p, "spec.maxMessageBytes", s.getMaxMessageBytes(), 1, 16_777_216);
     range(p, "spec.shutdownGraceSeconds", s.getShutdownGraceSeconds(), 1, 300);
     ClientServiceSpec svc = s.getService();
     if (svc != null && svc.getPort() != null && (svc.getPort() < 1 || svc.getPort() > 65535)) {

@@ -32,6 +32,19 @@ class SpecValidationTest {
   }
 
   @Test
+  void relationsWithTheChatPodsDefaultsAreCheckedToo() {
+    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {
+      HeartbeatSpec hb = new HeartbeatSpec();
+      hb.setIntervalMillis(3000);
+      s.setHeartbeat(hb);
+      s.setMaxMessageBytes(100_000);
+    });
+    assertThat(SpecValidation.validate(c))
+        .anySatisfy(m -> assertThat(m).contains("timeoutMillis (2000, the pod's default)", "intervalMillis (3000)"))
+        .anySatisfy(m -> assertThat(m).contains("maxMessageBytes (100000)", "65536, the pod's default"));
+  }
+
+  @Test
   void namesAndReservedKeysAreChecked() {
     ChatCluster c = Clusters.cluster("ns", "a.b", 0, s -> {
       ChatPodTemplate t = new ChatPodTemplate();
