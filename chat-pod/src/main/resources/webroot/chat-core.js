@@ -45,7 +45,9 @@ class BoundedSet {
 }
 
 /**
- * Sent-but-unacknowledged messages, in send order, kept in sessionStorage so a reload resends them.
+ * Sent-but-unacknowledged messages, in send order, at most {@code limit} per group, kept in
+ * sessionStorage so a reload resends them (a group left with messages pending gets them on the
+ * next join of that group).
  * Ids are clientId:counter; the counter is stored too, so a reloaded page never reuses an id (the
  * server would take a reused id for a resend and drop the new message).
  */
@@ -60,7 +62,7 @@ export class Outbox {
     this.entries = Array.isArray(saved.entries) ? saved.entries : [];
   }
   add(group, text) {
-    if (this.entries.length >= this.limit) {
+    if (this.forGroup(group).length >= this.limit) {
       throw new Error(`${this.limit} messages are still waiting to be sent; wait for the connection to come back`);
     }
     const entry = { id: `${this.clientId}:${this.next++}`, group, text, ts: Date.now() };
@@ -228,12 +230,13 @@ export class ChatClient extends EventTarget {
 
   /** Closes for good (the user left); pending messages stay in the outbox for the next start. */
   stop(reason = "disconnected") {
+    if (this.group.joined) this.write({ type: "leave", group: this.group.name }); // others see "left", not a drop
     this.stopped = true;
     this.clearTimers();
     const ws = this.ws;
     this.ws = null;
     if (ws) {
-      this.detach(ws);
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       try { ws.close(1000, "bye"); } catch { /* already closed */ }
     }
     this.group.joined = false;

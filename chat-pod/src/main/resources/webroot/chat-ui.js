@@ -51,7 +51,8 @@ export class ChatView {
     this.status.dataset.state = s.state;
     this.status.dataset.node = s.node || "";
     this.status.dataset.attempt = String(s.attempt || 0);
-    this.retry.hidden = s.state !== "reconnecting" && s.state !== "offline";
+    // "Retry now" while waiting, and after the server refused us (offline with a close code).
+    this.retry.hidden = !(s.state === "reconnecting" || (s.state === "offline" && s.code));
     switch (s.state) {
       case "connecting":
         this.statusText.textContent = `Connecting to ${s.endpoint}…`;
@@ -70,7 +71,7 @@ export class ChatView {
         break;
       }
       default:
-        this.statusText.textContent = "Offline";
+        this.statusText.textContent = s.code ? `Offline (closed by the server: ${s.code}${s.reason ? " " + s.reason : ""})` : "Offline";
     }
   }
 
