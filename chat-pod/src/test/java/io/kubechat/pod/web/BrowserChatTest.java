@@ -3,9 +3,8 @@ package io.kubechat.pod.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
-import io.vertx.core.json.JsonObject;
+import io.kubechat.pod.support.PodsReady;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,30 +58,16 @@ class BrowserChatTest {
     DRIVERS.add(HeadlessChromium.start(WORK, "b"));
     pageA = new ChatPage(DRIVERS.get(0));
     pageB = new ChatPage(DRIVERS.get(1));
-    awaitCluster();
+    PodsReady.awaitAllAlive(PODS.values(), PORT, Duration.ofSeconds(60));
   }
 
   @AfterAll
   static void stop() {
     try {
-      DRIVERS.forEach(ChromeDriver::quit);
+      DRIVERS.forEach(HeadlessChromium::quit);
     } finally {
       PODS.values().forEach(PodProcess::kill);
     }
-  }
-
-  static void awaitCluster() {
-    Awaitility.await("3 pods ready, all ALIVE").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> {
-          for (PodProcess p : PODS.values()) {
-            assertThat(p.isAlive()).as("%s runs; log:\n%s", p.node(), p.logTail()).isTrue();
-            JsonObject s = Http.status(p.ip(), PORT);
-            assertThat(s).as("status of %s", p.node()).isNotNull();
-            assertThat(s.getBoolean("ready")).isTrue();
-            assertThat(s.getJsonArray("members").stream().map(JsonObject.class::cast)
-                .filter(m -> "ALIVE".equals(m.getString("state"))).count()).isEqualTo(3);
-          }
-        });
   }
 
   static ConditionFactory await(String what) {
@@ -199,5 +184,6 @@ class BrowserChatTest {
         .containsExactlyElementsOf(fromAnn);
     assertThat(pageA.messages()).as("and at ann").containsExactlyElementsOf(fromAnn);
     pageA.screenshot(WORK.resolve("page-a-after-reconnect.png"));
+    pageB.screenshot(WORK.resolve("page-b-after-crash.png"));
   }
 }

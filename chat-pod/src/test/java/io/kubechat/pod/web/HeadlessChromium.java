@@ -68,7 +68,21 @@ final class HeadlessChromium {
         "--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
         "--metrics-recording-only", "--window-size=1100,720", "--user-data-dir=" + profile);
-    return new ChromeDriver(service, options);
+    ChromeDriver driver = new ChromeDriver(service, options);
+    // Should the test JVM end without @AfterAll (a crash, a kill), chromium must not outlive it.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> quit(driver)));
+    return driver;
+  }
+
+  /** Ends the browser and its chromedriver; safe to call twice. */
+  static void quit(ChromeDriver driver) {
+    try {
+      if (driver.getSessionId() != null) {
+        driver.quit();
+      }
+    } catch (RuntimeException e) {
+      // already gone
+    }
   }
 
   /** What Selenium logged about finding the driver (DriverFinder) and about Selenium Manager. */
