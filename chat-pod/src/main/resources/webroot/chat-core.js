@@ -306,7 +306,7 @@ export class ChatClient extends EventTarget {
     }
     this.index = (this.index + 1) % this.endpoints.length;
     this.attempt += 1;
-    const delay = advice === "now" && this.attempt === 1 ? 0 : backoffDelay(this.attempt, this.opts.backoff, this.random);
+    const delay = advice === "now" ? 0 : backoffDelay(this.attempt, this.opts.backoff, this.random);
     const next = this.endpoints[this.index];
     this.setState({ state: "reconnecting", endpoint: next, attempt: this.attempt, retryAt: Date.now() + delay, code, reason });
     this.later(() => this.connect(), delay);
@@ -356,6 +356,7 @@ export class ChatClient extends EventTarget {
       case "pong":
         clearTimeout(this.pongTimer);
         this.pongTimer = null;
+        this.attempt = 0; // a connection that answers pings is healthy: the backoff starts over
         return undefined;
       default: return undefined;
     }
@@ -363,7 +364,6 @@ export class ChatClient extends EventTarget {
 
   onWelcome(f) {
     this.welcomed = true;
-    this.attempt = 0;
     this.limits = f.limits || null;
     this.startPings(f.idleTimeoutMs);
     this.setState({ state: "connected", endpoint: this.endpoints[this.index], node: f.node });
@@ -449,7 +449,7 @@ export class ChatClient extends EventTarget {
 
   // --- plumbing ---------------------------------------------------------------------------------
 
-  emitOutbox(extra = {}) { this.dispatch("outbox", { pending: [...this.outbox.entries], ...extra }); }
+  emitOutbox(extra = {}) { this.dispatch("outbox", { pending: this.outbox.forGroup(this.group.name), ...extra }); }
 
   notice(level, text, kind) { this.dispatch("notice", { level, text, kind }); }
 

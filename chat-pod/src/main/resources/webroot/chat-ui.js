@@ -51,6 +51,7 @@ export class ChatView {
     this.status.dataset.state = s.state;
     this.status.dataset.node = s.node || "";
     this.status.dataset.attempt = String(s.attempt || 0);
+    this.status.dataset.refused = s.state === "offline" && s.code ? "true" : "false";
     // "Retry now" while waiting, and after the server refused us (offline with a close code).
     this.retry.hidden = !(s.state === "reconnecting" || (s.state === "offline" && s.code));
     switch (s.state) {

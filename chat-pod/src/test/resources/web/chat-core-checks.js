@@ -239,6 +239,23 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     client.stop();
   });
 
+  await check("backoff keeps growing while connections die before answering a ping, and restarts after a pong", async () => {
+    const { client } = newClient({ pingIntervalMs: 20 });
+    client.start();
+    (await serve()).drop(1006);
+    eq(client.state.attempt, 1, "first drop");
+    await until(() => FakeSocket.all.length === 2, "second connection");
+    (await serve()).drop(1006);
+    eq(client.state.attempt, 2, "a drop right after welcome still counts");
+    await until(() => FakeSocket.all.length === 3, "third connection");
+    const ws = await serve();
+    await until(() => ws.frames("ping").length === 1, "a ping");
+    ws.push({ type: "pong", ref: ws.frames("ping")[0].ref });
+    ws.drop(1006);
+    eq(client.state.attempt, 1, "after a healthy connection");
+    client.stop();
+  });
+
   await check("garbage and unknown frames are ignored", async () => {
     const { client, messages } = newClient();
     client.start();

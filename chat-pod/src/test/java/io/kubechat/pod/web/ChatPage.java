@@ -71,6 +71,11 @@ final class ChatPage {
     return (List<Map<String, Object>>) js().executeAsyncScript(script);
   }
 
+  /** The join form is visible and the chat is not. */
+  boolean joinFormShown() {
+    return driver.findElement(By.id("login")).isDisplayed() && !driver.findElement(By.id("chat")).isDisplayed();
+  }
+
   String clientId() {
     return (String) js().executeScript("return sessionStorage.getItem('kubechat.clientId')");
   }
