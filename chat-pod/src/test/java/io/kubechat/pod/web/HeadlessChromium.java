@@ -27,6 +27,11 @@ final class HeadlessChromium {
   private static final Logger FINDER_LOG = Logger.getLogger("org.openqa.selenium.remote.service.DriverFinder");
   private static final Logger MANAGER_LOG = Logger.getLogger("org.openqa.selenium.manager.SeleniumManager");
   private static final List<String> SELENIUM_LOG = new CopyOnWriteArrayList<>();
+  // Debian's chromium is newer than the CDP versions Selenium bundles; the test uses WebDriver only,
+  // not CDP, so the "Unable to find CDP implementation" warnings are noise.
+  private static final List<Logger> QUIET = List.of(
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+      Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
 
   static {
     Handler capture = new Handler() {
@@ -41,6 +46,7 @@ final class HeadlessChromium {
       @Override
       public void close() {}
     };
+    QUIET.forEach(l -> l.setLevel(Level.SEVERE));
     for (Logger l : List.of(FINDER_LOG, MANAGER_LOG)) {
       l.setLevel(Level.FINE);
       l.addHandler(capture);
