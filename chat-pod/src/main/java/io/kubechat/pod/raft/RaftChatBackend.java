@@ -38,6 +38,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -91,12 +92,15 @@ public final class RaftChatBackend implements ChatBackend {
   private long maintenanceTimer = -1;
   private boolean membershipChangeRunning;
   private boolean stopping;
+  private boolean terminated;
+  private boolean handingOver;
   private Promise<Void> started;
 
   private volatile RaftNode raft;
   private volatile ChatState state;
   private volatile String groupId;
   private volatile long appliedIndex;
+  private long leaderlessSince;
   private volatile long joinedAtIndex = Long.MAX_VALUE;
   private volatile RaftNodeReport report;
   private volatile BackendStatus status =
@@ -267,6 +271,20 @@ public final class RaftChatBackend implements ChatBackend {
     return promise.future();
   }
 
+  /**
+   * Stops at once without leaving the group, as a crash would (the others keep this member until
+   * the leader removes it as dead). For tests and for a failed start.
+   */
+  public Future<Void> abort() {
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      vertx.cancelTimer(maintenanceTimer);
+      terminate().onComplete(x -> promise.complete());
+    });
+    return promise.future();
+  }
+
   /** Hands over leadership if we have it, then has the leader remove us. */
   private Future<Void> leave(long deadline) {
     RaftNodeReport r = report;
@@ -281,8 +299,13 @@ public final class RaftChatBackend implements ChatBackend {
         return Future.succeededFuture(); // the last voter: nothing to hand over
       }
       LOG.info("{}: transferring leadership to {}", node, successor.get());
-      handover = Future.fromCompletionStage(raft.transferLeadership(successor.get()), context)
-          .<Void>mapEmpty()
+      // MicroRaft hands over only once every appended entry is committed: stop taking new ones
+      handingOver = true;
+      RaftEndpoint target = successor.get();
+      handover = quiesced(target, System.currentTimeMillis() + 1000)
+          .compose(x -> transfer(target))
+          .recover(err -> quiesced(target, System.currentTimeMillis() + 1000)
+              .compose(x -> transfer(target)))
           .recover(err -> {
             LOG.warn("{}: leadership transfer failed: {}", node, err.getMessage());
             return Future.succeededFuture();
@@ -295,12 +318,48 @@ public final class RaftChatBackend implements ChatBackend {
     if (System.currentTimeMillis() > deadline) {
       return Future.failedFuture("timed out leaving the group");
     }
-    String leader = status.leader();
-    if (leader == null || leader.equals(node)) {
+    return freshReport().recover(e -> Future.succeededFuture()).compose(r -> {
+      String leader = status.leader();
+      if (report != null && report.getRole() == RaftRole.LEADER) {
+        // the handover failed: remove ourselves; MicroRaft's leader steps down once committed
+        return changeMembership(self, MembershipChangeMode.REMOVE_MEMBER).<Void>mapEmpty()
+            .recover(e -> retryRemoveSelf(deadline));
+      }
+      if (leader == null || leader.equals(node)) {
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+        return later.future();
+      }
+      return removeVia(leader, deadline);
+    });
+  }
+
+  private Future<Void> transfer(RaftEndpoint target) {
+    return Future.fromCompletionStage(raft.transferLeadership(target), context).mapEmpty();
+  }
+
+  /** Completes once everything appended is committed and {@code target} has it all. */
+  private Future<Void> quiesced(RaftEndpoint target, long deadline) {
+    return freshReport().compose(r -> {
+      long last = r.getLog().getLastLogOrSnapshotIndex();
+      boolean done = r.getLog().getCommitIndex() == last
+          && r.getLog().getFollowerMatchIndices().getOrDefault(target, -1L) == last;
+      if (done || System.currentTimeMillis() > deadline) {
+        return Future.succeededFuture();
+      }
       Promise<Void> later = Promise.promise();
-      vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+      vertx.setTimer(10, t -> quiesced(target, deadline).onComplete(later));
       return later.future();
-    }
+    });
+  }
+
+  private Future<Void> retryRemoveSelf(long deadline) {
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+    return later.future();
+  }
+
+  private Future<Void> removeVia(String leader, long deadline) {
     return request(leader, "remove", new JsonObject().put("id", self.getId()),
         settings.sendTimeoutMs())
         .compose(reply -> reply.getBoolean("ok", false)
@@ -319,6 +378,7 @@ public final class RaftChatBackend implements ChatBackend {
         : Future.fromCompletionStage(node.terminate(), context).recover(e ->
             Future.succeededFuture());
     return terminated.compose(x -> {
+      this.terminated = true;
       for (Pending p : new ArrayList<>(pending.values())) {
         p.fail(unavailable("the pod is stopping"));
       }
@@ -422,6 +482,11 @@ public final class RaftChatBackend implements ChatBackend {
       p.fail(unavailable(stopping ? "the pod is stopping" : "not a member of the consensus group"));
       return;
     }
+    if (s.leader() == null && electionMayBeRunning()) {
+      // a leader change (e.g. a handover) takes a few ms: wait for it rather than fail
+      vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> attempt(p, proposal)));
+      return;
+    }
     if (s.leader() == null || !s.available()) {
       p.fail(unavailable(s.reason() == null ? "no leader" : s.reason()));
       return;
@@ -436,7 +501,10 @@ public final class RaftChatBackend implements ChatBackend {
     }
     request(s.leader(), "cmd", RaftCodec.encodeProposal(proposal), settings.forwardTimeoutMs())
         .onComplete(ar -> {
-          if (ar.failed()) {
+          if (ar.failed() && ar.cause() instanceof ReplyException re
+              && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            retryOrFail(p, proposal, ar.cause()); // the leader's pod just went away
+          } else if (ar.failed()) {
             p.fail(unavailable("leader " + s.leader() + " did not answer: "
                 + ar.cause().getMessage()));
           } else if (!ar.result().getBoolean("ok", false)) {
@@ -450,13 +518,14 @@ public final class RaftChatBackend implements ChatBackend {
     if (p.done) {
       return;
     }
-    vertx.setTimer(RETRY_DELAY_MS, t -> {
-      if (!p.done && status.leader() != null && status.available()) {
+    vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> {
+      if (!p.done && ((status.leader() != null && status.available())
+          || electionMayBeRunning())) {
         attempt(p, proposal);
       } else {
         p.fail(unavailable("no leader: " + cause.getMessage()));
       }
-    });
+    }));
   }
 
   /** On the leader: replicates and completes with the entry's index (after commit). */
@@ -524,7 +593,7 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   private void onForwardedProposal(Message<JsonObject> msg) {
-    if (!isLeader()) {
+    if (!isLeader() || handingOver) {
       msg.reply(notLeader());
       return;
     }
@@ -631,7 +700,10 @@ public final class RaftChatBackend implements ChatBackend {
       for (RaftEndpoint m : committed.getMembers()) {
         if (!committed.getVotingMembers().contains(m)) {
           long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
-          if (match >= commit - settings.promoteLagEntries() && reachable((PodEndpoint) m)) {
+          // caught up: has at least the entry that added it, and is close to the commit index
+          boolean caughtUp = match >= committed.getLogIndex()
+              && match >= commit - settings.promoteLagEntries();
+          if (caughtUp && reachable((PodEndpoint) m)) {
             changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
             return;
           }
@@ -679,7 +751,7 @@ public final class RaftChatBackend implements ChatBackend {
   // ------------------------------------------------------------------ status
 
   private void onReport(RaftNodeReport r) {
-    if (raft == null || stopping) {
+    if (raft == null || terminated) {
       return;
     }
     report = r;
@@ -690,6 +762,9 @@ public final class RaftChatBackend implements ChatBackend {
     boolean available;
     String reason;
     if (leader == null) {
+      if (leaderlessSince == 0) {
+        leaderlessSince = now;
+      }
       available = false;
       reason = "no leader";
     } else if (r.getRole() == RaftRole.LEADER) {
@@ -716,6 +791,9 @@ public final class RaftChatBackend implements ChatBackend {
           : -1;
       members.add(new BackendStatus.Member(p.node(), p.incarnation(), voting.contains(e),
           e.equals(leaderEndpoint), match));
+    }
+    if (leader != null) {
+      leaderlessSince = 0;
     }
     status = new BackendStatus(r.getRole().name(), r.getTerm().getTerm(), leader,
         r.getLog().getCommitIndex(), available, reason, members);
@@ -744,6 +822,15 @@ public final class RaftChatBackend implements ChatBackend {
       onReport(o.getResult());
       return o.getResult();
     });
+  }
+
+  /**
+   * True while the group has been leaderless for less than two election timeouts: an election is
+   * probably about to end. Longer means no majority is reachable: fail fast.
+   */
+  private boolean electionMayBeRunning() {
+    long since = leaderlessSince;
+    return since > 0 && System.currentTimeMillis() - since < 2 * settings.electionTimeoutMs();
   }
 
   private boolean isLeader() {
