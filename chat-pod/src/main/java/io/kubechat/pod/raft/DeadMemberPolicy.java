@@ -74,7 +74,7 @@ final class DeadMemberPolicy {
         continue;
       }
       boolean live = row.state() == MemberState.ALIVE || row.state() == MemberState.SUSPECT;
-      boolean same = row.incarnation() == null || row.incarnation().equals(m.incarnation());
+      boolean same = row.incarnation() == null || row.incarnation().equals(m.podIncarnation());
       if (same && live) {
         return Health.ALIVE;
       }

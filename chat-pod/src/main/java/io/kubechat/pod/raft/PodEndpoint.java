@@ -25,6 +25,23 @@ public record PodEndpoint(String node, String incarnation) implements RaftEndpoi
     return new PodEndpoint(id.substring(0, i), id.substring(i + 1));
   }
 
+  /** Marks a re-join of the same process (see {@link #rejoined(int)}). */
+  private static final char REJOIN = '~';
+
+  /**
+   * The same pod process joining again after the leader removed it: a new member identity (the
+   * log still holds the removal of the former one), same pod incarnation.
+   */
+  public PodEndpoint rejoined(int count) {
+    return new PodEndpoint(node, podIncarnation() + REJOIN + count);
+  }
+
+  /** The pod's incarnation id as its heartbeats carry it. */
+  public String podIncarnation() {
+    int i = incarnation.indexOf(REJOIN);
+    return i < 0 ? incarnation : incarnation.substring(0, i);
+  }
+
   /** {@code node/incarnation}. */
   @Override
   public String getId() {

@@ -20,6 +20,7 @@ import io.microraft.MembershipChangeMode;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
+import io.microraft.RaftNodeStatus;
 import io.microraft.RaftRole;
 import io.microraft.exception.CannotReplicateException;
 import io.microraft.exception.IndeterminateStateException;
@@ -75,7 +76,9 @@ public final class RaftChatBackend implements ChatBackend {
   private final Vertx vertx;
   private final Context context;
   private final String node;
-  private final PodEndpoint self;
+  /** This member's identity; changes only when the pod joins again after being removed. */
+  private volatile PodEndpoint self;
+  private int rejoins;
   private final RaftSettings settings;
   private final Supplier<List<MemberInfo>> membership;
   private final RaftMetrics metrics;
@@ -85,6 +88,7 @@ public final class RaftChatBackend implements ChatBackend {
 
   private final Map<Long, Pending> pending = new HashMap<>();
   private final List<JsonObject> discovered = new ArrayList<>();
+  private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
   private Handler<ChatEvent> eventHandler = e -> { };
   private MessageConsumer<JsonObject> podConsumer;
   private MessageConsumer<JsonObject> discoveryConsumer;
@@ -101,6 +105,8 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile String groupId;
   private volatile long appliedIndex;
   private long leaderlessSince;
+  /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
+  private int generation;
   private volatile long joinedAtIndex = Long.MAX_VALUE;
   private volatile RaftNodeReport report;
   private volatile BackendStatus status =
@@ -209,8 +215,28 @@ public final class RaftChatBackend implements ChatBackend {
     });
   }
 
+  /**
+   * The leader removed us (we were cut off for longer than the removal timeout): start over as a
+   * learner with a fresh state, caught up from the leader.
+   */
+  private void rejoin() {
+    LOG.warn("{}: removed from consensus group {}, joining again", node, groupId);
+    generation++;
+    raft = null;
+    // the log holds our removal: join as a new member, or replaying it would remove us again
+    self = self.rejoined(++rejoins);
+    report = null;
+    for (Pending p : new ArrayList<>(pending.values())) {
+      p.fail(unavailable("removed from the consensus group, rejoining"));
+    }
+    status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
+        "removed from the consensus group, rejoining", List.of());
+    discover();
+  }
+
   private void startRaft(String group, Collection<RaftEndpoint> initial,
       Collection<RaftEndpoint> initialVoting) {
+    int gen = ++generation;
     groupId = group;
     state = new ChatState(group, settings.historyLimit(), settings.dedupPerClient(),
         settings.dedupClients());
@@ -228,7 +254,11 @@ public final class RaftChatBackend implements ChatBackend {
       @Override
       public void applied(long index, Proposal proposal, Applied applied) {
         appliedIndex = index;
-        context.runOnContext(v -> onApplied(proposal, applied));
+        context.runOnContext(v -> {
+          if (gen == generation) {
+            onApplied(proposal, applied);
+          }
+        });
       }
 
       @Override
@@ -245,7 +275,11 @@ public final class RaftChatBackend implements ChatBackend {
         .setTransport(new EventBusTransport(vertx, context, codec, this.node, this::reachable))
         .setStateMachine(machine)
         .setModelFactory(factory)
-        .setRaftNodeReportListener(r -> context.runOnContext(v -> onReport(r)))
+        .setRaftNodeReportListener(r -> context.runOnContext(v -> {
+          if (gen == generation) {
+            onReport(r);
+          }
+        }))
         .build();
     raft = node;
     node.start();
@@ -570,6 +604,7 @@ public final class RaftChatBackend implements ChatBackend {
         case "add" -> onAddRequest(msg);
         case "remove" -> onRemoveRequest(msg);
         case "found" -> discovered.add(msg.body());
+        case "removed" -> onRemovedNotice(msg);
         default -> msg.fail(400, "unknown kind " + kind);
       }
     } catch (RuntimeException e) {
@@ -587,8 +622,50 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     RaftMessage m = codec.decode(msg.body());
-    if (m.getGroupId().equals(groupId)) {
-      node.handle(m);
+    if (!m.getGroupId().equals(groupId)) {
+      return;
+    }
+    node.handle(m);
+    tellIfRemoved((PodEndpoint) m.getSender());
+  }
+
+  /**
+   * A member the leader removed while it was cut off never hears from the group again and keeps
+   * asking for votes. Tell it, with the index of our newer member list, so that it joins again.
+   */
+  private void tellIfRemoved(PodEndpoint sender) {
+    RaftNodeReport r = report;
+    if (r == null || r.getCommittedMembers().getMembers().contains(sender)
+        || !r.getCommittedMembers().getMembers().contains(self)
+        || r.getEffectiveMembers().getMembers().contains(sender)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Long last = toldRemoved.get(sender);
+    if (last != null && now - last < 1000) {
+      return;
+    }
+    if (toldRemoved.size() > 100) {
+      toldRemoved.clear();
+    }
+    toldRemoved.put(sender, now);
+    vertx.eventBus().send(RaftAddresses.pod(sender.node()),
+        new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
+        new DeliveryOptions().addHeader(RaftAddresses.KIND, "removed")
+            .addHeader(RaftAddresses.FROM, node).addHeader(RaftAddresses.TO, sender.getId()));
+  }
+
+  private void onRemovedNotice(Message<JsonObject> msg) {
+    RaftNodeReport r = report;
+    if (raft == null || stopping || r == null
+        || !self.getId().equals(msg.headers().get(RaftAddresses.TO))) {
+      return;
+    }
+    // only a member list newer than ours proves the removal
+    if (msg.body().getLong("index", -1L) > r.getCommittedMembers().getLogIndex()) {
+      RaftNode old = raft;
+      old.terminate();
+      rejoin();
     }
   }
 
@@ -741,7 +818,7 @@ public final class RaftChatBackend implements ChatBackend {
   private boolean reachable(PodEndpoint endpoint) {
     for (MemberInfo row : membershipView()) {
       if (row.node().equals(endpoint.node())
-          && (row.incarnation() == null || row.incarnation().equals(endpoint.incarnation()))) {
+          && (row.incarnation() == null || row.incarnation().equals(endpoint.podIncarnation()))) {
         return row.state() == MemberState.ALIVE || row.state() == MemberState.SUSPECT;
       }
     }
@@ -752,6 +829,10 @@ public final class RaftChatBackend implements ChatBackend {
 
   private void onReport(RaftNodeReport r) {
     if (raft == null || terminated) {
+      return;
+    }
+    if (r.getStatus() == RaftNodeStatus.TERMINATED && !stopping) {
+      rejoin();
       return;
     }
     report = r;
@@ -819,7 +900,9 @@ public final class RaftChatBackend implements ChatBackend {
       return Future.failedFuture("not a member");
     }
     return Future.fromCompletionStage(node.getReport(), context).map(o -> {
-      onReport(o.getResult());
+      if (node == raft) {
+        onReport(o.getResult());
+      }
       return o.getResult();
     });
   }

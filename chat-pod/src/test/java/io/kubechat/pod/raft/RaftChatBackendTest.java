@@ -205,6 +205,51 @@ class RaftChatBackendTest {
     }
   }
 
+  @Test
+  void aRecreatedPodIsANewMemberAndItsFormerIncarnationIsRemoved() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(20))) {
+      TestPod leader = c.leader();
+      for (int i = 0; i < 30; i++) {
+        get(leader.backend.send(new SendRequest("g", "u", "c", "m" + i, "t", leader.node)));
+      }
+      TestPod old = c.followers().get(0);
+      get(old.backend.abort());
+      c.pods.remove(old);
+      TestPod fresh = c.startPod(old.node, false); // same name, new incarnation
+      assertThat(fresh.incarnation).isNotEqualTo(old.incarnation);
+      await().atMost(Duration.ofSeconds(15)).until(() -> {
+        var members = leader.backend.status().members();
+        return members.size() == 3 && members.stream().allMatch(m -> m.voter())
+            && members.stream().anyMatch(m -> m.incarnation().equals(fresh.incarnation))
+            && members.stream().noneMatch(m -> m.incarnation().equals(old.incarnation));
+      });
+      assertThat(fresh.backend.history("g", 0, 100)).hasSize(30);
+      SendResult r = get(fresh.backend.send(new SendRequest("g", "u", "c", "x", "t", fresh.node)));
+      assertThat(r.seq()).isEqualTo(31);
+    }
+  }
+
+  @Test
+  void aMemberRemovedWhileCutOffJoinsAgainAfterHealing() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withMemberRemovalTimeoutS(1))) {
+      TestPod cut = c.followers().get(0);
+      TestPod leader = c.leader();
+      c.cutOff.add(cut.node);
+      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
+          io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> leader.backend.status().members().size() == 2);
+      get(leader.backend.send(new SendRequest("g", "u", "c", "m1", "while away", leader.node)));
+      c.cutOff.clear();
+      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
+          io.kubechat.pod.cluster.MemberState.ALIVE, 0, true));
+      await().atMost(Duration.ofSeconds(20)).until(() -> cut.role().equals("FOLLOWER")
+          && leader.backend.status().members().size() == 3
+          && cut.backend.history("g", 0, 10).size() == 1);
+      get(cut.backend.send(new SendRequest("g", "u", "c", "m2", "back", cut.node)));
+    }
+  }
+
   private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
       java.util.concurrent.atomic.AtomicInteger acked, List<Throwable> failures, int i) {
     if (!running.get()) {
