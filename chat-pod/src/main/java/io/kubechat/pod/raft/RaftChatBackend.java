@@ -25,7 +25,6 @@ import io.microraft.RaftRole;
 import io.microraft.exception.CannotReplicateException;
 import io.microraft.exception.IndeterminateStateException;
 import io.microraft.exception.NotLeaderException;
-import io.microraft.executor.impl.DefaultRaftNodeExecutor;
 import io.microraft.model.impl.DefaultRaftModelFactory;
 import io.microraft.model.message.RaftMessage;
 import io.microraft.report.RaftGroupMembers;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * drop is a log entry; every pod applies the log in order to its own {@link ChatState} and delivers
  * the resulting events to its sockets.
  *
- * <p>Threads: MicroRaft runs on its own single thread ({@link DefaultRaftNodeExecutor}); everything
+ * <p>Threads: MicroRaft runs on its own single thread (see {@link ScaledTime}); everything
  * it reports (applied entries, reports, futures) hops onto this backend's Vert.x context, where all
  * mutable fields of this class live. {@link ChatState} is synchronized for local reads.
  *
@@ -85,6 +84,7 @@ public final class RaftChatBackend implements ChatBackend {
   private final DefaultRaftModelFactory factory = new DefaultRaftModelFactory();
   private final RaftCodec codec = new RaftCodec(factory);
   private final DeadMemberPolicy deadMembers;
+  private final ScaledTime time = new ScaledTime();
 
   private final Map<Long, Pending> pending = new HashMap<>();
   private final List<JsonObject> discovered = new ArrayList<>();
@@ -241,14 +241,15 @@ public final class RaftChatBackend implements ChatBackend {
     state = new ChatState(group, settings.historyLimit(), settings.dedupPerClient(),
         settings.dedupClients());
     RaftConfig config = RaftConfig.newBuilder()
-        .setLeaderElectionTimeoutMillis(settings.electionTimeoutMs())
-        .setLeaderHeartbeatPeriodSecs(settings.heartbeatPeriodS())
-        .setLeaderHeartbeatTimeoutSecs(settings.heartbeatTimeoutS())
+        // MicroRaft's time runs ScaledTime.SCALE times faster: its "seconds" are 50 ms ticks
+        .setLeaderElectionTimeoutMillis(ScaledTime.scaledMillis(settings.electionTimeoutMs()))
+        .setLeaderHeartbeatPeriodSecs(ScaledTime.ticks(settings.heartbeatPeriodMs()))
+        .setLeaderHeartbeatTimeoutSecs(ScaledTime.ticks(settings.heartbeatTimeoutMs()))
         .setCommitCountToTakeSnapshot(settings.snapshotEveryEntries())
         .setAppendEntriesRequestBatchSize(500)
         .setMaxPendingLogEntryCount(5000)
         .setTransferSnapshotsFromFollowersEnabled(false)
-        .setRaftNodeReportPublishPeriodSecs(5)
+        .setRaftNodeReportPublishPeriodSecs((int) ScaledTime.ticks(5000))
         .build();
     ChatStateMachine machine = new ChatStateMachine(state, new ChatStateMachine.Listener() {
       @Override
@@ -271,7 +272,8 @@ public final class RaftChatBackend implements ChatBackend {
         .setLocalEndpoint(self)
         .setInitialGroupMembers(initial, initialVoting)
         .setConfig(config)
-        .setExecutor(new DefaultRaftNodeExecutor())
+        .setExecutor(ScaledTime.executor())
+        .setClock(time.clock())
         .setTransport(new EventBusTransport(vertx, context, codec, this.node, this::reachable))
         .setStateMachine(machine)
         .setModelFactory(factory)
@@ -498,7 +500,7 @@ public final class RaftChatBackend implements ChatBackend {
     context.runOnContext(v -> {
       long id = ++requestCounter;
       Proposal proposal = new Proposal(self.getId(), id, command);
-      Pending p = new Pending(id, promise, System.nanoTime());
+      Pending p = new Pending(id, promise, System.nanoTime(), proposal);
       pending.put(id, p);
       p.timer = vertx.setTimer(settings.sendTimeoutMs(),
           t -> p.fail(unavailable("not committed within " + settings.sendTimeoutMs() + " ms")));
@@ -511,6 +513,8 @@ public final class RaftChatBackend implements ChatBackend {
     if (p.done) {
       return;
     }
+    int n = ++p.attempt; // answers to an earlier attempt are ignored
+    p.forwardedTo = null;
     BackendStatus s = status;
     if (stopping || raft == null) {
       p.fail(unavailable(stopping ? "the pod is stopping" : "not a member of the consensus group"));
@@ -527,14 +531,18 @@ public final class RaftChatBackend implements ChatBackend {
     }
     if (s.leader().equals(node)) {
       replicate(proposal).onComplete(ar -> {
-        if (ar.failed()) {
+        if (ar.failed() && p.attempt == n) {
           retryOrFail(p, proposal, ar.cause());
         }
       });
       return;
     }
+    p.forwardedTo = s.leader();
     request(s.leader(), "cmd", RaftCodec.encodeProposal(proposal), settings.forwardTimeoutMs())
         .onComplete(ar -> {
+          if (p.attempt != n) {
+            return;
+          }
           if (ar.failed() && ar.cause() instanceof ReplyException re
               && re.failureType() == ReplyFailure.NO_HANDLERS) {
             retryOrFail(p, proposal, ar.cause()); // the leader's pod just went away
@@ -839,7 +847,8 @@ public final class RaftChatBackend implements ChatBackend {
     RaftEndpoint leaderEndpoint = r.getTerm().getLeaderEndpoint();
     String leader = leaderEndpoint == null ? null : ((PodEndpoint) leaderEndpoint).node();
     long now = System.currentTimeMillis();
-    long timeoutMs = settings.heartbeatTimeoutS() * 1000L;
+    long raftNow = time.millis(); // report timestamps are on MicroRaft's (scaled) clock
+    long timeoutMs = settings.heartbeatTimeoutMs();
     boolean available;
     String reason;
     if (leader == null) {
@@ -849,12 +858,13 @@ public final class RaftChatBackend implements ChatBackend {
       available = false;
       reason = "no leader";
     } else if (r.getRole() == RaftRole.LEADER) {
-      long quorum = r.getQuorumHeartbeatTimestamp().orElse(now);
-      available = now - quorum < timeoutMs;
+      long quorum = r.getQuorumHeartbeatTimestamp().orElse(raftNow);
+      available = ScaledTime.toRealMillis(raftNow - quorum) < timeoutMs;
       reason = available ? null : "the leader does not hear a majority";
     } else {
       Optional<Long> heard = r.getLeaderHeartbeatTimestamp();
-      available = heard.isPresent() && now - heard.get() < timeoutMs;
+      available = heard.isPresent()
+          && ScaledTime.toRealMillis(raftNow - heard.get()) < timeoutMs;
       reason = available ? null : "the leader has been silent";
     }
     if (!r.getCommittedMembers().getMembers().contains(self)
@@ -878,6 +888,14 @@ public final class RaftChatBackend implements ChatBackend {
     }
     status = new BackendStatus(r.getRole().name(), r.getTerm().getTerm(), leader,
         r.getLog().getCommitIndex(), available, reason, members);
+    if (leader != null && available) {
+      // proposals waiting on a former leader go to the new one now, not after their timeout
+      for (Pending p : new ArrayList<>(pending.values())) {
+        if (p.forwardedTo != null && !p.forwardedTo.equals(leader)) {
+          attempt(p, p.proposal);
+        }
+      }
+    }
     checkStarted();
   }
 
@@ -958,13 +976,18 @@ public final class RaftChatBackend implements ChatBackend {
     final long id;
     final Promise<Object> promise;
     final long startNanos;
+    final Proposal proposal;
     long timer = -1;
     boolean done;
+    int attempt;
+    /** The leader the current attempt was forwarded to, null when not forwarded. */
+    String forwardedTo;
 
-    Pending(long id, Promise<Object> promise, long startNanos) {
+    Pending(long id, Promise<Object> promise, long startNanos, Proposal proposal) {
       this.id = id;
       this.promise = promise;
       this.startNanos = startNanos;
+      this.proposal = proposal;
     }
 
     void complete(Object result) {

@@ -17,10 +17,10 @@ public final class RaftEnv {
           "form a new consensus group if discovery finds none"),
       new Variable("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "1500", "50..60000",
           "how long to wait for answers to a group discovery request"),
-      new Variable("KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "1", "1..60",
-          "Raft leader heartbeat period"),
-      new Variable("KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "2", "period+1..300",
-          "leader silence after which followers elect a new leader"),
+      new Variable("KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.25", "0.05..60, step 0.05",
+          "Raft leader heartbeat period (decimal seconds)"),
+      new Variable("KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1", "period+0.05..300, step 0.05",
+          "leader silence after which followers elect a new leader (decimal seconds)"),
       new Variable("KUBECHAT_RAFT_ELECTION_TIMEOUT_MS", "500", "100..60000",
           "how long a candidate waits for votes"),
       new Variable("KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "30", "1..86400",
@@ -44,8 +44,8 @@ public final class RaftEnv {
 
   private static final Map<String, String> FIELD_TO_VARIABLE = Map.ofEntries(
       Map.entry("discoveryWindowMs", "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS"),
-      Map.entry("heartbeatPeriodS", "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
-      Map.entry("heartbeatTimeoutS", "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
+      Map.entry("heartbeatPeriodMs", "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
+      Map.entry("heartbeatTimeoutMs", "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
       Map.entry("electionTimeoutMs", "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS"),
       Map.entry("memberRemovalTimeoutS", "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S"),
       Map.entry("historyLimit", "KUBECHAT_HISTORY_LIMIT"),
@@ -65,8 +65,8 @@ public final class RaftEnv {
     try {
       return new RaftSettings(bootstrap,
           number(env, "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS"),
-          (int) number(env, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
-          (int) number(env, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
+          secondsAsMillis(env, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
+          secondsAsMillis(env, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
           number(env, "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS"),
           number(env, "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S"),
           (int) number(env, "KUBECHAT_HISTORY_LIMIT"),
@@ -109,6 +109,20 @@ public final class RaftEnv {
       return n;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + "=" + v + ": not an integer");
+    }
+  }
+
+  /** Decimal seconds ("0.25", "2") to whole milliseconds. */
+  private static long secondsAsMillis(Map<String, String> env, String name) {
+    String v = value(env, name);
+    try {
+      java.math.BigDecimal ms = new java.math.BigDecimal(v).movePointRight(3);
+      if (ms.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        throw new NumberFormatException();
+      }
+      return ms.longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(name + "=" + v + ": not a number of seconds");
     }
   }
 

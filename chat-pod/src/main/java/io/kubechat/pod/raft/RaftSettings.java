@@ -6,8 +6,9 @@ package io.kubechat.pod.raft;
  *
  * @param bootstrap form a new group when discovery finds none (KUBECHAT_BOOTSTRAP)
  * @param discoveryWindowMs how long to collect answers to a discovery request
- * @param heartbeatPeriodS Raft leader heartbeat period (MicroRaft works in whole seconds)
- * @param heartbeatTimeoutS silence after which followers elect a new leader; above the period
+ * @param heartbeatPeriodMs Raft leader heartbeat period, a multiple of 50 ms
+ * @param heartbeatTimeoutMs leader silence after which followers elect a new leader; a multiple
+ *     of 50 ms, above the period
  * @param electionTimeoutMs how long a candidate waits for votes (randomized by MicroRaft)
  * @param memberRemovalTimeoutS a member DEAD this long is removed by the leader
  * @param historyLimit messages kept per group
@@ -19,16 +20,18 @@ package io.kubechat.pod.raft;
  * @param dedupClients clients remembered for deduplication
  * @param maintenancePeriodMs how often the leader checks learners and dead members
  */
-public record RaftSettings(boolean bootstrap, long discoveryWindowMs, int heartbeatPeriodS,
-    int heartbeatTimeoutS, long electionTimeoutMs, long memberRemovalTimeoutS, int historyLimit,
+public record RaftSettings(boolean bootstrap, long discoveryWindowMs, long heartbeatPeriodMs,
+    long heartbeatTimeoutMs, long electionTimeoutMs, long memberRemovalTimeoutS, int historyLimit,
     int snapshotEveryEntries, long sendTimeoutMs, long forwardTimeoutMs, long promoteLagEntries,
     int dedupPerClient, int dedupClients, long maintenancePeriodMs) {
 
   public RaftSettings {
     require(discoveryWindowMs >= 50 && discoveryWindowMs <= 60_000, "discoveryWindowMs", "50..60000");
-    require(heartbeatPeriodS >= 1 && heartbeatPeriodS <= 60, "heartbeatPeriodS", "1..60");
-    require(heartbeatTimeoutS > heartbeatPeriodS && heartbeatTimeoutS <= 300, "heartbeatTimeoutS",
-        "heartbeatPeriodS+1..300");
+    require(heartbeatPeriodMs >= 50 && heartbeatPeriodMs <= 60_000 && heartbeatPeriodMs % 50 == 0,
+        "heartbeatPeriodMs", "50..60000, a multiple of 50");
+    require(heartbeatTimeoutMs > heartbeatPeriodMs && heartbeatTimeoutMs <= 300_000
+        && heartbeatTimeoutMs % 50 == 0, "heartbeatTimeoutMs",
+        "heartbeat period+50..300000, a multiple of 50");
     require(electionTimeoutMs >= 100 && electionTimeoutMs <= 60_000, "electionTimeoutMs",
         "100..60000");
     require(memberRemovalTimeoutS >= 1 && memberRemovalTimeoutS <= 86_400,
@@ -47,45 +50,45 @@ public record RaftSettings(boolean bootstrap, long discoveryWindowMs, int heartb
 
   /** Defaults tuned for fast failover on a LAN or loopback. */
   public static RaftSettings defaults() {
-    return new RaftSettings(false, 1500, 1, 2, 500, 30, 1000, 10_000, 2000, 1000, 20, 256,
+    return new RaftSettings(false, 1500, 250, 1000, 500, 30, 1000, 10_000, 2000, 1000, 20, 256,
         10_000, 250);
   }
 
   public RaftSettings withBootstrap(boolean value) {
-    return new RaftSettings(value, discoveryWindowMs, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(value, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries,
         sendTimeoutMs, forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients,
         maintenancePeriodMs);
   }
 
   public RaftSettings withDiscoveryWindowMs(long value) {
-    return new RaftSettings(bootstrap, value, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(bootstrap, value, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries,
         sendTimeoutMs, forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients,
         maintenancePeriodMs);
   }
 
   public RaftSettings withMemberRemovalTimeoutS(long value) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, value, historyLimit, snapshotEveryEntries, sendTimeoutMs,
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
   }
 
   public RaftSettings withHistoryLimit(int value) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, value, snapshotEveryEntries, sendTimeoutMs,
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
   }
 
   public RaftSettings withSnapshotEveryEntries(int value) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, value, sendTimeoutMs,
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
   }
 
-  public RaftSettings withTimeouts(int heartbeatPeriodS, int heartbeatTimeoutS,
+  public RaftSettings withTimeouts(long heartbeatPeriodMs, long heartbeatTimeoutMs,
       long electionTimeoutMs) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodS, heartbeatTimeoutS,
+    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries,
         sendTimeoutMs, forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients,
         maintenancePeriodMs);
