@@ -415,6 +415,9 @@ public final class RaftChatBackend implements ChatBackend {
             Future.succeededFuture());
     return terminated.compose(x -> {
       this.terminated = true;
+      if (started != null) {
+        started.tryFail(new ChatException("UNAVAILABLE", "stopped before joining a group", true));
+      }
       for (Pending p : new ArrayList<>(pending.values())) {
         p.fail(unavailable("the pod is stopping"));
       }
