@@ -253,6 +253,57 @@ class RaftChatBackendTest {
     }
   }
 
+  @Test
+  void aLeaderCutOffStepsDownAndTheMajorityElectsAnotherWithoutSplitBrain() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod old = c.leader();
+      TestPod other = c.followers().get(0);
+      get(old.backend.send(new SendRequest("g", "u", "c", "before", "t", old.node)));
+      c.cutOff.add(old.node);
+      // the old leader cannot commit: it fails with UNAVAILABLE, never hangs
+      Throwable err = catchFailure(old.backend.send(
+          new SendRequest("g", "u", "c", "lost", "t", old.node)));
+      assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        TestPod l = c.pods.stream().filter(p -> p != old && p.role().equals("LEADER"))
+            .findFirst().orElse(null);
+        return l != null && other.backend.status().available();
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> !old.role().equals("LEADER"));
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(other.backend
+          .send(new SendRequest("g", "u", "c", "after", "t", other.node))).seq() >= 2);
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> old.backend.status().available()
+          && old.backend.history("g", 0, 10).equals(other.backend.history("g", 0, 10)));
+      // every pod has one history: the entry the cut-off leader could not commit is not in it
+      assertThat(old.backend.history("g", 0, 10)).extracting(ChatMessage::id)
+          .doesNotContain("lost").contains("before", "after");
+    }
+  }
+
+  @Test
+  void publishesTermRoleCommitIndexAndCommitLatency() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      RaftChatBackend b = new RaftChatBackend(vertx, "solo", "i1",
+          settings().withBootstrap(true), List::of, registry);
+      get(b.start());
+      get(b.send(new SendRequest("g", "u", "c", "m1", "t", "solo")));
+      assertThat(registry.get("kubechat.raft.role").gauge().value()).isEqualTo(4.0);
+      assertThat(registry.get("kubechat.raft.term").gauge().value()).isEqualTo(1.0);
+      await().until(() -> registry.get("kubechat.raft.commit.index").gauge().value() >= 2);
+      assertThat(registry.get("kubechat.raft.commit.latency").timer().count()).isEqualTo(1);
+      assertThat(b.status().members()).singleElement()
+          .satisfies(m -> assertThat(m.voter() && m.leader()).isTrue());
+      get(b.stop());
+      assertThat(b.status().role()).isEqualTo("NONE");
+    } finally {
+      get(vertx.close());
+    }
+  }
+
   private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
       java.util.concurrent.atomic.AtomicInteger acked, List<Throwable> failures, int i) {
     if (!running.get()) {
