@@ -847,51 +847,15 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     report = r;
-    RaftEndpoint leaderEndpoint = r.getTerm().getLeaderEndpoint();
-    String leader = leaderEndpoint == null ? null : ((PodEndpoint) leaderEndpoint).node();
-    long now = System.currentTimeMillis();
-    long raftNow = time.millis(); // report timestamps are on MicroRaft's (scaled) clock
-    long timeoutMs = settings.heartbeatTimeoutMs();
-    boolean available;
-    String reason;
-    if (leader == null) {
-      if (leaderlessSince == 0) {
-        leaderlessSince = now;
-      }
-      available = false;
-      reason = "no leader";
-    } else if (r.getRole() == RaftRole.LEADER) {
-      long quorum = r.getQuorumHeartbeatTimestamp().orElse(raftNow);
-      available = ScaledTime.toRealMillis(raftNow - quorum) < timeoutMs;
-      reason = available ? null : "the leader does not hear a majority";
-    } else {
-      Optional<Long> heard = r.getLeaderHeartbeatTimestamp();
-      available = heard.isPresent()
-          && ScaledTime.toRealMillis(raftNow - heard.get()) < timeoutMs;
-      reason = available ? null : "the leader has been silent";
-    }
-    if (!r.getCommittedMembers().getMembers().contains(self)
-        && !r.getEffectiveMembers().getMembers().contains(self)) {
-      available = false;
-      reason = "not (yet) a member of the consensus group";
-    }
-    List<BackendStatus.Member> members = new ArrayList<>();
-    Collection<RaftEndpoint> voting = r.getEffectiveMembers().getVotingMembers();
-    for (RaftEndpoint e : r.getEffectiveMembers().getMembers()) {
-      PodEndpoint p = (PodEndpoint) e;
-      long match = r.getRole() == RaftRole.LEADER
-          ? (e.equals(self) ? r.getLog().getLastLogOrSnapshotIndex()
-              : r.getLog().getFollowerMatchIndices().getOrDefault(e, -1L))
-          : -1;
-      members.add(new BackendStatus.Member(p.node(), p.incarnation(), voting.contains(e),
-          e.equals(leaderEndpoint), match));
-    }
-    if (leader != null) {
+    // report timestamps are on MicroRaft's (scaled) clock
+    status = StatusView.of(r, self, time.millis(), settings.heartbeatTimeoutMs());
+    String leader = status.leader();
+    if (leader == null && leaderlessSince == 0) {
+      leaderlessSince = System.currentTimeMillis();
+    } else if (leader != null) {
       leaderlessSince = 0;
     }
-    status = new BackendStatus(r.getRole().name(), r.getTerm().getTerm(), leader,
-        r.getLog().getCommitIndex(), available, reason, members);
-    if (leader != null && available) {
+    if (leader != null && status.available()) {
       // proposals waiting on a former leader go to the new one now, not after their timeout
       for (Pending p : new ArrayList<>(pending.values())) {
         if (p.forwardedTo != null && !p.forwardedTo.equals(leader)) {
