@@ -246,7 +246,8 @@ public final class RaftChatBackend implements ChatBackend {
         .setLeaderHeartbeatPeriodSecs(ScaledTime.ticks(settings.heartbeatPeriodMs()))
         .setLeaderHeartbeatTimeoutSecs(ScaledTime.ticks(settings.heartbeatTimeoutMs()))
         .setCommitCountToTakeSnapshot(settings.snapshotEveryEntries())
-        .setAppendEntriesRequestBatchSize(500)
+        // entries hold up to 8 KiB of text: keep one append message well under a few MiB
+        .setAppendEntriesRequestBatchSize(100)
         .setMaxPendingLogEntryCount(5000)
         .setTransferSnapshotsFromFollowersEnabled(false)
         .setRaftNodeReportPublishPeriodSecs((int) ScaledTime.ticks(5000))
