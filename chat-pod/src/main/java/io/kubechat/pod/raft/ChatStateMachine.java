@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  */
 final class ChatStateMachine implements StateMachine {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ChatStateMachine.class);
+
   /** Called on the Raft thread after each applied proposal, in log order. */
   interface Listener {
     void applied(long index, Proposal proposal, Applied applied);
@@ -34,7 +37,14 @@ final class ChatStateMachine implements StateMachine {
     if (!(operation instanceof Proposal p)) {
       return null;
     }
-    Applied applied = state.apply(commitIndex, p.command());
+    Applied applied;
+    try {
+      applied = state.apply(commitIndex, p.command());
+    } catch (RuntimeException e) {
+      // deterministic: every replica fails the same way on the same entry, and goes on
+      LOG.error("entry {} could not be applied: {}", commitIndex, p, e);
+      return null;
+    }
     listener.applied(commitIndex, p, applied);
     return applied.result();
   }

@@ -615,7 +615,7 @@ public final class RaftChatBackend implements ChatBackend {
         case "cmd" -> onForwardedProposal(msg);
         case "add" -> onAddRequest(msg);
         case "remove" -> onRemoveRequest(msg);
-        case "found" -> discovered.add(msg.body());
+        case "found" -> onFound(msg.body());
         case "removed" -> onRemovedNotice(msg);
         default -> msg.fail(400, "unknown kind " + kind);
       }
@@ -665,6 +665,16 @@ public final class RaftChatBackend implements ChatBackend {
         new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
         new DeliveryOptions().addHeader(RaftAddresses.KIND, "removed")
             .addHeader(RaftAddresses.FROM, node).addHeader(RaftAddresses.TO, sender.getId()));
+  }
+
+  private void onFound(JsonObject answer) {
+    Object group = answer.getValue("group");
+    Object from = answer.getValue("node");
+    Object leader = answer.getValue("leader");
+    if (group instanceof String && from instanceof String
+        && (leader == null || leader instanceof String) && discovered.size() < 100) {
+      discovered.add(answer);
+    }
   }
 
   private void onRemovedNotice(Message<JsonObject> msg) {

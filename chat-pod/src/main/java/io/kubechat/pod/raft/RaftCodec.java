@@ -248,20 +248,37 @@ public final class RaftCodec {
     return j.put("c", "noop");
   }
 
+  /** Fails with IllegalArgumentException on anything but a well-formed proposal. */
   public static Proposal decodeProposal(JsonObject j) {
-    String kind = j.getString("c");
+    String kind = str(j, "c");
     ChatCommand c = switch (kind) {
-      case "send" -> new ChatCommand.Send(j.getString("g"), j.getString("u"), j.getString("ci"),
-          j.getString("id"), j.getString("x"), j.getString("n"), j.getLong("ts"));
-      case "join" -> new ChatCommand.Join(j.getString("g"), j.getString("u"), j.getString("ci"),
-          j.getString("n"), j.getLong("since"), j.getString("ep"));
-      case "leave" -> new ChatCommand.Leave(j.getString("g"), j.getString("u"),
-          j.getString("ci"), j.getString("n"), j.getString("why"));
-      case "drop" -> new ChatCommand.DropNode(j.getString("n"));
+      case "send" -> new ChatCommand.Send(str(j, "g"), str(j, "u"), str(j, "ci"), str(j, "id"),
+          str(j, "x"), str(j, "n"), num(j, "ts"));
+      case "join" -> new ChatCommand.Join(str(j, "g"), str(j, "u"), str(j, "ci"), str(j, "n"),
+          num(j, "since"), j.getString("ep"));
+      case "leave" -> new ChatCommand.Leave(str(j, "g"), str(j, "u"), str(j, "ci"), str(j, "n"),
+          str(j, "why"));
+      case "drop" -> new ChatCommand.DropNode(str(j, "n"));
       case "noop" -> new ChatCommand.NoOp();
       default -> throw new IllegalArgumentException("unknown command " + kind);
     };
-    return new Proposal(j.getString("o"), j.getLong("r"), c);
+    return new Proposal(str(j, "o"), num(j, "r"), c);
+  }
+
+  private static String str(JsonObject j, String key) {
+    Object v = j.getValue(key);
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException("missing or not a string: " + key);
+    }
+    return s;
+  }
+
+  private static long num(JsonObject j, String key) {
+    Object v = j.getValue(key);
+    if (!(v instanceof Number n)) {
+      throw new IllegalArgumentException("missing or not a number: " + key);
+    }
+    return n.longValue();
   }
 
   static JsonArray ids(Collection<RaftEndpoint> endpoints) {

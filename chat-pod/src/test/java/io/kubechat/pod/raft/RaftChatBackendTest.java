@@ -304,6 +304,37 @@ class RaftChatBackendTest {
     }
   }
 
+  @Test
+  void malformedMessagesOnThePodAddressAreRejectedWithoutHarm() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod leader = c.leader();
+      String address = RaftAddresses.pod(leader.node);
+      io.vertx.core.json.JsonObject junk = new io.vertx.core.json.JsonObject().put("T", "aer")
+          .put("g", 42).put("s", "no-slash");
+      for (String kind : List.of("raft", "cmd", "add", "remove", "found", "removed", "bogus")) {
+        var options = new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000)
+            .addHeader(RaftAddresses.KIND, kind).addHeader(RaftAddresses.TO,
+                leader.node + "/" + leader.incarnation);
+        c.vertx.eventBus().send(address, junk, options);
+        c.vertx.eventBus().send(address, new io.vertx.core.json.JsonObject(), options);
+        if (!kind.equals("raft") && !kind.equals("found") && !kind.equals("removed")) {
+          // requests get an answer (an error or a refusal), never silence
+          Throwable err = null;
+          try {
+            get(c.vertx.eventBus().request(address, junk, options));
+          } catch (AssertionError e) {
+            err = e;
+          }
+          assertThat(err == null || !err.toString().contains("TIMEOUT")).isTrue();
+        }
+      }
+      SendResult r = get(c.followers().get(0).backend.send(
+          new SendRequest("g", "u", "c", "still", "fine", c.followers().get(0).node)));
+      assertThat(r.seq()).isEqualTo(1);
+      assertThat(leader.role()).isEqualTo("LEADER");
+    }
+  }
+
   private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
       java.util.concurrent.atomic.AtomicInteger acked, List<Throwable> failures, int i) {
     if (!running.get()) {

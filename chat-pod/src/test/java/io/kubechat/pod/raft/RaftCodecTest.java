@@ -146,6 +146,24 @@ class RaftCodecTest {
   }
 
   @Test
+  void malformedProposalsAreRejected() {
+    JsonObject good = RaftCodec.encodeProposal(new Proposal("a/1", 3,
+        new ChatCommand.Send("g", "u", "c", "m", "t", "n", 5)));
+    assertThat(RaftCodec.decodeProposal(good).command()).isInstanceOf(ChatCommand.Send.class);
+    for (String key : List.of("g", "u", "ci", "id", "x", "n", "ts", "o", "r", "c")) {
+      JsonObject bad = good.copy();
+      bad.remove(key);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftCodec.decodeProposal(bad))
+          .as(key).isInstanceOf(IllegalArgumentException.class);
+      JsonObject wrongType = good.copy().put(key, key.equals("ts") || key.equals("r")
+          ? (Object) "text" : (Object) 12);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> RaftCodec.decodeProposal(wrongType)).as(key)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void endpointIdsParseBack() {
     assertThat(PodEndpoint.parse(A.getId())).isEqualTo(A);
     assertThat(PodEndpoint.parse("pod-x/abc/def")).isEqualTo(new PodEndpoint("pod-x", "abc/def"));
