@@ -85,9 +85,9 @@ public final class RaftChatBackend implements ChatBackend {
   private final RaftCodec codec = new RaftCodec(factory);
   private final DeadMemberPolicy deadMembers;
   private final ScaledTime time = new ScaledTime();
+  private final GroupDiscovery discovery;
 
   private final Map<Long, Pending> pending = new HashMap<>();
-  private final List<JsonObject> discovered = new ArrayList<>();
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
   private Handler<ChatEvent> eventHandler = e -> { };
   private MessageConsumer<JsonObject> podConsumer;
@@ -131,6 +131,7 @@ public final class RaftChatBackend implements ChatBackend {
     this.membership = membership;
     this.deadMembers = new DeadMemberPolicy(settings.memberRemovalTimeoutS() * 1000);
     this.metrics = new RaftMetrics(registry, node, () -> status);
+    this.discovery = new GroupDiscovery(vertx, node, settings.discoveryWindowMs());
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -150,21 +151,15 @@ public final class RaftChatBackend implements ChatBackend {
     return promise.future();
   }
 
-  /** Publishes a discovery request and decides, after the window, to join or to bootstrap. */
+  /** Looks for a running group; joins it, or forms one when bootstrapping, or looks again. */
   private void discover() {
     if (stopping || raft != null) {
       return;
     }
-    discovered.clear();
-    vertx.eventBus().publish(RaftAddresses.DISCOVERY, new JsonObject().put("from", node)
-        .put("id", self.getId()), new DeliveryOptions().addHeader(RaftAddresses.FROM, node));
-    vertx.setTimer(settings.discoveryWindowMs(), id -> {
+    discovery.find().onSuccess(best -> {
       if (stopping || raft != null) {
         return;
       }
-      Optional<JsonObject> best = discovered.stream()
-          .filter(d -> d.getString("leader") != null).findFirst()
-          .or(() -> discovered.stream().findFirst());
       if (best.isPresent()) {
         askToJoin(best.get(), 0);
       } else if (settings.bootstrap()) {
@@ -615,7 +610,7 @@ public final class RaftChatBackend implements ChatBackend {
         case "cmd" -> onForwardedProposal(msg);
         case "add" -> onAddRequest(msg);
         case "remove" -> onRemoveRequest(msg);
-        case "found" -> onFound(msg.body());
+        case "found" -> discovery.offer(msg.body());
         case "removed" -> onRemovedNotice(msg);
         default -> msg.fail(400, "unknown kind " + kind);
       }
@@ -665,16 +660,6 @@ public final class RaftChatBackend implements ChatBackend {
         new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
         new DeliveryOptions().addHeader(RaftAddresses.KIND, "removed")
             .addHeader(RaftAddresses.FROM, node).addHeader(RaftAddresses.TO, sender.getId()));
-  }
-
-  private void onFound(JsonObject answer) {
-    Object group = answer.getValue("group");
-    Object from = answer.getValue("node");
-    Object leader = answer.getValue("leader");
-    if (group instanceof String && from instanceof String
-        && (leader == null || leader instanceof String) && discovered.size() < 100) {
-      discovered.add(answer);
-    }
   }
 
   private void onRemovedNotice(Message<JsonObject> msg) {
@@ -742,18 +727,12 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   private void onDiscovery(Message<JsonObject> msg) {
-    String from = msg.body().getString("from");
+    String from = msg.body().getValue("from") instanceof String f ? f : null;
     RaftNode node = raft;
     if (from == null || from.equals(this.node) || node == null || stopping) {
       return;
     }
-    RaftNodeReport r = report;
-    RaftEndpoint leader = r == null ? null : r.getTerm().getLeaderEndpoint();
-    JsonObject answer = new JsonObject().put("node", this.node).put("group", groupId)
-        .put("leader", leader == null ? null : ((PodEndpoint) leader).node())
-        .put("members", r == null ? null : RaftCodec.ids(r.getCommittedMembers().getMembers()));
-    vertx.eventBus().send(RaftAddresses.pod(from), answer, new DeliveryOptions()
-        .addHeader(RaftAddresses.KIND, "found").addHeader(RaftAddresses.FROM, this.node));
+    GroupDiscovery.answer(vertx, from, this.node, groupId, status.leader());
   }
 
   // ------------------------------------------------------------------ membership (leader)
