@@ -160,10 +160,12 @@ public final class ChatState {
     if (g == null) {
       return new Applied(null, List.of());
     }
-    Presence p = g.presence.remove(l.clientId());
-    if (p == null) {
+    Presence p = g.presence.get(l.clientId());
+    // a client that reconnected elsewhere is not removed by its old pod's late disconnect
+    if (p == null || !p.node.equals(l.node())) {
       return new Applied(null, List.of());
     }
+    g.presence.remove(l.clientId());
     return new Applied(null, List.of(
         new ChatEvent.Presence(g.name, p.user, l.clientId(), false, l.reason(), g.users())));
   }

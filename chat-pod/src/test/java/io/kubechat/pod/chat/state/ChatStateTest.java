@@ -155,6 +155,20 @@ class ChatStateTest {
   }
 
   @Test
+  void aLateDisconnectFromTheOldPodDoesNotRemoveAClientThatMovedOn() {
+    apply(new ChatCommand.Join("g", "bob", "c1", "pod-a", -1, null));
+    Applied moved = apply(new ChatCommand.Join("g", "bob", "c1", "pod-b", 3, state.epoch("g")));
+    assertThat(moved.events()).hasSize(1); // the node changed
+    assertThat(apply(new ChatCommand.Leave("g", "bob", "c1", "pod-a", "disconnect")).events())
+        .isEmpty();
+    assertThat(apply(new ChatCommand.DropNode("pod-a")).events()).isEmpty();
+    assertThat(state.members("g")).containsExactly("bob");
+    assertThat(apply(new ChatCommand.Leave("g", "bob", "c1", "pod-b", "leave")).events())
+        .hasSize(1);
+    assertThat(state.members("g")).isEmpty();
+  }
+
+  @Test
   void snapshotRoundTripGivesTheSameStateAndBehaviour() {
     apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null));
     for (int i = 1; i <= 7; i++) {
