@@ -471,6 +471,15 @@ public final class RaftChatBackend implements ChatBackend {
     return s == null ? List.of() : s.history(group, since, max);
   }
 
+  /**
+   * Replay, gap/reset and members as a join would see them, read from the local state without
+   * going through the log: answers while no quorum is reachable. Null when the group is unknown.
+   */
+  public JoinResult localView(String group, long since, String epoch) {
+    ChatState s = state;
+    return s == null ? null : s.view(group, since, epoch);
+  }
+
   /** The local copy of a group's distinct users. */
   public List<String> members(String group) {
     ChatState s = state;

@@ -133,6 +133,8 @@ class RaftChatBackendTest {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod cut = c.followers().get(0);
       TestPod leader = c.leader();
+      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
+      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
       c.cutOff.add(cut.node);
       long t0 = System.nanoTime();
       Throwable err = catchFailure(cut.backend.send(
@@ -153,6 +155,9 @@ class RaftChatBackendTest {
       catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x3", "t", cut.node)));
       assertThat(Duration.ofNanos(System.nanoTime() - t2)).isLessThan(Duration.ofMillis(1500));
       assertThat(cut.backend.history("g", 0, 100)).hasSizeLessThan(10);
+      // reads still answer from the local state
+      assertThat(cut.backend.localView("g", 0, null).replay()).extracting(ChatMessage::id)
+          .containsExactly("first");
       assertThat(cut.role()).isNotEqualTo("LEADER");
       c.cutOff.clear();
       await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.status().available()

@@ -88,6 +88,15 @@ public final class ChatState {
     return out.size() <= max ? out : List.copyOf(out.subList(out.size() - max, out.size()));
   }
 
+  /**
+   * What a join with {@code since}/{@code epoch} would replay, from the local state and without
+   * joining (for reads while no quorum is reachable). Null when the group does not exist here.
+   */
+  public synchronized JoinResult view(String group, long since, String epoch) {
+    Group g = groups.get(group);
+    return g == null ? null : replay(g, since, epoch);
+  }
+
   /** Distinct users of {@code group}, sorted. */
   public synchronized List<String> members(String group) {
     Group g = groups.get(group);

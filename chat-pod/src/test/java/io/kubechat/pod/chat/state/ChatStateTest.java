@@ -103,6 +103,17 @@ class ChatStateTest {
   }
 
   @Test
+  void aLocalViewReplaysLikeAJoinWithoutJoining() {
+    send("a", "m1", "t");
+    send("a", "m2", "t");
+    JoinResult v = state.view("g", 1, state.epoch("g"));
+    assertThat(v.replay()).extracting(ChatMessage::seq).containsExactly(2L);
+    assertThat(v.members()).isEmpty();
+    assertThat(state.view("g", 0, "other").reset()).isTrue();
+    assertThat(state.view("none", 0, null)).isNull();
+  }
+
+  @Test
   void joinSaysGapWhenTheMissedPartIsOlderThanTheHistory() {
     for (int i = 1; i <= 9; i++) {
       send("a", "m" + i, "t");
