@@ -86,6 +86,12 @@ public record RaftSettings(boolean bootstrap, long discoveryWindowMs, long heart
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
   }
 
+  public RaftSettings withSendTimeoutMs(long value) {
+    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
+        electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries, value,
+        forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
+  }
+
   public RaftSettings withTimeouts(long heartbeatPeriodMs, long heartbeatTimeoutMs,
       long electionTimeoutMs) {
     return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
