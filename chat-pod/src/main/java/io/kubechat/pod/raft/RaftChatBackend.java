@@ -105,6 +105,7 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile String groupId;
   private volatile long appliedIndex;
   private long leaderlessSince;
+  private volatile List<MemberInfo> membershipCopy = List.of();
   /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
   private int generation;
   private volatile long joinedAtIndex = Long.MAX_VALUE;
@@ -118,7 +119,9 @@ public final class RaftChatBackend implements ChatBackend {
    * @param incarnation this process's incarnation id (new on every pod start)
    * @param settings timings and limits
    * @param membership the pod heartbeat membership table, read by the leader to remove dead
-   *     members and by the transport to skip unreachable ones
+   *     members and by the transport to skip unreachable ones; called on this backend's context
+   *     every maintenance period, so it must be safe to call from there (e.g. a reference to the
+   *     latest snapshot of the table)
    * @param registry where to publish metrics, or null
    */
   public RaftChatBackend(Vertx vertx, String node, String incarnation, RaftSettings settings,
@@ -773,6 +776,7 @@ public final class RaftChatBackend implements ChatBackend {
     if (node == null || stopping) {
       return;
     }
+    membershipView(); // refreshes the copy the transport reads
     Future.fromCompletionStage(node.getReport(), context).onSuccess(o -> {
       onReport(o.getResult());
       RaftNodeReport r = o.getResult();
@@ -814,19 +818,24 @@ public final class RaftChatBackend implements ChatBackend {
     });
   }
 
+  /** Reads the heartbeat table (on the context only) and keeps a copy for the Raft thread. */
   private List<MemberInfo> membershipView() {
     try {
       List<MemberInfo> view = membership.get();
-      return view == null ? List.of() : view;
+      membershipCopy = view == null ? List.of() : List.copyOf(view);
+      return membershipCopy;
     } catch (RuntimeException e) {
       LOG.warn("{}: membership view failed: {}", node, e.toString());
       return List.of();
     }
   }
 
-  /** False for a pod that the heartbeat table says is DEAD or LEFT (or replaced). */
+  /**
+   * False for a pod that the heartbeat table says is DEAD or LEFT (or replaced). Called on the
+   * Raft thread: reads the copy of the table taken on the context.
+   */
   private boolean reachable(PodEndpoint endpoint) {
-    for (MemberInfo row : membershipView()) {
+    for (MemberInfo row : membershipCopy) {
       if (row.node().equals(endpoint.node())
           && (row.incarnation() == null || row.incarnation().equals(endpoint.podIncarnation()))) {
         return row.state() == MemberState.ALIVE || row.state() == MemberState.SUSPECT;
