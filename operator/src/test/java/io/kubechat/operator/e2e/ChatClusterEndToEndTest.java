@@ -165,20 +165,31 @@ class ChatClusterEndToEndTest {
     long killedAt = System.nanoTime();
     kubelet.kill9(victim);
 
+    String oldIncarnation = before.getMembers().stream().filter(m -> m.getPod().equals(victim))
+        .map(MemberStatus::getIncarnation).findFirst().orElseThrow();
     long[] newLeaderAt = {0};
+    long[] readyAt = {0};
     await().atMost(START).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       ChatClusterStatus s = status();
+      long t = System.nanoTime();
       if (roles && newLeaderAt[0] == 0 && s.getLeader() != null && !s.getLeader().equals(victim)) {
-        newLeaderAt[0] = System.nanoTime();
+        newLeaderAt[0] = t;
       }
       Pod replacement = client.pods().inNamespace(NS).withName(victim).get();
       assertThat(replacement).isNotNull();
       assertThat(replacement.getMetadata().getUid()).isNotEqualTo(oldUid);
+      if (readyAt[0] == 0 && isReady(replacement)) {
+        readyAt[0] = t;
+      }
+      assertThat(readyAt[0]).as("replacement ready").isPositive();
       assertThat(s.getReadyReplicas()).isEqualTo(3);
       assertThat(s.getMembers()).filteredOn(m -> m.getPod().equals(victim)).singleElement()
-          .satisfies(m -> assertThat(m.getReady()).isTrue());
+          .satisfies(m -> {
+            assertThat(m.getIncarnation()).isNotEqualTo(oldIncarnation);
+            assertThat(m.getReady()).isTrue();
+          });
     });
-    long replacedAt = System.nanoTime();
+    long replacedAt = readyAt[0];
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(e -> {
           assertThat(e.getType()).isEqualTo("Warning");
@@ -244,12 +255,19 @@ class ChatClusterEndToEndTest {
     pods(client, NS, name).forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
     String leader = status().getLeader();
     patchSpec(client, NS, name, Map.of("client", Map.of("idleTimeoutSeconds", 45)));
-    int[] fewestReady = {3};
+    int[] mostDisrupted = {0};
     List<String> order = new java.util.ArrayList<>();
     await().atMost(START).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       ChatClusterStatus s = status();
-      fewestReady[0] = Math.min(fewestReady[0], s.getReadyReplicas());
       List<Pod> now = pods(client, NS, name);
+      // Pods the roll takes out of service: gone or terminating, or recreated and not ready yet.
+      // (Raft pods also report not ready for a moment during a leader handover; that is the pods'
+      // readiness, not the operator disrupting more than one pod.)
+      List<Pod> serving = now.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+      int disrupted = (3 - serving.size()) + (int) serving.stream()
+          .filter(p -> !p.getMetadata().getUid().equals(uids.get(p.getMetadata().getName())) && !isReady(p))
+          .count();
+      mostDisrupted[0] = Math.max(mostDisrupted[0], disrupted);
       now.stream().filter(p -> !p.getMetadata().getUid().equals(uids.get(p.getMetadata().getName())))
           .map(p -> p.getMetadata().getName()).filter(n -> !order.contains(n)).forEach(order::add);
       assertThat(now).hasSize(3).allSatisfy(p ->
@@ -257,10 +275,17 @@ class ChatClusterEndToEndTest {
       assertThat(s.getReadyReplicas()).isEqualTo(3);
       assertThat(s.getPhase()).isEqualTo("Ready");
     });
-    assertThat(fewestReady[0]).as("ready pods during the rolling update").isGreaterThanOrEqualTo(2);
+    assertThat(mostDisrupted[0]).as("pods out of service at once during the rolling update").isLessThanOrEqualTo(1);
     assertThat(order).hasSize(3);
+    List<String> rolls = client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> e.getReason().equals("RollingUpdate"))
+        .sorted(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.getLastTimestamp())))
+        .map(e -> e.getMessage()).toList();
+    assertThat(rolls).hasSize(3);
     if (leader != null) {
-      assertThat(order.get(2)).as("the leader is rolled last").isEqualTo(leader);
+      // The leader at each step is what the operator saw then; it may move during the roll.
+      assertThat(rolls.subList(0, 2)).noneMatch(m -> m.contains("(the leader, last)"));
+      assertThat(rolls.get(2)).contains("(the leader, last)");
     }
   }
 
@@ -273,6 +298,12 @@ class ChatClusterEndToEndTest {
       assertThat(kubelet.runningProcesses()).isZero();
       assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
     });
+  }
+
+  static boolean isReady(Pod p) {
+    return p.getStatus() != null && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   /** The build skeleton's chat-pod jar only prints a line; a real pod documents its variables. */
