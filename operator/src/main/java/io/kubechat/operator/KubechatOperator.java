@@ -1,0 +1,134 @@
+package io.kubechat.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.kubechat.operator.http.OperatorHttpServer;
+import io.kubechat.operator.reconcile.ChatClusterReconciler;
+import io.kubechat.operator.reconcile.EventRecorder;
+import io.kubechat.operator.reconcile.NodeWatch;
+import io.kubechat.operator.reconcile.StatusWriter;
+import io.kubechat.operator.resources.PodFactory;
+import io.kubechat.operator.status.PodStatusPoller;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator assembled: JOSDK runtime with the ChatCluster controller, the status poller, the
+ * node watch, events, metrics and the HTTP endpoints. Used by {@link OperatorMain} and by tests.
+ */
+public final class KubechatOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubechatOperator.class);
+
+  private final Operator operator;
+  private final OperatorHttpServer http;
+  private final EventRecorder events;
+  private final NodeWatch nodes;
+  private final OperatorMetrics metrics;
+
+  private KubechatOperator(KubernetesClient client, OperatorConfig cfg) {
+    Clock clock = Clock.systemUTC();
+    String identity = identity();
+    metrics = new OperatorMetrics();
+    events = new EventRecorder(client, clock, identity);
+    nodes = new NodeWatch(client);
+    StatusWriter statusWriter = new StatusWriter();
+    PodStatusPoller poller =
+        new PodStatusPoller(cfg.pollInterval(), cfg.pollTimeout(), clock, statusWriter::forget);
+    ChatClusterReconciler reconciler =
+        new ChatClusterReconciler(
+            new PodFactory(cfg.podImage(), cfg.clusterDomain()), poller, events, metrics, nodes,
+            clock, cfg.resync(), statusWriter);
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // The status is written with a JSON Patch of its own (StatusWriter); the
+                  // ChatCluster itself is never patched.
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withConcurrentReconciliationThreads(cfg.reconcileThreads())
+                  .checkingCRDAndValidateLocalModel(false);
+              if (cfg.leaderElection()) {
+                var le =
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(cfg.leaseName())
+                        .withIdentity(identity)
+                        .withExitOnStopLeading(cfg.exitOnLostLease());
+                cfg.leaseNamespace()
+                    .or(OperatorConfig::inClusterNamespace)
+                    .or(() -> Optional.ofNullable(client.getNamespace()))
+                    .ifPresent(le::withLeaseNamespace);
+                o.withLeaderElectionConfiguration(le.build());
+              }
+            });
+    operator.register(
+        reconciler,
+        c -> {
+          if (cfg.namespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(cfg.namespaces());
+          }
+        });
+    try {
+      http =
+          new OperatorHttpServer(
+              cfg.httpHost(), cfg.httpPort(),
+              () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+              () -> operator.getRuntimeInfo().isStarted(),
+              metrics::scrape);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + cfg.httpHost() + ":" + cfg.httpPort(), e);
+    }
+    LOG.info(
+        "kubechat operator {} watching {}; leader election {}; http on {}:{}",
+        OperatorConfig.version(),
+        cfg.namespaces().isEmpty() ? "all namespaces" : cfg.namespaces(),
+        cfg.leaderElection() ? "on (lease " + cfg.leaseName() + ")" : "off",
+        cfg.httpHost(), http.port());
+  }
+
+  /** Starts the operator; it needs no server-side apply. */
+  public static KubechatOperator start(KubernetesClient client, OperatorConfig cfg) {
+    KubechatOperator k = new KubechatOperator(client, cfg);
+    k.operator.start();
+    return k;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    try {
+      operator.stop();
+    } finally {
+      http.close();
+      events.close();
+      nodes.close();
+    }
+  }
+
+  private static String identity() {
+    return Optional.ofNullable(System.getenv("HOSTNAME"))
+        .filter(h -> !h.isBlank())
+        .orElseGet(
+            () -> {
+              try {
+                return InetAddress.getLocalHost().getHostName();
+              } catch (IOException e) {
+                return "kubechat-operator";
+              }
+            });
+  }
+}

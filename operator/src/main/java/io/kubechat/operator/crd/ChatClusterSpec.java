@@ -1,0 +1,189 @@
+package io.kubechat.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+/**
+ * Desired state of a ChatCluster. Field initializers repeat the schema defaults so that objects
+ * that never passed an API server's defaulting (tests, old objects) behave the same.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ChatClusterSpec {
+
+  @SpecReplicas
+  @Default("3")
+  @Min(1)
+  @PrinterColumn(name = "Replicas", priority = 0)
+  @JsonPropertyDescription("Number of chat pods. Use an odd number: a majority must stay up.")
+  private Integer replicas = 3;
+
+  @JsonPropertyDescription(
+      "Container image of the chat pod; empty means the operator's default (KUBECHAT_OPERATOR_POD_IMAGE).")
+  private String image;
+
+  @Default("IfNotPresent")
+  @JsonPropertyDescription("Image pull policy of the chat container.")
+  private ImagePullPolicy imagePullPolicy = ImagePullPolicy.IfNotPresent;
+
+  @JsonPropertyDescription("Compute resources of the chat container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Pod heartbeat timings; unset values use the chat pod's defaults.")
+  private HeartbeatSpec heartbeat;
+
+  @JsonPropertyDescription("Raft timings; unset values use the chat pod's defaults.")
+  private RaftSpec raft;
+
+  @JsonPropertyDescription("Client connection settings; unset values use the chat pod's defaults.")
+  private ClientSpec client;
+
+  @Min(1)
+  @Max(1000000)
+  @JsonPropertyDescription("Messages kept per group for replay (KUBECHAT_HISTORY_LIMIT).")
+  private Integer historyLimit;
+
+  @Min(1)
+  @Max(16777216)
+  @JsonPropertyDescription(
+      "Largest chat message text in bytes (KUBECHAT_MAX_TEXT_BYTES); at most client.maxFrameBytes.")
+  private Integer maxMessageBytes;
+
+  @Min(1)
+  @Max(300)
+  @JsonPropertyDescription(
+      "Seconds a pod has to leave the cluster on SIGTERM (KUBECHAT_SHUTDOWN_GRACE_S); the pod's"
+          + " termination grace period is this plus 10 s.")
+  private Integer shutdownGraceSeconds;
+
+  @JsonPropertyDescription("The client Service.")
+  private ClientServiceSpec service = new ClientServiceSpec();
+
+  @JsonPropertyDescription("Extra metadata and scheduling settings for the chat pods.")
+  private ChatPodTemplate podTemplate;
+
+  @Default("preferred")
+  @JsonPropertyDescription(
+      "Spread pods over nodes: preferred (best effort), required (one pod per node), none.")
+  private AntiAffinity antiAffinity = AntiAffinity.preferred;
+
+  @JsonPropertyDescription("When and how fast the operator replaces unhealthy pods.")
+  private FailurePolicy failurePolicy = new FailurePolicy();
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ImagePullPolicy getImagePullPolicy() {
+    return imagePullPolicy;
+  }
+
+  public void setImagePullPolicy(ImagePullPolicy imagePullPolicy) {
+    this.imagePullPolicy = imagePullPolicy;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public HeartbeatSpec getHeartbeat() {
+    return heartbeat;
+  }
+
+  public void setHeartbeat(HeartbeatSpec heartbeat) {
+    this.heartbeat = heartbeat;
+  }
+
+  public RaftSpec getRaft() {
+    return raft;
+  }
+
+  public void setRaft(RaftSpec raft) {
+    this.raft = raft;
+  }
+
+  public ClientSpec getClient() {
+    return client;
+  }
+
+  public void setClient(ClientSpec client) {
+    this.client = client;
+  }
+
+  public Integer getHistoryLimit() {
+    return historyLimit;
+  }
+
+  public void setHistoryLimit(Integer historyLimit) {
+    this.historyLimit = historyLimit;
+  }
+
+  public Integer getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  public void setMaxMessageBytes(Integer maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  public Integer getShutdownGraceSeconds() {
+    return shutdownGraceSeconds;
+  }
+
+  public void setShutdownGraceSeconds(Integer shutdownGraceSeconds) {
+    this.shutdownGraceSeconds = shutdownGraceSeconds;
+  }
+
+  public ClientServiceSpec getService() {
+    return service;
+  }
+
+  public void setService(ClientServiceSpec service) {
+    this.service = service;
+  }
+
+  public ChatPodTemplate getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(ChatPodTemplate podTemplate) {
+    this.podTemplate = podTemplate;
+  }
+
+  public AntiAffinity getAntiAffinity() {
+    return antiAffinity;
+  }
+
+  public void setAntiAffinity(AntiAffinity antiAffinity) {
+    this.antiAffinity = antiAffinity;
+  }
+
+  public FailurePolicy getFailurePolicy() {
+    return failurePolicy;
+  }
+
+  public void setFailurePolicy(FailurePolicy failurePolicy) {
+    this.failurePolicy = failurePolicy;
+  }
+}

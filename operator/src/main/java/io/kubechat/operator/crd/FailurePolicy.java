@@ -1,0 +1,40 @@
+package io.kubechat.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+
+/** When a pod counts as failed and how many may be replaced at once. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FailurePolicy {
+  public static final int DEFAULT_UNHEALTHY_AFTER_SECONDS = 60;
+
+  @Default("60")
+  @Min(5)
+  @JsonPropertyDescription(
+      "A pod not ready this long after start, or reported DEAD by the cluster this long, is"
+          + " replaced.")
+  private Integer unhealthyAfterSeconds = DEFAULT_UNHEALTHY_AFTER_SECONDS;
+
+  @Default("1")
+  @Min(1)
+  @JsonPropertyDescription("Most pods being replaced at the same time.")
+  private Integer maxConcurrentReplacements = 1;
+
+  public Integer getUnhealthyAfterSeconds() {
+    return unhealthyAfterSeconds;
+  }
+
+  public void setUnhealthyAfterSeconds(Integer unhealthyAfterSeconds) {
+    this.unhealthyAfterSeconds = unhealthyAfterSeconds;
+  }
+
+  public Integer getMaxConcurrentReplacements() {
+    return maxConcurrentReplacements;
+  }
+
+  public void setMaxConcurrentReplacements(Integer maxConcurrentReplacements) {
+    this.maxConcurrentReplacements = maxConcurrentReplacements;
+  }
+}

@@ -1,0 +1,294 @@
+package io.kubechat.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.kubechat.operator.OperatorMetrics;
+import io.kubechat.operator.crd.ChatCluster;
+import io.kubechat.operator.crd.ChatClusterStatus;
+import io.kubechat.operator.crd.FailurePolicy;
+import io.kubechat.operator.crd.SpecValidation;
+import io.kubechat.operator.health.PodFacts;
+import io.kubechat.operator.resources.Names;
+import io.kubechat.operator.resources.PdbFactory;
+import io.kubechat.operator.resources.PodFactory;
+import io.kubechat.operator.resources.ServiceFactory;
+import io.kubechat.operator.status.Assessment;
+import io.kubechat.operator.status.ClusterFacts;
+import io.kubechat.operator.status.ConditionSpec;
+import io.kubechat.operator.status.Conditions;
+import io.kubechat.operator.status.LeaderDerivation;
+import io.kubechat.operator.status.LeaderView;
+import io.kubechat.operator.status.PeerViews;
+import io.kubechat.operator.status.PodObservation;
+import io.kubechat.operator.status.PodStatusPoller;
+import io.kubechat.operator.status.PodStatusReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Reconciles a ChatCluster: keeps its Services, PodDisruptionBudget and Pods, and writes its
+ * status. It reads only caches (informers, the status poller), acts with single API calls and
+ * returns; time-based rules are re-checked by the periodic reschedule.
+ */
+@ControllerConfiguration(name = ChatClusterReconciler.NAME)
+public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
+  public static final String NAME = "chatcluster";
+  private static final Logger LOG = LoggerFactory.getLogger(ChatClusterReconciler.class);
+  private static final String MANAGED = "app.kubernetes.io/managed-by=" + Names.MANAGED_BY;
+
+  private final PodFactory pods;
+  private final PodStatusPoller poller;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final NodeWatch nodes;
+  private final Clock clock;
+  private final Duration resync;
+  private final StatusWriter statusWriter;
+
+  public ChatClusterReconciler(
+      PodFactory pods,
+      PodStatusPoller poller,
+      EventRecorder events,
+      OperatorMetrics metrics,
+      NodeWatch nodes,
+      Clock clock,
+      Duration resync,
+      StatusWriter statusWriter) {
+    this.statusWriter = statusWriter;
+    this.pods = pods;
+    this.poller = poller;
+    this.events = events;
+    this.metrics = metrics;
+    this.nodes = nodes;
+    this.clock = clock;
+    this.resync = resync;
+  }
+
+  @Override
+  public List<EventSource<?, ChatCluster>> prepareEventSources(EventSourceContext<ChatCluster> ctx) {
+    return List.of(
+        informer(Pod.class, ctx), informer(Service.class, ctx), informer(PodDisruptionBudget.class, ctx), poller);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ChatCluster> informer(
+      Class<R> type, EventSourceContext<ChatCluster> ctx) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, ChatCluster.class)
+            .withName(type.getSimpleName().toLowerCase(java.util.Locale.ROOT))
+            .withLabelSelector(MANAGED)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ChatCluster.class, false))
+            .build(),
+        ctx);
+  }
+
+  @Override
+  public UpdateControl<ChatCluster> reconcile(ChatCluster cc, Context<ChatCluster> ctx) {
+    MDC.put("namespace", cc.getMetadata().getNamespace());
+    MDC.put("cluster", cc.getMetadata().getName());
+    try {
+      metrics.reconciled();
+      return doReconcile(cc, ctx);
+    } finally {
+      MDC.remove("namespace");
+      MDC.remove("cluster");
+    }
+  }
+
+  private UpdateControl<ChatCluster> doReconcile(ChatCluster cc, Context<ChatCluster> ctx) {
+    Instant now = clock.instant();
+    ResourceID id = ResourceID.fromResource(cc);
+    KubernetesClient client = ctx.getClient();
+    ChatClusterStatus old = statusWriter.current(cc);
+    List<Pod> owned =
+        ctx.getSecondaryResources(Pod.class).stream()
+            .filter(p -> Names.ordinal(cc, p.getMetadata().getName()).isPresent())
+            .sorted(Comparator.comparingInt(p -> Names.ordinal(cc, p.getMetadata().getName()).getAsInt()))
+            .toList();
+    List<Pod> active = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    poller.track(id, PodViews.addresses(active));
+    Map<String, PodObservation> observed = poller.observations(id);
+    Map<String, PodStatusReport> reachable = new LinkedHashMap<>();
+    active.forEach(
+        p -> Optional.ofNullable(observed.get(p.getMetadata().getName()))
+            .flatMap(PodObservation::current)
+            .ifPresent(r -> reachable.put(p.getMetadata().getName(), r)));
+
+    List<String> problems = SpecValidation.validate(cc);
+    int desired = Optional.ofNullable(cc.getSpec().getReplicas()).orElse(3);
+    LeaderView leader = LeaderDerivation.derive(reachable, Math.max(desired, active.size()));
+    boolean wasFormed = Boolean.TRUE.equals(old.getFormed()) && !owned.isEmpty();
+
+    if (!problems.isEmpty()) {
+      String message = "invalid spec, nothing changed: " + String.join("; ", problems);
+      if (Conditions.find(old.getConditions(), ConditionSpec.READY)
+          .map(c -> !"InvalidSpec".equals(c.getReason()))
+          .orElse(true)) {
+        events.warning(cc, "InvalidSpec", message);
+      }
+      return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
+          message, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, null), now);
+    }
+
+    OwnedObjects.ensure(client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensure(client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensurePdb(client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
+
+    FailurePolicy fp = Optional.ofNullable(cc.getSpec().getFailurePolicy()).orElseGet(FailurePolicy::new);
+    Duration unhealthyAfter = Duration.ofSeconds(Optional.ofNullable(fp.getUnhealthyAfterSeconds()).orElse(FailurePolicy.DEFAULT_UNHEALTHY_AFTER_SECONDS));
+    List<PodFacts> facts = owned.stream().map(p -> PodViews.facts(cc, nodes, p, observed, reachable, leader, now)).toList();
+    Set<String> existing = owned.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    PodPlan plan =
+        PodPlanner.plan(
+            facts, desired, pods.desiredHash(cc), wasFormed, unhealthyAfter,
+            Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
+            Duration.ofSeconds(PodFactory.DEFAULT_TERMINATION_GRACE_SECONDS + 60),
+            PeerViews.notLeft(existing, reachable), now);
+    execute(client, cc, plan, desired);
+    OwnedObjects.labelRoles(client, active, reachable, leader);
+
+    return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
+        null, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, plan.activity()), now);
+  }
+
+  private UpdateControl<ChatCluster> finish(
+      KubernetesClient client, ChatCluster cc, ChatClusterStatus old, List<Pod> active, Map<String, PodObservation> observed,
+      Map<String, PodStatusReport> reachable, LeaderView leader, ClusterFacts facts, Instant now) {
+    Assessment a = Assessment.of(facts);
+    ChatClusterStatus s = new ChatClusterStatus();
+    s.setObservedGeneration(cc.getMetadata().getGeneration());
+    s.setPhase(a.phase().name());
+    s.setFormed(a.formed());
+    s.setReplicas(active.size());
+    s.setReadyReplicas(facts.ready());
+    s.setSelector(Names.selectorString(cc));
+    s.setLeader(leader.leader().orElse(null));
+    s.setTerm(leader.elected() ? leader.term() : null);
+    s.setLeaderSince(
+        leader.leader().isPresent() && leader.leader().get().equals(old.getLeader())
+                && Objects.equals(leader.term(), old.getTerm())
+            ? old.getLeaderSince()
+            : leader.leader().map(l -> now.toString()).orElse(null));
+    s.setMembers(PodViews.members(active, observed, reachable, leader));
+    List<ConditionSpec> decided = new ArrayList<>(a.conditions());
+    decided.add(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, true, "Reconciled",
+        facts.activity() == null ? "in sync with the spec" : facts.activity()));
+    s.setConditions(Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
+    announceLeader(cc, old, s);
+    if (!Objects.equals(old.getPhase(), s.getPhase())) {
+      LOG.info("phase {} -> {}: {}", old.getPhase(), s.getPhase(),
+          Conditions.find(s.getConditions(), ConditionSpec.READY).map(c -> c.getMessage()).orElse(""));
+    }
+    if (!s.equals(old)) {
+      statusWriter.write(client, cc, s);
+    }
+    return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(resync);
+  }
+
+  private void announceLeader(ChatCluster cc, ChatClusterStatus old, ChatClusterStatus s) {
+    if (s.getLeader() != null && (!s.getLeader().equals(old.getLeader()) || !Objects.equals(s.getTerm(), old.getTerm()))) {
+      metrics.leaderChanged();
+      events.normal(cc, "LeaderElected",
+          s.getLeader() + " leads at term " + s.getTerm()
+              + (old.getLeader() == null ? "" : " (was " + old.getLeader() + " at term " + old.getTerm() + ")"));
+    } else if (s.getLeader() == null && old.getLeader() != null) {
+      events.warning(cc, "LeaderLost",
+          "no leader (was " + old.getLeader() + "): "
+              + Conditions.find(s.getConditions(), ConditionSpec.LEADER_ELECTED).map(c -> c.getMessage()).orElse(""));
+    }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ChatCluster> updateErrorStatus(
+      ChatCluster cc, Context<ChatCluster> ctx, Exception e) {
+    metrics.reconcileFailed();
+    LOG.warn("reconcile of {}/{} failed: {}", cc.getMetadata().getNamespace(), cc.getMetadata().getName(), e.toString());
+    ChatClusterStatus s = copy(statusWriter.current(cc));
+    s.setConditions(Conditions.merge(s.getConditions(),
+        List.of(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, false, "ReconcileError",
+            e.getClass().getSimpleName() + ": " + e.getMessage() + " (retrying)")),
+        clock.instant(), cc.getMetadata().getGeneration()));
+    try {
+      statusWriter.write(ctx.getClient(), cc, s);
+    } catch (RuntimeException writeFailed) {
+      LOG.warn("could not write the error status: {}", writeFailed.getMessage());
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private static ChatClusterStatus copy(ChatClusterStatus s) {
+    return Serialization.unmarshal(Serialization.asJson(s), ChatClusterStatus.class);
+  }
+
+  private void execute(KubernetesClient client, ChatCluster cc, PodPlan plan, int desired) {
+    String ns = cc.getMetadata().getNamespace();
+    for (int ordinal : plan.create()) {
+      boolean bootstrap = plan.bootstrap().equals(OptionalInt.of(ordinal));
+      Pod pod = pods.pod(cc, ordinal, bootstrap);
+      try {
+        client.pods().inNamespace(ns).resource(pod).create();
+        LOG.info("created pod {}{}", pod.getMetadata().getName(), bootstrap ? " (bootstraps the group)" : "");
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        LOG.debug("pod {} exists already", pod.getMetadata().getName());
+      }
+    }
+    // A spec change that needs new pods is scaling; pods coming back otherwise are replacements.
+    boolean specChanged =
+        cc.getStatus() == null
+            || !Objects.equals(cc.getStatus().getObservedGeneration(), cc.getMetadata().getGeneration());
+    if (!plan.create().isEmpty() && specChanged) {
+      metrics.scaled("up");
+      events.normal(cc, "ScalingUp", "creating " + plan.create().stream().map(o -> Names.pod(cc, o)).toList()
+          + " to reach " + desired + " pods");
+    }
+    for (PodAction a : plan.delete()) {
+      var op = client.pods().inNamespace(ns).withName(a.pod());
+      boolean force = "NodeLost".equals(a.reason()) || "PodUnknown".equals(a.reason());
+      (force ? op.withGracePeriod(0) : op).delete();
+      switch (a.kind()) {
+        case REPLACE -> {
+          metrics.replaced(a.reason());
+          events.warning(cc, "Replacing" + a.reason(), a.message() + "; deleting it to recreate it");
+        }
+        case SCALE_DOWN -> {
+          metrics.scaled("down");
+          events.normal(cc, "ScalingDown", a.message());
+        }
+        case ROLL -> events.normal(cc, "RollingUpdate", a.message());
+      }
+    }
+  }
+
+}

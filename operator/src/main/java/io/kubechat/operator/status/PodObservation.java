@@ -1,0 +1,63 @@
+package io.kubechat.operator.status;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The latest poll of one pod: its report when the poll succeeded, otherwise why it failed.
+ *
+ * @param pod pod name
+ * @param address host:port polled
+ * @param report the last successful report (kept when a later poll fails, so that the pod's
+ *     incarnation stays known), empty if none ever succeeded
+ * @param error why the last poll failed, null when it succeeded
+ * @param polledAt when the last poll finished
+ */
+public record PodObservation(
+    String pod, String address, Optional<PodStatusReport> report, String error, Instant polledAt) {
+
+  public static PodObservation ok(String pod, String address, PodStatusReport r, Instant at) {
+    return new PodObservation(pod, address, Optional.of(r), null, at);
+  }
+
+  public static PodObservation failed(
+      String pod, String address, Optional<PodStatusReport> previous, String error, Instant at) {
+    return new PodObservation(pod, address, previous, error, at);
+  }
+
+  /** The last poll succeeded. */
+  public boolean reachable() {
+    return error == null && report.isPresent();
+  }
+
+  /** The report of the last poll, only if it succeeded. */
+  public Optional<PodStatusReport> current() {
+    return reachable() ? report : Optional.empty();
+  }
+
+  /**
+   * What matters for decisions: a change here triggers a reconcile, while moving counters
+   * (lastSeenMillisAgo, clients, commitIndex) wait for the next periodic one.
+   */
+  public String fingerprint() {
+    if (!reachable()) {
+      return pod + "@" + address + ":unreachable";
+    }
+    PodStatusReport r = report.get();
+    StringBuilder sb =
+        new StringBuilder()
+            .append(pod)
+            .append('@')
+            .append(address)
+            .append(':')
+            .append(r.incarnation())
+            .append(r.ready())
+            .append(r.role())
+            .append(r.term())
+            .append(r.leader());
+    r.members().stream()
+        .sorted(java.util.Comparator.comparing(PodStatusReport.Member::node))
+        .forEach(m -> sb.append('|').append(m.node()).append(m.incarnation()).append(m.state()));
+    return sb.toString();
+  }
+}
