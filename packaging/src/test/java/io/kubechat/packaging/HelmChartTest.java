@@ -85,7 +85,9 @@ class HelmChartTest {
     List<HasMetadata> objects = render(t -> t.withValuesFile(values));
 
     assertThat(objects).noneMatch(CustomResourceDefinition.class::isInstance);
-    assertThat(objects).noneMatch(ClusterRoleBinding.class::isInstance);
+    // Only the binding for nodes (cluster-scoped) stays cluster-wide.
+    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
+        .extracting(o -> o.getMetadata().getName()).containsExactly(RELEASE + "-nodes");
     assertThat(objects).noneMatch(Role.class::isInstance);
     assertThat(objects).noneMatch(ServiceAccount.class::isInstance);
     assertThat(objects.stream().filter(RoleBinding.class::isInstance).map(o -> o.getMetadata().getNamespace()))
