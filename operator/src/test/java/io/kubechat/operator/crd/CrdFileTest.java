@@ -18,12 +18,23 @@ class CrdFileTest {
     Path generated = Path.of("target/classes/META-INF/fabric8", FILE);
     Path checkedIn = Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/crds", FILE);
     assertThat(generated).exists();
+    String expected = PrinterColumnOrder.apply(Files.readString(generated));
+    Path fresh = Path.of("target", FILE);
+    Files.writeString(fresh, expected);
     assertThat(Files.readString(checkedIn))
-        .as(
-            "deploy/crds/%s differs from the generated CRD; run ./mvnw -pl operator process-classes"
-                + " and copy operator/target/classes/META-INF/fabric8/%s to deploy/crds/",
-            FILE, FILE)
-        .isEqualTo(Files.readString(generated));
+        .as("deploy/crds/%s differs from the generated CRD (with its printer columns ordered); copy"
+            + " operator/%s to deploy/crds/ and to helm/kubechat-operator/files/", FILE, fresh)
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void printerColumnsAreInTheOrderKubectlShouldShow() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(
+        Files.readString(Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/crds", FILE)),
+        CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+        .extracting(c -> c.getName())
+        .containsExactly("Replicas", "Ready", "Leader", "Term", "Phase", "Age");
   }
 
   @Test
