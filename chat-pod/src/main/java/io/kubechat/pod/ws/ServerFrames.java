@@ -44,6 +44,7 @@ final class ServerFrames {
 
   static JsonObject message(ChatMessage m) {
     return new JsonObject().put("type", "message").put("group", m.group()).put("from", m.from())
+        .put("clientId", m.clientId())
         .put("text", m.text()).put("id", m.id()).put("ts", m.ts()).put("node", m.node())
         .put("seq", m.seq()).put("epoch", m.epoch());
   }
