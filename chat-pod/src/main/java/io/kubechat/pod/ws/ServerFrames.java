@@ -54,6 +54,14 @@ final class ServerFrames {
         .put("seq", r.seq()).put("epoch", r.epoch()).put("ts", r.ts());
   }
 
+  static JsonObject gap(String group, long from, long to) {
+    return new JsonObject().put("type", "gap").put("group", group).put("from", from).put("to", to);
+  }
+
+  static JsonObject reset(String group, String epoch) {
+    return new JsonObject().put("type", "reset").put("group", group).put("epoch", epoch);
+  }
+
   static JsonObject pong(Object ref) {
     JsonObject f = new JsonObject().put("type", "pong");
     return ref == null ? f : f.put("ref", ref);

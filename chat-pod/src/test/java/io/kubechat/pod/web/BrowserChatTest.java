@@ -106,8 +106,8 @@ class BrowserChatTest {
 
   /**
    * The page's protocol client (chat-core.js) against a scripted fake server, in the browser: the
-   * part-2 semantics (seq, epoch, gap, reset, UNAVAILABLE) and the close codes, which the part-1
-   * pods cannot produce yet. The checks are in src/test/resources/web/chat-core-checks.js.
+   * ordering semantics (seq, epoch, gap, reset, UNAVAILABLE) and the close codes, which real pods
+   * produce only under faults. The checks are in src/test/resources/web/chat-core-checks.js.
    */
   @Test
   @Order(2)

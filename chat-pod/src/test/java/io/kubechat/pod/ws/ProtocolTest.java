@@ -281,7 +281,57 @@ class ProtocolTest {
       assertThat(m.getString("text")).isEqualTo("hello bob");
       assertThat(m.getString("node")).isEqualTo("solo");
       assertThat(m.getLong("ts")).isPositive();
+      assertThat(m.getString("clientId")).isEqualTo(a.frames().get(0).getString("clientId"));
+      assertThat(m.getLong("seq")).isEqualTo(1);
+      assertThat(m.getString("epoch")).isEqualTo(ack.getString("epoch"));
     }
+    assertThat(ack.getLong("seq")).isEqualTo(1);
+    assertThat(ack.getString("epoch")).isNotBlank();
+  }
+
+  @Test
+  void aResendIsAcknowledgedWithItsOriginalSeqAndDeliveredOnce() {
+    String g = group();
+    WsTestClient a = hello("resender");
+    a.join(g);
+    a.send(frame("send").put("group", g).put("id", "r-1").put("text", "once"));
+    a.await(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")));
+    a.send(frame("send").put("group", g).put("id", "r-2").put("text", "two"));
+    a.send(frame("send").put("group", g).put("id", "r-1").put("text", "once"));
+    a.await(f -> "ack".equals(f.getString("type")) && "r-2".equals(f.getString("id")));
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> a.count(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id"))) == 2);
+    stillUsable(a);
+    assertThat(a.frames().stream().filter(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")))
+        .map(f -> f.getLong("seq"))).containsExactly(1L, 1L);
+    assertThat(a.frames().stream().filter(f -> "message".equals(f.getString("type")))
+        .map(f -> f.getString("id"))).containsExactly("r-1", "r-2");
+  }
+
+  @Test
+  void aJoinWithSinceReplaysWhatWasMissedAndAnOtherEpochIsAReset() {
+    String g = group();
+    WsTestClient a = hello("writer");
+    String epoch = a.join(g).getString("epoch");
+    for (int i = 1; i <= 3; i++) {
+      a.send(frame("send").put("group", g).put("id", "w-" + i).put("text", "m" + i));
+    }
+    a.await(f -> "ack".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+
+    WsTestClient b = hello("reader");
+    b.send(frame("join").put("group", g).put("since", 1).put("epoch", epoch));
+    b.await(f -> "message".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+    List<String> types = b.frames().stream().map(f -> f.getString("type")).toList();
+    assertThat(types).containsExactly("welcome", "joined", "message", "message");
+    assertThat(b.frames().get(1).getLong("seq")).isEqualTo(3);
+    assertThat(b.frames().subList(2, 4)).extracting(f -> f.getLong("seq")).containsExactly(2L, 3L);
+
+    WsTestClient c = hello("stale");
+    c.send(frame("join").put("group", g).put("since", 7).put("epoch", "an-old-epoch"));
+    c.await(f -> "message".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+    assertThat(c.frames()).extracting(f -> f.getString("type"))
+        .containsExactly("welcome", "joined", "reset", "message", "message", "message");
+    assertThat(c.frames().get(2).getString("epoch")).isEqualTo(epoch);
   }
 
   @Test
