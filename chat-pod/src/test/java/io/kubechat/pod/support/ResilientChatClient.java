@@ -58,6 +58,7 @@ public final class ResilientChatClient {
   private volatile long joinedAtSeq = -1;
   private volatile boolean everJoined;
   private volatile boolean stopped;
+  private volatile boolean finished;
   private volatile int outboxSize;
   private volatile int sent;
 
@@ -89,6 +90,24 @@ public final class ResilientChatClient {
   /** Sends {@code count} more messages (ids {@code <clientId>-<n>}). */
   public void sendMore(int count) {
     context.runOnContext(v -> target += count);
+  }
+
+  /** Creates no more messages than those sent so far (the unacknowledged ones are still resent). */
+  public void finishSending() {
+    context.runOnContext(v -> {
+      target = created;
+      finished = true;
+    });
+  }
+
+  /** After {@link #finishSending()}: everything sent is acknowledged. */
+  public boolean drained() {
+    return finished && outboxSize == 0;
+  }
+
+  /** Messages created so far. */
+  public int sent() {
+    return sent;
   }
 
   /** Stops reconnecting and closes the connection. */
