@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The checker: six clients, two starting on each of three pods (real processes, 127.0.6.10-12),
  * send concurrently into one group while pods are killed with kill -9 and restarted under the same
- * name (the leader twice, a follower once). The clients do what a real client does: reconnect to
+ * name (first the leader, then the follower most clients are on). The clients do what a real client does: reconnect to
  * another pod, re-join with since/epoch, resend what was not acknowledged with the same id.
  * Afterwards every acknowledged message is at every client exactly once, at the same seq, in the
  * same order, with no gaps ({@link HistoryChecker}).
@@ -94,10 +94,12 @@ class PodChaosTest {
 
     String leader = cluster.awaitAgreedLeader(LONG);
     killAndRestart(leader, "the leader");
-    String follower = cluster.pods().stream().map(PodProcess::node)
-        .filter(n -> !n.equals(cluster.awaitAgreedLeader(LONG))).findFirst().orElseThrow();
-    killAndRestart(follower, "a follower");
-    killAndRestart(cluster.awaitAgreedLeader(LONG), "the leader");
+    String newLeader = cluster.awaitAgreedLeader(LONG);
+    String follower = cluster.pods().stream().filter(p -> !p.node().equals(newLeader))
+        .max(java.util.Comparator.comparingLong(p -> CLIENTS.stream()
+            .filter(c -> p.ip().equals(c.currentHost())).count()))
+        .orElseThrow().node();
+    killAndRestart(follower, "a follower with clients");
 
     CLIENTS.forEach(ResilientChatClient::finishSending);
     Awaitility.await("every message acknowledged").atMost(LONG)

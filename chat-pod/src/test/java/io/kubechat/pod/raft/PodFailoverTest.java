@@ -161,7 +161,12 @@ class PodFailoverTest {
         moved, unavailable, errors.size(), errors);
     assertThat(newLeader).isNotEqualTo(leader);
     assertThat(moved).as("the clients of the old leader were told to reconnect").isEqualTo(2);
-    assertThat(errors).as("no send failed").isEmpty();
+    // No send fails for the user: on a quiet machine the handover takes a few hundred ms and no
+    // client sees any error; under heavy load the followers may also time the silent leader out
+    // and run an election round, and sends made meanwhile get UNAVAILABLE (retryable), which the
+    // client resends with the same id. Nothing else is allowed, and every message is acknowledged.
+    assertThat(errors).as("only retryable UNAVAILABLE errors")
+        .allMatch(e -> "UNAVAILABLE".equals(e.getString("code")) && e.getBoolean("retryable"));
     assertThat(HistoryChecker.check(clients.stream().map(ResilientChatClient::history).toList(),
         ResilientChatClient.allAcks(clients))).isEmpty();
     assertThat(ResilientChatClient.allAcks(clients)).hasSizeGreaterThanOrEqualTo(240);

@@ -59,6 +59,7 @@ public final class ResilientChatClient {
   private volatile boolean everJoined;
   private volatile boolean stopped;
   private volatile boolean finished;
+  private volatile String currentHost;
   private volatile int outboxSize;
   private volatile int sent;
 
@@ -127,6 +128,7 @@ public final class ResilientChatClient {
       return;
     }
     String host = hosts.get(hostIndex % hosts.size());
+    currentHost = host;
     wsClient.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
         .setTimeout(3000)).onComplete(ar -> {
           if (ar.failed()) {
@@ -245,6 +247,11 @@ public final class ResilientChatClient {
   /** Joined at least once, everything asked for sent and acknowledged. */
   public boolean idle(int expectedSent) {
     return everJoined && sent >= expectedSent && outboxSize == 0;
+  }
+
+  /** The pod it is connected to (or connecting to) now. */
+  public String currentHost() {
+    return currentHost;
   }
 
   public boolean everJoined() {
