@@ -36,12 +36,9 @@ class PodChaosTest {
 
   @BeforeAll
   static void start() {
+    cluster = TestCluster.start("chaos", List.of("127.0.6.10", "127.0.6.11", "127.0.6.12"),
+        Map.of("KUBECHAT_RAFT_SNAPSHOT_EVERY", "50"));
     vertx = Vertx.vertx();
-    cluster = TestCluster.start("chaos", List.of("127.0.6.10", "127.0.6.11", "127.0.6.12"), Map.of(
-        "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
-        "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
-        "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3",
-        "KUBECHAT_RAFT_SNAPSHOT_EVERY", "50"));
   }
 
   @AfterAll

@@ -43,11 +43,8 @@ class PodFailoverTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    cluster = TestCluster.start("failover", List.of("127.0.6.2", "127.0.6.3", "127.0.6.4"), Map.of(
-        "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
-        "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
-        "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3",
-        "KUBECHAT_RAFT_SNAPSHOT_EVERY", "10"));
+    cluster = TestCluster.start("failover", List.of("127.0.6.2", "127.0.6.3", "127.0.6.4"),
+        Map.of("KUBECHAT_RAFT_SNAPSHOT_EVERY", "10"));
   }
 
   @AfterAll

@@ -32,7 +32,8 @@ public final class TestCluster implements AutoCloseable {
 
   /**
    * Starts pods {@code pod-1..pod-N} on {@code ips} (static discovery, a unique cluster name,
-   * heartbeats 200 ms / 1 s) with {@code extraEnv} on top, and waits until they are all ready.
+   * pod heartbeats 200 ms / 1 s, Raft heartbeats 0.2 s / leader timeout 1 s, a DEAD member
+   * removed after 3 s) with {@code extraEnv} on top, and waits until they are all ready.
    */
   public static TestCluster start(String name, List<String> ips, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>(Map.of(
@@ -42,7 +43,10 @@ public final class TestCluster implements AutoCloseable {
         "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
         "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
         "KUBECHAT_SHUTDOWN_GRACE_S", "8",
-        "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "500"));
+        "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "500",
+        "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
+        "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
+        "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3"));
     env.putAll(extraEnv);
     TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"));
     for (int i = 0; i < ips.size(); i++) {
