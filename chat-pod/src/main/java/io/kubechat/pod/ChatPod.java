@@ -96,6 +96,12 @@ public final class ChatPod extends VerticleBase implements StatusSource {
       metrics.membersGauge(state.name(), () -> lastSnapshot.get().stream().filter(m -> m.state() == state).count());
     }
     backend.eventHandler(this::onEvent);
+    backend.resyncHandler(v -> {
+      int n = sessions.closeAllForResync();
+      if (n > 0) {
+        LOG.warn("local chat state replaced by a snapshot: {} clients asked to resume (4005)", n);
+      }
+    });
     heartbeats = new Heartbeats(vertx, id.node(), id.incarnation(), config.heartbeatIntervalMs(), inbox,
         members, sessions::count, metrics::heartbeatsMissed, this::onTransition);
     int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());

@@ -39,6 +39,13 @@ public interface ChatBackend {
   /** Receives, in order, every event this pod must deliver to its local sockets. */
   void eventHandler(Handler<ChatEvent> handler);
 
+  /**
+   * Called (on the pod's context) when the local state jumped forward without the events in
+   * between, e.g. a lagging member installed a snapshot from the leader: local clients may have
+   * missed messages and must resume (re-join with since/epoch), which replays them from the state.
+   */
+  void resyncHandler(Handler<Void> handler);
+
   /** A snapshot of the consensus state for /status, /readyz and metrics. */
   BackendStatus status();
 }

@@ -172,6 +172,26 @@ class RaftChatBackendTest {
   }
 
   @Test
+  void aLaggingMemberThatInstallsASnapshotAsksItsClientsToResync() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(10))) {
+      TestPod cut = c.followers().get(0);
+      TestPod leader = c.leader();
+      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
+      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+      assertThat(cut.resyncs.get()).isZero();
+      c.cutOff.add(cut.node);
+      for (int i = 0; i < 30; i++) {
+        get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
+      }
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.history("g", 0, 100).size() == 31);
+      // the entries the snapshot covered produced no events here: the pod must be told
+      await().until(() -> cut.resyncs.get() >= 1);
+      assertThat(cut.messages("g").size()).isLessThan(31);
+    }
+  }
+
+  @Test
   void stoppingTheLeaderHandsOverWithoutFailedSends() {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod leader = c.leader();
