@@ -132,11 +132,8 @@ class RaftChatBackendTest {
   void aPartitionedMinorityFailsFastWhileTheMajorityGoesOnAndCatchesUpAfterHealing() {
     // a long send timeout, so that failing fast cannot be mistaken for timing out
     try (LocalCluster c = LocalCluster.start(3, settings().withSendTimeoutMs(10_000))) {
-      TestPod cut = c.followers().get(0);
       TestPod leader = c.leader();
-      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
-      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
-      c.cutOff.add(cut.node);
+      TestPod cut = followerCutOffAfterFirstMessage(c);
       long t0 = System.nanoTime();
       Throwable err = catchFailure(cut.backend.send(
           new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
@@ -174,12 +171,9 @@ class RaftChatBackendTest {
   @Test
   void aLaggingMemberThatInstallsASnapshotAsksItsClientsToResync() {
     try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(10))) {
-      TestPod cut = c.followers().get(0);
       TestPod leader = c.leader();
-      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
-      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+      TestPod cut = followerCutOffAfterFirstMessage(c);
       assertThat(cut.resyncs.get()).isZero();
-      c.cutOff.add(cut.node);
       for (int i = 0; i < 30; i++) {
         get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
       }
@@ -360,6 +354,16 @@ class RaftChatBackendTest {
       assertThat(r.seq()).isEqualTo(1);
       assertThat(leader.role()).isEqualTo("LEADER");
     }
+  }
+
+  /** A follower that has the group's first message ("first"), then is cut off from the others. */
+  private static TestPod followerCutOffAfterFirstMessage(LocalCluster c) {
+    TestPod cut = c.followers().get(0);
+    TestPod leader = c.leader();
+    get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
+    await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+    c.cutOff.add(cut.node);
+    return cut;
   }
 
   private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
