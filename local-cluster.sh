@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods
 # (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP port 8080, joined
-# by static discovery. Ctrl-C stops them all.
+# by static discovery; pod-1 bootstraps the consensus (Raft) group. Ctrl-C stops them all.
 #   ./local-cluster.sh [N]
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
 # (default kubechat-local), and any other KUBECHAT_* variable (docs/configuration.md) is passed on.
@@ -44,7 +44,10 @@ trap stop_all EXIT
 
 for i in $(seq 2 $((n + 1))); do
   ip="$base.$i"
-  KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
+  # pod-1 forms the consensus group; the others join it (only one pod may bootstrap)
+  bootstrap=false
+  (( i == 2 )) && bootstrap=true
+  KUBECHAT_BOOTSTRAP="$bootstrap" KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
   KUBECHAT_CLUSTER_NAME="${KUBECHAT_CLUSTER_NAME:-kubechat-local}" KUBECHAT_DISCOVERY=static \
   KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" \
     java -Xmx256m -jar "$jar" >"$logs/pod-$((i - 1)).log" 2>&1 &
@@ -71,5 +74,5 @@ for i in $(seq 2 $((n + 1))); do
 done
 echo "Ctrl-C stops all pods."
 
-# Keep running when one pod dies (kill -9 one to watch SUSPECT then DEAD on the others).
+# Keep running when one pod dies (kill -9 the leader to watch a new one elected; SUSPECT then DEAD).
 wait "${pids[@]}" || true

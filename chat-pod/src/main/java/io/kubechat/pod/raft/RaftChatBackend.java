@@ -90,6 +90,7 @@ public final class RaftChatBackend implements ChatBackend {
   private final Map<Long, Pending> pending = new HashMap<>();
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
   private Handler<ChatEvent> eventHandler = e -> { };
+  private Handler<Void> resyncHandler = v -> { };
   private MessageConsumer<JsonObject> podConsumer;
   private MessageConsumer<JsonObject> discoveryConsumer;
   private long requestCounter;
@@ -264,6 +265,12 @@ public final class RaftChatBackend implements ChatBackend {
       @Override
       public void restored(long index) {
         appliedIndex = index;
+        // the entries up to index were not applied one by one here: no events for them
+        context.runOnContext(v -> {
+          if (gen == generation) {
+            resyncHandler.handle(null);
+          }
+        });
       }
     });
     RaftNode node = RaftNode.newBuilder()
@@ -461,6 +468,11 @@ public final class RaftChatBackend implements ChatBackend {
   @Override
   public void eventHandler(Handler<ChatEvent> handler) {
     context.runOnContext(v -> eventHandler = handler);
+  }
+
+  @Override
+  public void resyncHandler(Handler<Void> handler) {
+    context.runOnContext(v -> resyncHandler = handler);
   }
 
   @Override

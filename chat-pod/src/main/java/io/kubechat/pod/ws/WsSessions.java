@@ -53,6 +53,16 @@ public final class WsSessions {
     }
   }
 
+  /**
+   * Closes every connection with 4005 RESYNC: this pod's state jumped ahead of what its clients
+   * were sent, so they reconnect and re-join with since/epoch, which replays what they missed.
+   */
+  public int closeAllForResync() {
+    List<WsSession> all = new ArrayList<>(open);
+    all.forEach(s -> s.terminate(ErrorCodes.CLOSE_RESYNC, "RESYNC", "disconnect"));
+    return all.size();
+  }
+
   /** Closes every connection with 4001 SHUTDOWN (reconnect elsewhere). */
   public void closeAllForShutdown() {
     if (sweepTimer >= 0) {

@@ -132,11 +132,8 @@ class RaftChatBackendTest {
   void aPartitionedMinorityFailsFastWhileTheMajorityGoesOnAndCatchesUpAfterHealing() {
     // a long send timeout, so that failing fast cannot be mistaken for timing out
     try (LocalCluster c = LocalCluster.start(3, settings().withSendTimeoutMs(10_000))) {
-      TestPod cut = c.followers().get(0);
       TestPod leader = c.leader();
-      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
-      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
-      c.cutOff.add(cut.node);
+      TestPod cut = followerCutOffAfterFirstMessage(c);
       long t0 = System.nanoTime();
       Throwable err = catchFailure(cut.backend.send(
           new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
@@ -168,6 +165,23 @@ class RaftChatBackendTest {
           .isEqualTo(leader.backend.history("g", 0, 100).subList(0, cut.backend.history("g", 0, 100).size()));
       SendResult r = get(cut.backend.send(new SendRequest("g", "u", "cut", "x4", "t", cut.node)));
       assertThat(r.seq()).isGreaterThan(10);
+    }
+  }
+
+  @Test
+  void aLaggingMemberThatInstallsASnapshotAsksItsClientsToResync() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(10))) {
+      TestPod leader = c.leader();
+      TestPod cut = followerCutOffAfterFirstMessage(c);
+      assertThat(cut.resyncs.get()).isZero();
+      for (int i = 0; i < 30; i++) {
+        get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
+      }
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.history("g", 0, 100).size() == 31);
+      // the entries the snapshot covered produced no events here: the pod must be told
+      await().until(() -> cut.resyncs.get() >= 1);
+      assertThat(cut.messages("g").size()).isLessThan(31);
     }
   }
 
@@ -340,6 +354,16 @@ class RaftChatBackendTest {
       assertThat(r.seq()).isEqualTo(1);
       assertThat(leader.role()).isEqualTo("LEADER");
     }
+  }
+
+  /** A follower that has the group's first message ("first"), then is cut off from the others. */
+  private static TestPod followerCutOffAfterFirstMessage(LocalCluster c) {
+    TestPod cut = c.followers().get(0);
+    TestPod leader = c.leader();
+    get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
+    await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+    c.cutOff.add(cut.node);
+    return cut;
   }
 
   private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
