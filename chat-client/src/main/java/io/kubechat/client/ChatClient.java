@@ -56,6 +56,8 @@ public final class ChatClient implements AutoCloseable {
   private final Object stateMonitor = new Object();
   private volatile ConnectionState state = ConnectionState.NEW;
   private volatile ServerInfo server;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private ChatClient(Builder builder, ClientSettings settings) {
     this.ownsVertx = builder.vertx == null;
@@ -79,7 +81,7 @@ public final class ChatClient implements AutoCloseable {
 
   /** Starts connecting (in the background); idempotent. */
   public ChatClient start() {
-    context.runOnContext(v -> core.start());
+    onContext(new CompletableFuture<Void>(), core::start);
     return this;
   }
 
@@ -102,7 +104,7 @@ public final class ChatClient implements AutoCloseable {
       throw new IllegalArgumentException("since must be >= 0: " + since);
     }
     CompletableFuture<Presence> result = new CompletableFuture<>();
-    context.runOnContext(v -> core.join(group, since, result));
+    onContext(result, () -> core.join(group, since, result));
     return result;
   }
 
@@ -113,7 +115,7 @@ public final class ChatClient implements AutoCloseable {
   public CompletableFuture<Void> leave(String group) {
     Names.requireName("group", group);
     CompletableFuture<Void> result = new CompletableFuture<>();
-    context.runOnContext(v -> core.leave(group, result));
+    onContext(result, () -> core.leave(group, result));
     return result;
   }
 
@@ -139,7 +141,7 @@ public final class ChatClient implements AutoCloseable {
     }
     Objects.requireNonNull(text, "text");
     CompletableFuture<Ack> result = new CompletableFuture<>();
-    context.runOnContext(v -> core.send(group, id, text, result));
+    onContext(result, () -> core.send(group, id, text, result));
     return result;
   }
 
@@ -171,7 +173,7 @@ public final class ChatClient implements AutoCloseable {
   /** The number of messages waiting for their ack. */
   public CompletableFuture<Integer> outboxSize() {
     CompletableFuture<Integer> result = new CompletableFuture<>();
-    context.runOnContext(v -> result.complete(core.outboxSize()));
+    onContext(result, () -> result.complete(core.outboxSize()));
     return result;
   }
 
@@ -195,11 +197,24 @@ public final class ChatClient implements AutoCloseable {
 
   /**
    * Closes the connection; pending sends and joins fail with {@link ChatClientClosedException}.
-   * Blocks until the client's resources are released (at most a few seconds).
+   * Blocks until the client's resources are released (at most a few seconds), except when called
+   * on the client's own event loop (from a listener), where it closes without waiting.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
+    if (Vertx.currentContext() == context) {
+      // Called from a listener or future callback: waiting here would block our own event loop.
+      core.close(done);
+      webSocketClient.close();
+      if (ownsVertx) {
+        vertx.close();
+      }
+      return;
+    }
     context.runOnContext(v -> core.close(done));
     try {
       done.get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -215,6 +230,19 @@ public final class ChatClient implements AutoCloseable {
       }
     } catch (Exception e) {
       // best effort: nothing more to release
+    }
+  }
+
+  /** Runs {@code action} on the client's event loop; fails {@code result} once it is gone. */
+  private void onContext(CompletableFuture<?> result, Runnable action) {
+    if (closed.get()) {
+      result.completeExceptionally(new ChatClientClosedException("client closed"));
+      return;
+    }
+    try {
+      context.runOnContext(v -> action.run());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      result.completeExceptionally(new ChatClientClosedException("client closed"));
     }
   }
 

@@ -61,6 +61,8 @@ final class ClientCore implements Connection.Handler {
   private final Map<String, CompletableFuture<Presence>> joinWaiters = new HashMap<>();
   private final Map<String, Presence> lastSelfJoin = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> leaveWaiters = new HashMap<>();
+  /** Retryable refusals of a group's join in a row, for the backoff of the next attempt. */
+  private final Map<String, Integer> joinRetries = new HashMap<>();
 
   ClientCore(Vertx vertx, WebSocketClient webSocketClient, ClientSettings settings,
       Listeners listeners, Consumer<StateChange> stateSink) {
@@ -364,6 +366,7 @@ final class ClientCore implements Connection.Handler {
         return; // left before the answer came
       }
       joinedHere.add(group);
+      joinRetries.remove(group);
       tracker.onJoined(group, joined.epoch(), joined.seq());
       lastSelfJoin.put(group, presence);
       CompletableFuture<Presence> waiter = joinWaiters.remove(group);
@@ -436,7 +439,9 @@ final class ClientCore implements Connection.Handler {
   private void onJoinRefused(String group, ChatError error) {
     if (error.retryable()) {
       long joinedOn = generation;
-      vertx.setTimer(Math.max(1, backoff.delay(0).toMillis()), id -> {
+      int retries = joinRetries.merge(group, 1, Integer::sum);
+      long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
+      vertx.setTimer(Math.max(1, delay), id -> {
         if (generation == joinedOn && welcomed && tracker.isTracked(group)
             && !joinedHere.contains(group)) {
           sendJoin(group);
@@ -445,6 +450,7 @@ final class ClientCore implements Connection.Handler {
       return;
     }
     tracker.untrack(group);
+    joinRetries.remove(group);
     ChatServerException refused = new ChatServerException(error.code(), error.message());
     CompletableFuture<Presence> waiter = joinWaiters.remove(group);
     if (waiter != null) {

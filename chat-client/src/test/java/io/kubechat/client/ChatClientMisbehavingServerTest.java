@@ -346,4 +346,52 @@ class ChatClientMisbehavingServerTest {
     assertThatThrownBy(() -> get(a.send(GROUP, "after"))).cause()
         .isInstanceOf(ChatClientClosedException.class);
   }
+
+  @Test
+  void retriesARefusedJoinAndFailsOnAFinalRefusal() throws Exception {
+    s1.refuseJoinsAsUnavailable(2).maxGroups(1);
+    ChatClient a = client("alice", new Recorder(), s1.uri());
+    assertThat(get(a.join(GROUP)).members()).containsExactly("alice");
+    assertThat(cluster.received("join")).hasSize(3);
+
+    assertThatThrownBy(() -> get(a.join("second"))).cause()
+        .isInstanceOfSatisfying(ChatServerException.class,
+            e -> assertThat(e.code()).isEqualTo("TOO_MANY_GROUPS"));
+    assertThatThrownBy(() -> get(a.send("second", "nowhere"))).cause()
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(get(a.send(GROUP, "still fine")).seq()).isEqualTo(1);
+  }
+
+  @Test
+  void givesUpWhenTheServerRefusesTheHello() throws Exception {
+    s1.refuseHelloWith("INVALID_NAME");
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri(), s2.uri());
+    CompletableFuture<Presence> join = a.join(GROUP);
+    assertThat(a.awaitConnected(Duration.ofSeconds(10))).isFalse();
+    assertThat(a.state()).isEqualTo(ConnectionState.FAILED);
+    assertThat(alice.states.get(alice.states.size() - 1).reason()).contains("INVALID_NAME");
+    assertThatThrownBy(() -> get(join)).cause().isInstanceOf(ChatClientClosedException.class);
+    assertThat(s2.connectionCount()).isZero();
+  }
+
+  @Test
+  void canBeClosedFromItsOwnListener() throws Exception {
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri());
+    assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    a.addListener(new ChatListener() {
+      @Override
+      public void onMessage(ChatMessage message) {
+        a.close();
+      }
+    });
+    get(a.join(GROUP));
+    a.send(GROUP, "bye");
+    await().until(() -> a.state() == ConnectionState.CLOSED);
+    await().until(() -> s1.openSockets() == 0);
+    assertThatThrownBy(() -> get(a.send(GROUP, "after close"))).cause()
+        .isInstanceOf(ChatClientClosedException.class);
+    a.close();
+  }
 }

@@ -37,6 +37,9 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile boolean loseAcks;
   private final AtomicInteger unavailableSends = new AtomicInteger();
   private volatile int replayOverlap;
+  private final AtomicInteger unavailableJoins = new AtomicInteger();
+  private volatile int maxGroups = 100;
+  private volatile String refuseHelloWith;
 
   public FakeChatServer(Vertx vertx, FakeCluster cluster, String host, String node) {
     this.vertx = vertx;
@@ -98,6 +101,24 @@ public final class FakeChatServer implements AutoCloseable {
   /** Refuses the next {@code count} sends with a retryable UNAVAILABLE. */
   public FakeChatServer refuseSendsAsUnavailable(int count) {
     unavailableSends.set(count);
+    return this;
+  }
+
+  /** Refuses the next {@code count} joins with a retryable UNAVAILABLE. */
+  public FakeChatServer refuseJoinsAsUnavailable(int count) {
+    unavailableJoins.set(count);
+    return this;
+  }
+
+  /** How many groups one connection may join before TOO_MANY_GROUPS. */
+  public FakeChatServer maxGroups(int max) {
+    this.maxGroups = max;
+    return this;
+  }
+
+  /** Answers every hello with this non-retryable error code instead of a welcome. */
+  public FakeChatServer refuseHelloWith(String code) {
+    this.refuseHelloWith = code;
     return this;
   }
 
@@ -181,12 +202,16 @@ public final class FakeChatServer implements AutoCloseable {
       }
       return;
     }
-    if (session.clientId == null && !"hello".equals(type)) {
+    if (session.user == null && !"hello".equals(type)) {
       error(session, "NOT_HELLO", "hello first", type, false);
       return;
     }
     switch (type) {
       case "hello" -> {
+        if (refuseHelloWith != null) {
+          error(session, refuseHelloWith, "hello refused", "hello", false);
+          return;
+        }
         session.user = frame.getString("user");
         session.clientId = frame.getString("clientId");
         write(session.socket, new JsonObject().put("type", "welcome").put("node", node)
@@ -211,7 +236,18 @@ public final class FakeChatServer implements AutoCloseable {
 
   private void join(Session session, JsonObject frame) {
     String group = frame.getString("group");
+    if (unavailableJoins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      error(session, "UNAVAILABLE", "no quorum", "join", true);
+      return;
+    }
     synchronized (cluster) {
+      long joinedHere = cluster.groups.values().stream()
+          .filter(g -> g.members.containsKey(session.socket)).count();
+      if (joinedHere >= maxGroups && !(cluster.groups.containsKey(group)
+          && cluster.groups.get(group).members.containsKey(session.socket))) {
+        error(session, "TOO_MANY_GROUPS", "at most " + maxGroups + " groups", "join", false);
+        return;
+      }
       FakeCluster.Group g = cluster.groups.computeIfAbsent(group, k -> new FakeCluster.Group());
       g.members.put(session.socket, session.user);
       g.clientIds.put(session.socket, session.clientId);
