@@ -339,6 +339,8 @@ class ChatClientMisbehavingServerTest {
 
     s1.closeConnections((short) 4500, "protocol violation");
     await().until(() -> a.state() == ConnectionState.FAILED);
+    await().until(() -> alice.states.stream()
+        .anyMatch(c -> c.current() == ConnectionState.FAILED));
     assertThat(alice.states.get(alice.states.size() - 1).reason()).contains("4500");
     assertThatThrownBy(() -> get(pending)).cause()
         .isInstanceOf(ChatClientClosedException.class);
@@ -370,6 +372,8 @@ class ChatClientMisbehavingServerTest {
     CompletableFuture<Presence> join = a.join(GROUP);
     assertThat(a.awaitConnected(Duration.ofSeconds(10))).isFalse();
     assertThat(a.state()).isEqualTo(ConnectionState.FAILED);
+    await().until(() -> alice.states.stream()
+        .anyMatch(c -> c.current() == ConnectionState.FAILED));
     assertThat(alice.states.get(alice.states.size() - 1).reason()).contains("INVALID_NAME");
     assertThatThrownBy(() -> get(join)).cause().isInstanceOf(ChatClientClosedException.class);
     assertThat(s2.connectionCount()).isZero();
