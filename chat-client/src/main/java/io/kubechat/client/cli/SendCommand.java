@@ -41,7 +41,8 @@ final class SendCommand {
         try {
           Ack done = ack.get(left, TimeUnit.NANOSECONDS);
           acked++;
-          streams.err().println("-- acknowledged " + done.id() + " at seq " + done.seq());
+          streams.err().println("-- acknowledged " + done.id()
+              + (done.seq() > 0 ? " at seq " + done.seq() : ""));
         } catch (TimeoutException e) {
           streams.err().println("kubechat-chat send: timed out after " + timeout.toSeconds()
               + " s: " + (texts.size() - acked) + " of " + texts.size()
