@@ -398,4 +398,36 @@ class ChatClientMisbehavingServerTest {
         .isInstanceOf(ChatClientClosedException.class);
     a.close();
   }
+
+  @Test
+  void isSafeToUseFromManyThreadsAtOnce() throws Exception {
+    Recorder bob = new Recorder();
+    ChatClient a = client("alice", new Recorder(), s1.uri());
+    ChatClient b = client("bob", bob, s2.uri());
+    get(a.join(GROUP));
+    get(b.join(GROUP));
+    int threads = 4;
+    int perThread = 50;
+    List<CompletableFuture<List<Ack>>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      results.add(CompletableFuture.supplyAsync(() -> {
+        List<CompletableFuture<Ack>> acks = new ArrayList<>();
+        for (int i = 0; i < perThread; i++) {
+          acks.add(a.send(GROUP, "t" + thread + "-" + i));
+        }
+        return acks.stream().map(CompletableFuture::join).toList();
+      }));
+    }
+    List<Long> allSeqs = new ArrayList<>();
+    for (CompletableFuture<List<Ack>> result : results) {
+      List<Long> seqs = get(result).stream().map(Ack::seq).toList();
+      assertThat(seqs).as("one thread's sends keep their order").isSorted();
+      allSeqs.addAll(seqs);
+    }
+    assertThat(allSeqs).doesNotHaveDuplicates().hasSize(threads * perThread)
+        .allSatisfy(seq -> assertThat(seq).isBetween(1L, (long) threads * perThread));
+    await().until(() -> bob.messages.size() == threads * perThread);
+    assertThat(cluster.received("send")).hasSize(threads * perThread);
+  }
 }
