@@ -155,8 +155,12 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop " + node, e);
+    }
   }
 
   // ---- protocol ---------------------------------------------------------------------------
