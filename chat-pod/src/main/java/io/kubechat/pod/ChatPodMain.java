@@ -1,10 +1,59 @@
 package io.kubechat.pod;
 
-/** Entry point of a chat pod process. */
+import ch.qos.logback.classic.Level;
+import io.kubechat.pod.config.ConfigException;
+import io.kubechat.pod.config.EnvConfigLoader;
+import io.kubechat.pod.config.PodConfig;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of a chat pod process: {@code --help}, configuration, start, SIGTERM handling. */
 public final class ChatPodMain {
   private ChatPodMain() {}
 
   public static void main(String[] args) {
-    System.out.println("kubechat chat pod: not implemented yet");
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(EnvConfigLoader.help());
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("unknown argument " + args[0] + "; the pod is configured by environment variables, see --help");
+      System.exit(2);
+    }
+    PodConfig config;
+    try {
+      config = EnvConfigLoader.load(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("kubechat chat pod: " + e.getMessage() + " (see --help)");
+      System.exit(2);
+      return;
+    }
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty("java.net.preferIPv4Stack", "true");
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kubechat")).setLevel(Level.toLevel(config.logLevel()));
+    Logger log = LoggerFactory.getLogger(ChatPodMain.class);
+
+    PodLauncher launcher;
+    try {
+      launcher = PodLauncher.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.error("pod failed to start", e);
+      System.exit(1);
+      return;
+    }
+    long graceMs = config.shutdownGraceS() * 1000L;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("SIGTERM: stopping within {} s", config.shutdownGraceS());
+      CompletableFuture<Void> done = launcher.stop();
+      try {
+        done.get(Math.max(500, graceMs - 500), TimeUnit.MILLISECONDS);
+        log.info("stopped");
+      } catch (Exception e) {
+        log.warn("graceful stop did not finish within the grace period; exiting anyway");
+      }
+    }, "kubechat-shutdown"));
   }
 }

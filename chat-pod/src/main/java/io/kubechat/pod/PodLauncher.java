@@ -1,0 +1,93 @@
+package io.kubechat.pod;
+
+import io.kubechat.pod.chat.BroadcastChatBackend;
+import io.kubechat.pod.chat.ChatBackend;
+import io.kubechat.pod.cluster.HazelcastConfigFactory;
+import io.kubechat.pod.cluster.MembershipTable;
+import io.kubechat.pod.cluster.PodInbox;
+import io.kubechat.pod.config.PodConfig;
+import io.kubechat.pod.metrics.PodMetrics;
+import io.vertx.core.Future;
+import java.util.concurrent.CompletableFuture;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a pod: a clustered Vert.x (Hazelcast) bound to the pod IP, then the {@link ChatPod}
+ * verticle with its {@link ChatBackend}. Used by {@link ChatPodMain} and by in-process tests.
+ */
+public final class PodLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(PodLauncher.class);
+  /** The event bus's own failure detection between nodes: ping every second. */
+  static final long EVENTBUS_PING_MS = 1000;
+
+  private final Vertx vertx;
+  private final String deploymentId;
+  private final ChatPod pod;
+
+  private PodLauncher(Vertx vertx, String deploymentId, ChatPod pod) {
+    this.vertx = vertx;
+    this.deploymentId = deploymentId;
+    this.pod = pod;
+  }
+
+  public static Future<PodLauncher> start(PodConfig config) {
+    PodIdentity id = PodIdentity.fresh(config.nodeName());
+    PodMetrics metrics = new PodMetrics();
+    HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastConfigFactory.create(config));
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+        .setEventBusOptions(new EventBusOptions()
+            .setHost(config.podIp()).setPort(config.eventBusPort())
+            .setClusterPublicHost(config.podIp()).setClusterPublicPort(config.eventBusPort())
+            .setClusterPingInterval(EVENTBUS_PING_MS).setClusterPingReplyInterval(EVENTBUS_PING_MS)
+            .setConnectTimeout(2000));
+    return Vertx.builder().with(options).withClusterManager(cluster)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .buildClustered()
+        .compose(vertx -> {
+          PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
+          // Peers as heard by heartbeats; a backend may read it (only from the pod's context).
+          MembershipTable members = new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
+          // The one line that picks the message path (part 2 swaps in the Raft backend here).
+          ChatBackend backend = new BroadcastChatBackend(vertx, id.node(), inbox);
+          ChatPod pod = new ChatPod(config, id, inbox, members, backend, metrics, cluster::isActive);
+          return vertx.deployVerticle(pod)
+              .map(depId -> new PodLauncher(vertx, depId, pod))
+              .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+        });
+  }
+
+  public ChatPod pod() {
+    return pod;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: the pod's own shutdown, then leave the cluster and close Vert.x. Vert.x is closed
+   * from a plain thread: a close started on one of its own event loops completes on a loop that is
+   * already gone and never reports back.
+   */
+  public CompletableFuture<Void> stop() {
+    long t0 = System.nanoTime();
+    return vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture()
+        .handle((v, e) -> {
+          if (e != null) {
+            LOG.warn("pod stop failed: {}", e.toString());
+          }
+          return (Void) null;
+        })
+        .thenComposeAsync(v -> vertx.close().toCompletionStage())
+        .whenComplete((v, e) -> LOG.info("left the cluster and closed in {} ms",
+            (System.nanoTime() - t0) / 1_000_000));
+  }
+}

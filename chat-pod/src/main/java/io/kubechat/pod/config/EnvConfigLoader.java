@@ -1,0 +1,229 @@
+package io.kubechat.pod.config;
+
+import io.kubechat.pod.config.PodConfig.Discovery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates every {@code KUBECHAT_*} variable; the first invalid one stops the pod with a
+ * {@link ConfigException} naming it. {@link #SETTINGS} is the single list that both the loader and
+ * {@code --help} use, so the help can never miss a variable.
+ */
+public final class EnvConfigLoader {
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern DNS_NAME =
+      Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+
+  public static final String NODE_NAME = "KUBECHAT_NODE_NAME";
+  public static final String POD_IP = "KUBECHAT_POD_IP";
+  public static final String CLUSTER_NAME = "KUBECHAT_CLUSTER_NAME";
+  public static final String DISCOVERY = "KUBECHAT_DISCOVERY";
+  public static final String CLUSTER_SERVICE = "KUBECHAT_CLUSTER_SERVICE";
+  public static final String STATIC_MEMBERS = "KUBECHAT_STATIC_MEMBERS";
+  public static final String HTTP_HOST = "KUBECHAT_HTTP_HOST";
+  public static final String HTTP_PORT = "KUBECHAT_HTTP_PORT";
+  public static final String HAZELCAST_PORT = "KUBECHAT_HAZELCAST_PORT";
+  public static final String EVENTBUS_PORT = "KUBECHAT_EVENTBUS_PORT";
+  public static final String HEARTBEAT_INTERVAL_MS = "KUBECHAT_HEARTBEAT_INTERVAL_MS";
+  public static final String HEARTBEAT_TIMEOUT_MS = "KUBECHAT_HEARTBEAT_TIMEOUT_MS";
+  public static final String CLIENT_IDLE_TIMEOUT_S = "KUBECHAT_CLIENT_IDLE_TIMEOUT_S";
+  public static final String MAX_FRAME_BYTES = "KUBECHAT_MAX_FRAME_BYTES";
+  public static final String MAX_TEXT_BYTES = "KUBECHAT_MAX_TEXT_BYTES";
+  public static final String MAX_GROUPS_PER_CLIENT = "KUBECHAT_MAX_GROUPS_PER_CLIENT";
+  public static final String OUTBOUND_QUEUE_FRAMES = "KUBECHAT_OUTBOUND_QUEUE_FRAMES";
+  public static final String RATE_LIMIT_PER_S = "KUBECHAT_RATE_LIMIT_PER_S";
+  public static final String SHUTDOWN_GRACE_S = "KUBECHAT_SHUTDOWN_GRACE_S";
+  public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
+
+  public static final List<Setting> SETTINGS = List.of(
+      new Setting(NODE_NAME, "$HOSTNAME, else pod-<KUBECHAT_POD_IP>", "[A-Za-z0-9._-]{1,64}",
+          "this pod's name in the cluster (unique per cluster; stable across restarts)"),
+      new Setting(POD_IP, "127.0.0.1", "IPv4 address",
+          "address to bind and publish Hazelcast, the event bus and HTTP on"),
+      new Setting(CLUSTER_NAME, "kubechat", "[A-Za-z0-9._-]{1,64}",
+          "Hazelcast cluster name (the ChatCluster's name): pods with other names never merge"),
+      new Setting(DISCOVERY, "static", "static | kubernetes", "how peers are found"),
+      new Setting(CLUSTER_SERVICE, "(none; required for kubernetes)", "DNS name",
+          "headless Service resolved by Hazelcast's Kubernetes DNS discovery"),
+      new Setting(STATIC_MEMBERS, "KUBECHAT_POD_IP", "comma-separated ip or ip:port",
+          "peers to join in static discovery (port defaults to KUBECHAT_HAZELCAST_PORT)"),
+      new Setting(HTTP_HOST, "KUBECHAT_POD_IP (static), 0.0.0.0 (kubernetes)", "IPv4 address",
+          "address the HTTP server listens on (kubernetes: all, so probes and port-forward work)"),
+      new Setting(HTTP_PORT, "8080", "1-65535", "HTTP port: /ws, /, /healthz, /readyz, /status, /metrics"),
+      new Setting(HAZELCAST_PORT, "5701", "1-65535", "Hazelcast member port (no auto-increment)"),
+      new Setting(EVENTBUS_PORT, "5702", "1-65535", "clustered event bus port"),
+      new Setting(HEARTBEAT_INTERVAL_MS, "500", "50-60000", "pod heartbeat period"),
+      new Setting(HEARTBEAT_TIMEOUT_MS, "2000", "> interval, up to 600000",
+          "silence after which a peer is SUSPECT; DEAD after 3 x this"),
+      new Setting(CLIENT_IDLE_TIMEOUT_S, "30", "1-3600",
+          "a client silent this long is closed (4003) and removed from its groups"),
+      new Setting(MAX_FRAME_BYTES, "65536", "256-16777216", "largest accepted WebSocket text frame"),
+      new Setting(MAX_TEXT_BYTES, "8192", "1-KUBECHAT_MAX_FRAME_BYTES", "largest message text (UTF-8 bytes)"),
+      new Setting(MAX_GROUPS_PER_CLIENT, "100", "1-10000", "groups one connection may join"),
+      new Setting(OUTBOUND_QUEUE_FRAMES, "256", "1-100000",
+          "frames queued for a client beyond the socket's buffer before it is closed 4002 SLOW_CONSUMER"),
+      new Setting(RATE_LIMIT_PER_S, "50", "1-100000",
+          "frames per second per connection (bursts of 2x allowed); over it: RATE_LIMITED, sustained: 4004"),
+      new Setting(SHUTDOWN_GRACE_S, "10", "1-300", "the pod exits within this many seconds of SIGTERM"),
+      new Setting(LOG_LEVEL, "INFO", "TRACE | DEBUG | INFO | WARN | ERROR", "log level of kubechat's own loggers"));
+
+  private final Map<String, String> env;
+
+  private EnvConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Loads from the given variables (tests pass a map; the pod passes {@code System.getenv()}). */
+  public static PodConfig load(Map<String, String> env) {
+    return new EnvConfigLoader(env).load();
+  }
+
+  private PodConfig load() {
+    String podIp = ipv4(POD_IP, raw(POD_IP, "127.0.0.1"));
+    String nodeName = name(NODE_NAME, raw(NODE_NAME, defaultNodeName(podIp)));
+    String clusterName = name(CLUSTER_NAME, raw(CLUSTER_NAME, "kubechat"));
+    Discovery discovery = discovery(raw(DISCOVERY, "static"));
+    String service = env.get(CLUSTER_SERVICE);
+    if (service != null && service.isBlank()) {
+      service = null;
+    }
+    if (service != null && !DNS_NAME.matcher(service).matches()) {
+      throw invalid(CLUSTER_SERVICE, service, "a DNS name");
+    }
+    if (discovery == Discovery.KUBERNETES && service == null) {
+      throw new ConfigException(CLUSTER_SERVICE + " is required when " + DISCOVERY + "=kubernetes");
+    }
+    int httpPort = intIn(HTTP_PORT, "8080", 1, 65535);
+    int hazelcastPort = intIn(HAZELCAST_PORT, "5701", 1, 65535);
+    int eventBusPort = intIn(EVENTBUS_PORT, "5702", 1, 65535);
+    if (hazelcastPort == eventBusPort || httpPort == hazelcastPort || httpPort == eventBusPort) {
+      throw new ConfigException(HTTP_PORT + ", " + HAZELCAST_PORT + " and " + EVENTBUS_PORT
+          + " must be three different ports (got " + httpPort + ", " + hazelcastPort + ", "
+          + eventBusPort + ")");
+    }
+    String httpHost = ipv4(HTTP_HOST, raw(HTTP_HOST, discovery == Discovery.KUBERNETES ? "0.0.0.0" : podIp));
+    List<String> members = staticMembers(raw(STATIC_MEMBERS, podIp), hazelcastPort);
+    long interval = intIn(HEARTBEAT_INTERVAL_MS, "500", 50, 60_000);
+    long timeout = intIn(HEARTBEAT_TIMEOUT_MS, "2000", 1, 600_000);
+    if (timeout <= interval) {
+      throw new ConfigException(HEARTBEAT_TIMEOUT_MS + " (" + timeout + ") must be greater than "
+          + HEARTBEAT_INTERVAL_MS + " (" + interval + ")");
+    }
+    int idle = intIn(CLIENT_IDLE_TIMEOUT_S, "30", 1, 3600);
+    int maxFrame = intIn(MAX_FRAME_BYTES, "65536", 256, 16 * 1024 * 1024);
+    int maxText = intIn(MAX_TEXT_BYTES, "8192", 1, maxFrame);
+    int maxGroups = intIn(MAX_GROUPS_PER_CLIENT, "100", 1, 10_000);
+    int queue = intIn(OUTBOUND_QUEUE_FRAMES, "256", 1, 100_000);
+    int rate = intIn(RATE_LIMIT_PER_S, "50", 1, 100_000);
+    int grace = intIn(SHUTDOWN_GRACE_S, "10", 1, 300);
+    String level = raw(LOG_LEVEL, "INFO").trim().toUpperCase(Locale.ROOT);
+    if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+      throw invalid(LOG_LEVEL, level, "one of TRACE, DEBUG, INFO, WARN, ERROR");
+    }
+    return new PodConfig(nodeName, podIp, clusterName, discovery, service, members, httpHost, httpPort,
+        hazelcastPort, eventBusPort, interval, timeout, idle, maxFrame, maxText, maxGroups, queue,
+        rate, grace, level);
+  }
+
+  private String defaultNodeName(String podIp) {
+    String host = env.get("HOSTNAME");
+    return host != null && NAME.matcher(host).matches() ? host : "pod-" + podIp;
+  }
+
+  private String raw(String var, String dflt) {
+    String v = env.get(var);
+    return v == null || v.isBlank() ? dflt : v.trim();
+  }
+
+  private static String name(String var, String value) {
+    if (!NAME.matcher(value).matches()) {
+      throw invalid(var, value, "1 to 64 characters of [A-Za-z0-9._-]");
+    }
+    return value;
+  }
+
+  private static String ipv4(String var, String value) {
+    if (!IPV4.matcher(value).matches()) {
+      throw invalid(var, value, "an IPv4 address such as 10.0.0.7");
+    }
+    return value;
+  }
+
+  private static Discovery discovery(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "static" -> Discovery.STATIC;
+      case "kubernetes" -> Discovery.KUBERNETES;
+      default -> throw invalid(DISCOVERY, value, "static or kubernetes");
+    };
+  }
+
+  private int intIn(String var, String dflt, int min, int max) {
+    String value = raw(var, dflt);
+    long parsed;
+    try {
+      parsed = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw invalid(var, value, "an integer from " + min + " to " + max);
+    }
+    if (parsed < min || parsed > max) {
+      throw invalid(var, value, "an integer from " + min + " to " + max);
+    }
+    return (int) parsed;
+  }
+
+  private static List<String> staticMembers(String value, int defaultPort) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String m = part.trim();
+      if (m.isEmpty()) {
+        continue;
+      }
+      String host = m;
+      int port = defaultPort;
+      int colon = m.indexOf(':');
+      if (colon >= 0) {
+        host = m.substring(0, colon);
+        try {
+          port = Integer.parseInt(m.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+      }
+      if (port < 1 || port > 65535 || !(IPV4.matcher(host).matches() || isHostName(host))) {
+        throw invalid(STATIC_MEMBERS, m, "comma-separated ip or ip:port entries");
+      }
+      out.add(host + ":" + port);
+    }
+    if (out.isEmpty()) {
+      throw invalid(STATIC_MEMBERS, value, "at least one ip or ip:port");
+    }
+    return out;
+  }
+
+  private static boolean isHostName(String host) {
+    return DNS_NAME.matcher(host).matches() && !host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+  }
+
+  private static ConfigException invalid(String var, String value, String expected) {
+    return new ConfigException("invalid " + var + "='" + value + "': expected " + expected);
+  }
+
+  /** The {@code --help} text: every variable with its default, range and meaning. */
+  public static String help() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("kubechat chat pod\n\nUsage: java -jar kubechat-chat-pod.jar [--help]\n\n")
+        .append("Configured only through environment variables:\n\n");
+    for (Setting s : SETTINGS) {
+      sb.append("  ").append(s.env()).append('\n')
+          .append("      ").append(s.meaning()).append('\n')
+          .append("      default: ").append(s.defaultValue()).append("; range: ").append(s.range())
+          .append('\n');
+    }
+    return sb.toString();
+  }
+}

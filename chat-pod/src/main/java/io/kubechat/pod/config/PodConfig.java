@@ -1,0 +1,47 @@
+package io.kubechat.pod.config;
+
+import java.util.List;
+
+/**
+ * Everything a chat pod is configured with, read once at start from {@code KUBECHAT_*} environment
+ * variables by {@link EnvConfigLoader}. See docs/configuration.md.
+ */
+public record PodConfig(
+    String nodeName,
+    String podIp,
+    String clusterName,
+    Discovery discovery,
+    String clusterService,
+    List<String> staticMembers,
+    String httpHost,
+    int httpPort,
+    int hazelcastPort,
+    int eventBusPort,
+    long heartbeatIntervalMs,
+    long heartbeatTimeoutMs,
+    int clientIdleTimeoutS,
+    int maxFrameBytes,
+    int maxTextBytes,
+    int maxGroupsPerClient,
+    int outboundQueueFrames,
+    int rateLimitPerS,
+    int shutdownGraceS,
+    String logLevel) {
+
+  /** How the pod finds its peers. */
+  public enum Discovery {
+    /** Hazelcast DNS lookup of a headless Service. */
+    KUBERNETES,
+    /** TCP-IP join on a fixed address list. */
+    STATIC
+  }
+
+  public PodConfig {
+    staticMembers = List.copyOf(staticMembers);
+  }
+
+  /** How long a peer may stay silent before it is DEAD. */
+  public long deadAfterMs() {
+    return 3 * heartbeatTimeoutMs;
+  }
+}

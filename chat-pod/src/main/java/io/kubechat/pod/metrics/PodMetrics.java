@@ -1,0 +1,73 @@
+package io.kubechat.pod.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * kubechat's own meters, in the same Prometheus registry as Vert.x's (vertx-micrometer), served at
+ * /metrics. Names follow Prometheus conventions ({@code _total} is added to counters by the
+ * exporter).
+ */
+public final class PodMetrics {
+  private final PrometheusMeterRegistry registry;
+  private final Counter messagesIn;
+  private final Counter messagesOut;
+  private final Counter heartbeatsMissed;
+  private final Counter slowConsumers;
+  private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+  public PodMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public PodMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    messagesIn = Counter.builder("kubechat.messages.in").description("chat messages accepted from local clients").register(registry);
+    messagesOut = Counter.builder("kubechat.messages.out").description("chat messages delivered to local clients").register(registry);
+    heartbeatsMissed = Counter.builder("kubechat.heartbeats.missed").description("peer heartbeats not received in time").register(registry);
+    slowConsumers = Counter.builder("kubechat.clients.slow.consumer.disconnects").description("clients closed with 4002 SLOW_CONSUMER").register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void clientsGauge(Supplier<Number> connected) {
+    Gauge.builder("kubechat.clients.connected", connected).description("open WebSocket connections").register(registry);
+  }
+
+  public void membersGauge(String state, Supplier<Number> count) {
+    Gauge.builder("kubechat.cluster.members", count).tag("state", state)
+        .description("peers in the membership table by state").register(registry);
+  }
+
+  public void messageIn() {
+    messagesIn.increment();
+  }
+
+  public void messageOut() {
+    messagesOut.increment();
+  }
+
+  public void heartbeatsMissed(long n) {
+    heartbeatsMissed.increment(n);
+  }
+
+  public void slowConsumer() {
+    slowConsumers.increment();
+  }
+
+  public void frameRejected(String code) {
+    rejected.computeIfAbsent(code, c -> Counter.builder("kubechat.frames.rejected").tag("code", c)
+        .description("client frames refused with an error, by error code").register(registry)).increment();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}

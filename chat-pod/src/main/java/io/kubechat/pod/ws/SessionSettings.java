@@ -1,0 +1,15 @@
+package io.kubechat.pod.ws;
+
+import io.kubechat.pod.chat.ChatBackend;
+import io.kubechat.pod.chat.LocalGroupRouter;
+import io.kubechat.pod.metrics.PodMetrics;
+import io.vertx.core.Vertx;
+
+/** What every session of this pod shares: identity, limits, the backend and the local router. */
+public record SessionSettings(Vertx vertx, String node, String incarnation, String version,
+    int maxFrameBytes, int maxTextBytes, int maxGroups, int outboundQueueFrames, int rateLimitPerS,
+    long idleTimeoutMs, ChatBackend backend, LocalGroupRouter router, PodMetrics metrics) {
+
+  /** Invalid frames in a row after which a connection is closed 4500 PROTOCOL_VIOLATION. */
+  public static final int MAX_INVALID_IN_A_ROW = 20;
+}

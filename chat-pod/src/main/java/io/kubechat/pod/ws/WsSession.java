@@ -1,0 +1,316 @@
+package io.kubechat.pod.ws;
+
+import io.kubechat.pod.chat.ChatEvent;
+import io.kubechat.pod.chat.ChatException;
+import io.kubechat.pod.chat.JoinRequest;
+import io.kubechat.pod.chat.LeaveRequest;
+import io.kubechat.pod.chat.LocalGroupRouter;
+import io.kubechat.pod.chat.SendRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: applies the session rules of docs/protocol.md (hello first, joined groups,
+ * limits, rate), talks to the {@link io.kubechat.pod.chat.ChatBackend} and writes the events the
+ * {@link LocalGroupRouter} hands it. Runs on the pod's event loop only.
+ */
+final class WsSession implements LocalGroupRouter.Subscriber {
+  private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
+
+  private final ServerWebSocket ws;
+  private final SessionSettings s;
+  private final FrameParser parser;
+  private final WsSessions owner;
+  private final RateLimiter rate;
+  private final Set<String> groups = new LinkedHashSet<>();
+  /** Groups we asked to leave, until our own {@code left} presence comes back with the members. */
+  private final Map<String, Long> leaving = new HashMap<>();
+  private String user;
+  private String clientId;
+  private long lastReceivedMs;
+  private int invalidInARow;
+  private int queuedWhileFull;
+  private boolean closed;
+
+  WsSession(ServerWebSocket ws, SessionSettings settings, FrameParser parser, WsSessions owner) {
+    this.ws = ws;
+    this.s = settings;
+    this.parser = parser;
+    this.owner = owner;
+    this.lastReceivedMs = now();
+    this.rate = new RateLimiter(settings.rateLimitPerS(), lastReceivedMs);
+  }
+
+  void start() {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(this::onBinary);
+    ws.drainHandler(v -> queuedWhileFull = 0);
+    ws.closeHandler(v -> onClosed());
+    ws.exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()));
+  }
+
+  long lastReceivedMs() {
+    return lastReceivedMs;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void onBinary(Buffer b) {
+    if (admit()) {
+      reject(new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
+    }
+  }
+
+  private void onText(String text) {
+    if (!admit()) {
+      return;
+    }
+    FrameParser.Result r = parser.parse(text);
+    if (r.error() != null) {
+      reject(r.error());
+      return;
+    }
+    invalidInARow = 0;
+    try {
+      dispatch(r.frame());
+    } catch (RuntimeException e) {
+      LOG.error("bug while handling a frame", e);
+      reject(new FrameError(ErrorCodes.INTERNAL, "internal error", null));
+    }
+  }
+
+  /** Counts activity and applies the rate limit; false when the frame must be dropped. */
+  private boolean admit() {
+    if (closed) {
+      return false;
+    }
+    lastReceivedMs = now();
+    switch (rate.onFrame(lastReceivedMs)) {
+      case ALLOW:
+        return true;
+      case DROP:
+        s.metrics().frameRejected(ErrorCodes.RATE_LIMITED);
+        if (rate.firstDropInWindow()) {
+          write(ServerFrames.error(new FrameError(ErrorCodes.RATE_LIMITED,
+              "more than " + s.rateLimitPerS() + " frames per second; frames are being dropped", null)));
+        }
+        return false;
+      default:
+        s.metrics().frameRejected(ErrorCodes.RATE_LIMITED);
+        terminate(ErrorCodes.CLOSE_FLOOD, "FLOOD", "disconnect");
+        return false;
+    }
+  }
+
+  private void dispatch(ClientFrame frame) {
+    if (frame instanceof ClientFrame.Ping p) {
+      write(ServerFrames.pong(p.ref()));
+      return;
+    }
+    if (frame instanceof ClientFrame.Hello h) {
+      if (user != null) {
+        reject(new FrameError(ErrorCodes.ALREADY_HELLO, "hello was already sent on this connection", "hello"));
+        return;
+      }
+      user = h.user();
+      clientId = h.clientId();
+      write(ServerFrames.welcome(s.node(), s.incarnation(), s.version(), user, clientId,
+          s.maxFrameBytes(), s.maxTextBytes(), s.maxGroups(), s.idleTimeoutMs()));
+      return;
+    }
+    if (user == null) {
+      reject(new FrameError(ErrorCodes.NOT_HELLO, "send hello first", typeOf(frame)));
+      return;
+    }
+    if (frame instanceof ClientFrame.Join j) {
+      join(j);
+    } else if (frame instanceof ClientFrame.Leave l) {
+      leave(l);
+    } else if (frame instanceof ClientFrame.Send m) {
+      send(m);
+    }
+  }
+
+  private void join(ClientFrame.Join j) {
+    if (!groups.contains(j.group()) && groups.size() + leaving.size() >= s.maxGroups()) {
+      reject(new FrameError(ErrorCodes.TOO_MANY_GROUPS, "at most " + s.maxGroups() + " groups per connection", "join"));
+      return;
+    }
+    groups.add(j.group());
+    s.backend().join(new JoinRequest(j.group(), user, clientId, s.node(), j.since(), j.epoch()))
+        .onSuccess(r -> {
+          if (closed) {
+            return;
+          }
+          s.router().subscribe(j.group(), this);
+          write(ServerFrames.joinedSelf(r, user, clientId));
+        })
+        .onFailure(e -> {
+          groups.remove(j.group());
+          backendError(e, "join");
+        });
+  }
+
+  private void leave(ClientFrame.Leave l) {
+    if (!groups.remove(l.group())) {
+      reject(new FrameError(ErrorCodes.NOT_JOINED, "not joined to " + l.group(), "leave"));
+      return;
+    }
+    leaving.put(l.group(), now());
+    s.backend().leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave"))
+        .onFailure(e -> {
+          leaving.remove(l.group());
+          s.router().unsubscribe(l.group(), this);
+          backendError(e, "leave");
+        });
+  }
+
+  private void send(ClientFrame.Send m) {
+    if (!groups.contains(m.group())) {
+      reject(new FrameError(ErrorCodes.NOT_JOINED, "not joined to " + m.group(), m.id()));
+      return;
+    }
+    s.metrics().messageIn();
+    s.backend().send(new SendRequest(m.group(), user, clientId, m.id(), m.text(), s.node()))
+        .onSuccess(r -> write(ServerFrames.ack(r)))
+        .onFailure(e -> backendError(e, m.id()));
+  }
+
+  @Override
+  public void deliver(ChatEvent event) {
+    if (closed) {
+      return;
+    }
+    if (event instanceof ChatEvent.Message m) {
+      if (groups.contains(m.group())) {
+        s.metrics().messageOut();
+        write(ServerFrames.message(m.message()));
+      }
+      return;
+    }
+    ChatEvent.Presence p = (ChatEvent.Presence) event;
+    boolean mine = p.clientId().equals(clientId);
+    if (mine && !p.joined() && leaving.remove(p.group()) != null) {
+      if (!groups.contains(p.group())) { // not re-joined in the meantime
+        s.router().unsubscribe(p.group(), this);
+      }
+      write(ServerFrames.leftSelf(p.group(), user, clientId, p.members()));
+    } else if (!mine && groups.contains(p.group())) {
+      write(ServerFrames.presence(p, false));
+    }
+  }
+
+  /** Writes a frame; a client whose queue stays full for too many frames is disconnected. */
+  private void write(JsonObject frame) {
+    // The peer may have closed before our close handler ran; Vert.x then throws on writes.
+    if (closed || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      if (++queuedWhileFull > s.outboundQueueFrames()) {
+        s.metrics().slowConsumer();
+        LOG.info("closing slow consumer {} ({} frames queued)", clientId, queuedWhileFull);
+        terminate(ErrorCodes.CLOSE_SLOW_CONSUMER, "SLOW_CONSUMER", "disconnect");
+        return;
+      }
+    }
+    ws.writeTextMessage(frame.encode());
+  }
+
+  private void reject(FrameError e) {
+    s.metrics().frameRejected(e.code());
+    write(ServerFrames.error(e));
+    if (++invalidInARow >= SessionSettings.MAX_INVALID_IN_A_ROW) {
+      terminate(ErrorCodes.CLOSE_PROTOCOL_VIOLATION, "PROTOCOL_VIOLATION", "disconnect");
+    }
+  }
+
+  private void backendError(Throwable e, String ref) {
+    if (e instanceof ChatException ce) {
+      write(ServerFrames.error(new FrameError(ce.code(), ce.getMessage(), ref)));
+    } else {
+      LOG.warn("backend failure", e);
+      write(ServerFrames.error(new FrameError(ErrorCodes.INTERNAL, "internal error", ref)));
+    }
+  }
+
+  /** Closes the connection with {@code code} and removes the client from its groups. */
+  void terminate(short code, String reason, String presenceReason) {
+    if (closed) {
+      return;
+    }
+    leaveAll(presenceReason);
+    closed = true;
+    owner.removed(this);
+    closeSocket(code, reason);
+  }
+
+  /**
+   * Shutdown: closes with 4001 without announcing leaves one by one; peers drop this pod's
+   * presence when its goodbye (LEFT) arrives.
+   */
+  void closeForShutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List.copyOf(groups).forEach(g -> s.router().unsubscribe(g, this));
+    owner.removed(this);
+    closeSocket(ErrorCodes.CLOSE_SHUTDOWN, "SHUTDOWN");
+  }
+
+  private void closeSocket(short code, String reason) {
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
+    }
+  }
+
+  private void onClosed() {
+    if (!closed) {
+      leaveAll("disconnect");
+      closed = true;
+      owner.removed(this);
+    }
+  }
+
+  private void leaveAll(String reason) {
+    List<String> all = new ArrayList<>(groups);
+    all.addAll(leaving.keySet());
+    for (String g : all) {
+      s.router().unsubscribe(g, this);
+      if (groups.contains(g)) {
+        s.backend().leave(new LeaveRequest(g, user, clientId, s.node(), reason));
+      }
+    }
+    groups.clear();
+    leaving.clear();
+  }
+
+  private static String typeOf(ClientFrame f) {
+    if (f instanceof ClientFrame.Join) {
+      return "join";
+    }
+    if (f instanceof ClientFrame.Leave) {
+      return "leave";
+    }
+    if (f instanceof ClientFrame.Send m) {
+      return m.id();
+    }
+    return "hello";
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+}

@@ -1,0 +1,64 @@
+package io.kubechat.pod.ws;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The open connections of this pod: opens sessions, closes idle ones (one sweep timer per pod, not
+ * one per socket) and closes all of them on shutdown. Runs on the pod's event loop.
+ */
+public final class WsSessions {
+  private final SessionSettings settings;
+  private final FrameParser parser;
+  private final Set<WsSession> open = new LinkedHashSet<>();
+  private volatile int count;
+  private long sweepTimer = -1;
+
+  public WsSessions(SessionSettings settings) {
+    this.settings = settings;
+    this.parser = new FrameParser(settings.maxFrameBytes(), settings.maxTextBytes());
+  }
+
+  public void startIdleSweep() {
+    long period = Math.max(100, Math.min(1000, settings.idleTimeoutMs() / 4));
+    sweepTimer = settings.vertx().setPeriodic(period, id -> sweepIdle());
+  }
+
+  public void open(ServerWebSocket ws) {
+    WsSession session = new WsSession(ws, settings, parser, this);
+    open.add(session);
+    count = open.size();
+    session.start();
+  }
+
+  void removed(WsSession session) {
+    open.remove(session);
+    count = open.size();
+  }
+
+  /** Connected clients; safe to read from any thread (metrics, /status). */
+  public int count() {
+    return count;
+  }
+
+  private void sweepIdle() {
+    long now = System.nanoTime() / 1_000_000;
+    for (WsSession session : new ArrayList<>(open)) {
+      if (now - session.lastReceivedMs() > settings.idleTimeoutMs()) {
+        session.terminate(ErrorCodes.CLOSE_IDLE_TIMEOUT, "IDLE_TIMEOUT", "timeout");
+      }
+    }
+  }
+
+  /** Closes every connection with 4001 SHUTDOWN (reconnect elsewhere). */
+  public void closeAllForShutdown() {
+    if (sweepTimer >= 0) {
+      settings.vertx().cancelTimer(sweepTimer);
+    }
+    List<WsSession> all = new ArrayList<>(open);
+    all.forEach(WsSession::closeForShutdown);
+  }
+}

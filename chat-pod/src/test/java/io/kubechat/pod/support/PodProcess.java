@@ -1,0 +1,120 @@
+package io.kubechat.pod.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A chat pod in its own JVM, started from the test class path (no packaged jar needed) with
+ * KUBECHAT_* variables. Every process is also registered with a shutdown hook, so none outlives
+ * the test JVM even when a test fails.
+ */
+public final class PodProcess {
+  private static final Set<Process> ALL = ConcurrentHashMap.newKeySet();
+  private static final String OPENS = "--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED "
+      + "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED "
+      + "--add-opens java.management/sun.management=ALL-UNNAMED "
+      + "--add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED";
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly)));
+  }
+
+  private final String node;
+  private final String ip;
+  private final Map<String, String> env;
+  private final Path log;
+  private Process process;
+
+  public PodProcess(String node, String ip, Map<String, String> env, Path logDir) {
+    this.node = node;
+    this.ip = ip;
+    this.env = Map.copyOf(env);
+    this.log = logDir.resolve(node + ".log");
+  }
+
+  public synchronized PodProcess start() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of(OPENS.split(" ")));
+    cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-Djava.net.preferIPv4Stack=true",
+        "-cp", System.getProperty("java.class.path"), "io.kubechat.pod.ChatPodMain"));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("KUBECHAT_"));
+    pb.environment().putAll(env);
+    pb.environment().put("KUBECHAT_NODE_NAME", node);
+    pb.environment().put("KUBECHAT_POD_IP", ip);
+    pb.redirectErrorStream(true);
+    try {
+      Files.createDirectories(log.getParent());
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      process = pb.start();
+    } catch (IOException e) {
+      throw new AssertionError("cannot start pod " + node, e);
+    }
+    ALL.add(process);
+    return this;
+  }
+
+  /** kill -9. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      waitFor();
+    }
+  }
+
+  /** SIGTERM: graceful shutdown. */
+  public synchronized void terminate() {
+    if (process != null) {
+      process.destroy();
+    }
+  }
+
+  public boolean isAlive() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  public void waitFor() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ALL.remove(process);
+  }
+
+  public Integer exitCode() {
+    Process p = process;
+    return p == null || p.isAlive() ? null : p.exitValue();
+  }
+
+  public String node() {
+    return node;
+  }
+
+  public String ip() {
+    return ip;
+  }
+
+  public File logFile() {
+    return log.toFile();
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods
+# (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP port 8080, joined
+# by static discovery. Ctrl-C stops them all.
+#   ./local-cluster.sh [N]
+# Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
+# (default kubechat-local), and any other KUBECHAT_* variable (docs/configuration.md) is passed on.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+n="${1:-3}"
+if ! [[ "$n" =~ ^[0-9]+$ ]] || (( n < 1 || n > 50 )); then
+  echo "usage: $0 [number of pods, 1-50]" >&2
+  exit 2
+fi
+base="${KUBECHAT_LOCAL_BASE:-127.0.0}"
+jar=chat-pod/target/kubechat-chat-pod.jar
+logs=chat-pod/target/local-cluster
+http_port="${KUBECHAT_HTTP_PORT:-8080}"
+hz_port="${KUBECHAT_HAZELCAST_PORT:-5701}"
+
+if [[ ! -f "$jar" ]] || [[ -n "$(find chat-pod/src chat-pod/pom.xml pom.xml -newer "$jar" -print -quit)" ]]; then
+  echo "building $jar ..."
+  ./mvnw -B -q -pl chat-pod -am package -DskipTests
+fi
+mkdir -p "$logs"
+
+members=""
+for i in $(seq 2 $((n + 1))); do
+  members="${members:+$members,}$base.$i:$hz_port"
+done
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  if ((${#pids[@]})); then
+    echo "stopping ${#pids[@]} pod(s) ..."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
+
+for i in $(seq 2 $((n + 1))); do
+  ip="$base.$i"
+  KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
+  KUBECHAT_CLUSTER_NAME="${KUBECHAT_CLUSTER_NAME:-kubechat-local}" KUBECHAT_DISCOVERY=static \
+  KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" \
+    java -Xmx256m -jar "$jar" >"$logs/pod-$((i - 1)).log" 2>&1 &
+  pids+=($!)
+done
+
+echo "waiting for ${n} pod(s) to be ready (logs in $logs/) ..."
+for i in $(seq 2 $((n + 1))); do
+  ip="$base.$i"
+  idx=$((i - 2))
+  until curl -fs "http://$ip:$http_port/readyz" >/dev/null 2>&1; do
+    if ! kill -0 "${pids[$idx]}" 2>/dev/null; then
+      echo "pod-$((i - 1)) on $ip failed to start; last lines of its log:" >&2
+      tail -n 20 "$logs/pod-$((i - 1)).log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+
+for i in $(seq 2 $((n + 1))); do
+  ip="$base.$i"
+  echo "pod-$((i - 1)): chat http://$ip:$http_port/   status http://$ip:$http_port/status   (pid ${pids[$((i - 2))]})"
+done
+echo "Ctrl-C stops all pods."
+
+# Keep running when one pod dies (kill -9 one to watch SUSPECT then DEAD on the others).
+wait "${pids[@]}" || true
