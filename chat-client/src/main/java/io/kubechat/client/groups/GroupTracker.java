@@ -14,6 +14,8 @@ import java.util.Map;
  * always pass. Not thread-safe: used on the client's event loop only.
  */
 public final class GroupTracker {
+  /** The epoch pods without consensus report (docs/protocol.md, Notes). */
+  static final String UNORDERED_EPOCH = "none";
   private final Map<String, State> groups = new LinkedHashMap<>();
 
   private static final class State {
@@ -67,7 +69,7 @@ public final class GroupTracker {
       return;
     }
     if (!state.positioned) {
-      if (epoch == null && seq == 0) {
+      if (seq == 0 && (epoch == null || UNORDERED_EPOCH.equals(epoch))) {
         return; // a server without ordering: nothing to resume from, rejoin plainly
       }
       state.epoch = epoch;

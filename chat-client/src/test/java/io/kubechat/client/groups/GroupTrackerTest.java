@@ -91,6 +91,10 @@ class GroupTrackerTest {
     assertThat(tracker.accept(message("g", null, 0))).isTrue();
     assertThat(tracker.accept(message("g", null, 0))).isTrue();
     assertThat(tracker.joinSpec("g")).isEqualTo(new JoinSpec("g", null, null));
+    tracker.onJoined("g", "none", 0); // how part-1 pods say it
+    assertThat(tracker.accept(message("g", "none", 0))).isTrue();
+    assertThat(tracker.accept(message("g", "none", 0))).isTrue();
+    assertThat(tracker.joinSpec("g")).isEqualTo(new JoinSpec("g", null, null));
     assertThat(tracker.accept(message("other", "e1", 1))).isFalse();
     tracker.untrack("g");
     assertThat(tracker.accept(message("g", null, 0))).isFalse();
