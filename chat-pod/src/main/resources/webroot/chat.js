@@ -1,90 +1,94 @@
-// Minimal kubechat page: one WebSocket to the pod that served this page (docs/protocol.md).
+// The kubechat page: wires the protocol client (chat-core.js) to the view (chat-ui.js).
+// URL parameters (docs/browser.md): user, group (join at once), servers (fallback host:port list),
+// backoffMs (first reconnect delay).
+import { ChatClient, NAME, endpointList, stableClientId } from "./chat-core.js";
+import { ChatView } from "./chat-ui.js";
+
 const $ = (id) => document.getElementById(id);
-const clientId = sessionStorage.getItem("kubechat.clientId") ||
-  "web-" + Math.random().toString(36).slice(2, 12);
-sessionStorage.setItem("kubechat.clientId", clientId);
+const params = new URLSearchParams(location.search);
+const storage = sessionStorage;
+const clientId = stableClientId(storage);
+const endpoints = endpointList(location.host, (params.get("servers") || "").split(","));
+const backoffMs = Number(params.get("backoffMs"));
+const view = new ChatView();
+let client = null;
 
-let ws = null;
-let group = null;
-let counter = 0;
-let pingTimer = null;
-
-function log(text, cls) {
-  const line = document.createElement("div");
-  if (cls) line.className = cls;
-  line.textContent = text;
-  $("log").appendChild(line);
-  $("log").scrollTop = $("log").scrollHeight;
-}
-
-function send(frame) {
-  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-}
-
-function connect(user) {
-  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
-  ws = new WebSocket(url);
-  ws.onopen = () => send({ type: "hello", user, clientId });
-  ws.onmessage = (ev) => onFrame(JSON.parse(ev.data));
-  ws.onclose = (ev) => {
-    clearInterval(pingTimer);
-    $("status").textContent = `disconnected (${ev.code} ${ev.reason || ""})`;
-    $("text").disabled = $("sendButton").disabled = true;
-    if (ev.code >= 4000 && ev.code < 4500) log("the pod asked us to reconnect: reload to connect again", "sys");
-  };
-}
-
-function onFrame(f) {
-  switch (f.type) {
-    case "welcome":
-      $("status").textContent = `connected to ${f.node} as ${f.user}`;
-      pingTimer = setInterval(() => send({ type: "ping" }), Math.max(1000, f.idleTimeoutMs / 3));
-      send({ type: "join", group });
-      break;
-    case "joined":
-      $("members").textContent = `members of ${f.group}: ${f.members.join(", ")}`;
-      if (f.self) {
-        $("text").disabled = $("sendButton").disabled = false;
-        log(`joined ${f.group}`, "sys");
-      } else {
-        log(`${f.user} joined`, "sys");
-      }
-      break;
-    case "left":
-      $("members").textContent = `members of ${f.group}: ${f.members.join(", ")}`;
-      log(`${f.user} left (${f.reason})`, "sys");
-      break;
-    case "message":
-      log(`[${new Date(f.ts).toLocaleTimeString()}] ${f.from}@${f.node}: ${f.text}`);
-      break;
-    case "error":
-      log(`error ${f.code}: ${f.message}`, "err");
-      break;
-    default:
-      break; // ack, pong
-  }
+function join(user, group) {
+  if (client) client.stop();
+  storage.setItem("kubechat.session", JSON.stringify({ user, group }));
+  view.showChat(user, group);
+  client = new ChatClient({
+    user, group, clientId, endpoints, storage,
+    secure: location.protocol === "https:",
+    ...(backoffMs > 0 ? { backoff: { baseMs: backoffMs } } : {}),
+  });
+  let node = null; // the pod we are connected to, null while not connected
+  let everConnected = false;
+  client.addEventListener("state", (e) => {
+    const s = e.detail;
+    view.state(s);
+    if (s.state === "connected") {
+      view.connected(s, everConnected);
+      node = s.node;
+      everConnected = true;
+    } else if (s.state === "reconnecting" && node) {
+      view.connectionLost(s, node);
+      node = null;
+    }
+  });
+  client.addEventListener("members", (e) => view.members(e.detail));
+  client.addEventListener("presence", (e) => view.presence(e.detail));
+  client.addEventListener("message", (e) => view.message(e.detail));
+  client.addEventListener("outbox", (e) => view.outbox(e.detail));
+  client.addEventListener("notice", (e) => view.notice(e.detail));
+  client.start();
+  view.outbox({ pending: client.outbox.forGroup(group) }); // left over from before a reload
+  window.kubechat = client; // for the console and the browser test
 }
 
 $("login").addEventListener("submit", (e) => {
   e.preventDefault();
-  if (ws) ws.close();
-  group = $("group").value;
-  connect($("user").value);
+  const user = $("user").value.trim();
+  const group = $("group").value.trim();
+  if (!NAME.test(user) || !NAME.test(group)) {
+    $("loginError").textContent = "Use 1-64 letters, digits, dots, underscores or dashes.";
+    return;
+  }
+  $("loginError").textContent = "";
+  join(user, group);
 });
 
-// ?user=ann&group=lobby fills the form and connects at once (handy for links and browser tests).
-const params = new URLSearchParams(location.search);
-if (params.get("user")) {
-  $("user").value = params.get("user");
-  if (params.get("group")) $("group").value = params.get("group");
-  group = $("group").value;
-  connect($("user").value);
-}
-
-$("send").addEventListener("submit", (e) => {
+$("composer").addEventListener("submit", (e) => {
   e.preventDefault();
-  const text = $("text").value;
-  if (!text) return;
-  send({ type: "send", group, id: clientId + "-" + (++counter), text });
-  $("text").value = "";
+  const input = $("text");
+  if (!client || !input.value) return;
+  try {
+    client.send(input.value);
+    input.value = "";
+    view.composerError("");
+  } catch (err) {
+    view.composerError(err.message);
+  }
 });
+
+$("leave").addEventListener("click", () => {
+  if (client) client.stop("left");
+  client = null;
+  storage.removeItem("kubechat.session");
+  view.showLogin();
+});
+
+$("retry").addEventListener("click", () => client?.retryNow());
+
+// ?user=ann&group=lobby joins at once (links, tests); otherwise a reload resumes this tab's session.
+const saved = (() => { try { return JSON.parse(storage.getItem("kubechat.session")); } catch { return null; } })();
+const user = params.get("user") || saved?.user || "";
+const group = params.get("group") || saved?.group || "lobby";
+$("user").value = user;
+$("group").value = group;
+if (NAME.test(user) && NAME.test(group) && (params.get("user") || saved)) {
+  join(user, group);
+} else {
+  view.state({ state: "offline" });
+  $("user").focus();
+}
