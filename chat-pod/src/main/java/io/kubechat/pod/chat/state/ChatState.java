@@ -1,0 +1,377 @@
+package io.kubechat.pod.chat.state;
+
+import io.kubechat.pod.chat.ChatEvent;
+import io.kubechat.pod.chat.ChatMessage;
+import io.kubechat.pod.chat.JoinResult;
+import io.kubechat.pod.chat.SendResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The replicated chat state: groups with their sequence numbers, epochs, bounded histories and
+ * presence, plus the deduplication table. Deterministic: the same commands applied at the same log
+ * indexes give the same state and the same results on every replica (no clock, no randomness; the
+ * only per-cluster input is {@code clusterId}, shared by all replicas of one Raft group).
+ *
+ * <p>Dedup bound: for each client the last {@code dedupPerClient} message ids are remembered, for at
+ * most {@code dedupClients} clients (least recently sending client evicted first). A resend older
+ * than that is treated as a new message.
+ *
+ * <p>Thread safety: every method is synchronized, so that local reads (history, members) may run on
+ * another thread than the one applying the log.
+ */
+public final class ChatState {
+
+  private final String clusterId;
+  private final int historyLimit;
+  private final int dedupPerClient;
+  private final int dedupClients;
+  private final TreeMap<String, Group> groups = new TreeMap<>();
+  /** clientId -> (message id -> result), both in insertion order (LRU by last send). */
+  private final LinkedHashMap<String, LinkedHashMap<String, SendResult>> dedup =
+      new LinkedHashMap<>();
+  private long lastApplied;
+
+  public ChatState(String clusterId, int historyLimit, int dedupPerClient, int dedupClients) {
+    if (historyLimit < 1 || dedupPerClient < 1 || dedupClients < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+    this.clusterId = clusterId;
+    this.historyLimit = historyLimit;
+    this.dedupPerClient = dedupPerClient;
+    this.dedupClients = dedupClients;
+  }
+
+  /** Applies {@code command}, the log entry at {@code index}. */
+  public synchronized Applied apply(long index, ChatCommand command) {
+    lastApplied = index;
+    if (command instanceof ChatCommand.Send s) {
+      return send(index, s);
+    } else if (command instanceof ChatCommand.Join j) {
+      return join(index, j);
+    } else if (command instanceof ChatCommand.Leave l) {
+      return leave(l);
+    } else if (command instanceof ChatCommand.DropNode d) {
+      return dropNode(d);
+    }
+    return new Applied(null, List.of());
+  }
+
+  public synchronized long lastApplied() {
+    return lastApplied;
+  }
+
+  /** The last {@code max} messages of {@code group} after {@code since}, from the local state. */
+  public synchronized List<ChatMessage> history(String group, long since, int max) {
+    Group g = groups.get(group);
+    if (g == null) {
+      return List.of();
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    for (ChatMessage m : g.history) {
+      if (m.seq() > since) {
+        out.add(m);
+      }
+    }
+    return out.size() <= max ? out : List.copyOf(out.subList(out.size() - max, out.size()));
+  }
+
+  /**
+   * What a join with {@code since}/{@code epoch} would replay, from the local state and without
+   * joining (for reads while no quorum is reachable). Null when the group does not exist here.
+   */
+  public synchronized JoinResult view(String group, long since, String epoch) {
+    Group g = groups.get(group);
+    return g == null ? null : replay(g, since, epoch);
+  }
+
+  /** Distinct users of {@code group}, sorted. */
+  public synchronized List<String> members(String group) {
+    Group g = groups.get(group);
+    return g == null ? List.of() : g.users();
+  }
+
+  public synchronized int groupCount() {
+    return groups.size();
+  }
+
+  /** The group's epoch, or null when it does not exist. */
+  public synchronized String epoch(String group) {
+    Group g = groups.get(group);
+    return g == null ? null : g.epoch;
+  }
+
+  public synchronized long seq(String group) {
+    Group g = groups.get(group);
+    return g == null ? 0 : g.seq;
+  }
+
+  private Group group(long index, String name) {
+    return groups.computeIfAbsent(name, n -> new Group(n, clusterId + "-" + index));
+  }
+
+  private Applied join(long index, ChatCommand.Join j) {
+    Group g = group(index, j.group());
+    Presence before = g.presence.get(j.clientId());
+    List<ChatEvent> events = new ArrayList<>();
+    Presence now = new Presence(j.user(), j.node());
+    if (!now.equals(before)) {
+      g.presence.put(j.clientId(), now);
+      events.add(new ChatEvent.Presence(g.name, j.user(), j.clientId(), true, "join", g.users()));
+    }
+    return new Applied(replay(g, j.since(), j.epoch()), events);
+  }
+
+  /** What a client that saw up to {@code since} in {@code epoch} missed (docs/protocol.md). */
+  private JoinResult replay(Group g, long since, String epoch) {
+    boolean reset = epoch != null && !epoch.equals(g.epoch);
+    long from;
+    if (reset) {
+      from = 1;
+    } else if (since < 0) {
+      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, false);
+    } else {
+      from = since + 1;
+    }
+    if (from > g.seq) {
+      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, reset);
+    }
+    long oldest = g.history.isEmpty() ? g.seq + 1 : g.history.peekFirst().seq();
+    long gapFrom = -1;
+    long gapTo = -1;
+    if (from < oldest) {
+      gapFrom = from;
+      gapTo = oldest - 1;
+    }
+    List<ChatMessage> replay = new ArrayList<>();
+    for (ChatMessage m : g.history) {
+      if (m.seq() >= from) {
+        replay.add(m);
+      }
+    }
+    return new JoinResult(g.name, g.epoch, g.seq, g.users(), replay, gapFrom, gapTo, reset);
+  }
+
+  private Applied leave(ChatCommand.Leave l) {
+    Group g = groups.get(l.group());
+    if (g == null) {
+      return new Applied(null, List.of());
+    }
+    Presence p = g.presence.get(l.clientId());
+    // a client that reconnected elsewhere is not removed by its old pod's late disconnect
+    if (p == null || !p.node.equals(l.node())) {
+      return new Applied(null, List.of());
+    }
+    g.presence.remove(l.clientId());
+    return new Applied(null, List.of(
+        new ChatEvent.Presence(g.name, p.user, l.clientId(), false, l.reason(), g.users())));
+  }
+
+  private Applied send(long index, ChatCommand.Send s) {
+    LinkedHashMap<String, SendResult> seen = dedup.remove(s.clientId());
+    if (seen == null) {
+      seen = new LinkedHashMap<>();
+    }
+    dedup.put(s.clientId(), seen); // most recent sender last
+    SendResult earlier = seen.get(s.id());
+    if (earlier != null) {
+      return new Applied(earlier, List.of());
+    }
+    Group g = group(index, s.group());
+    g.seq++;
+    ChatMessage m = new ChatMessage(g.name, g.seq, g.epoch, s.user(), s.clientId(), s.id(),
+        s.text(), s.ts(), s.node());
+    g.history.addLast(m);
+    while (g.history.size() > historyLimit) {
+      g.history.removeFirst();
+    }
+    SendResult result = new SendResult(g.name, s.id(), g.seq, g.epoch, s.ts());
+    seen.put(s.id(), result);
+    trim(seen, dedupPerClient);
+    trim(dedup, dedupClients);
+    return new Applied(result, List.of(new ChatEvent.Message(m)));
+  }
+
+  private static void trim(LinkedHashMap<String, ?> map, int max) {
+    Iterator<String> it = map.keySet().iterator();
+    while (map.size() > max && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+  }
+
+  private Applied dropNode(ChatCommand.DropNode d) {
+    List<ChatEvent> events = new ArrayList<>();
+    for (Group g : groups.values()) {
+      List<String> gone = new ArrayList<>();
+      g.presence.forEach((clientId, p) -> {
+        if (p.node.equals(d.node())) {
+          gone.add(clientId);
+        }
+      });
+      // one by one, so that each event carries the member list right after that departure
+      for (String clientId : gone) {
+        Presence p = g.presence.remove(clientId);
+        events.add(new ChatEvent.Presence(g.name, p.user, clientId, false, "node-gone",
+            g.users()));
+      }
+    }
+    return new Applied(null, events);
+  }
+
+  // ---- snapshots: one chunk with the dedup table, then one chunk per group ----
+
+  /** The state as chunks, to be passed back in the same order to {@link #restore}. */
+  public synchronized List<byte[]> snapshot() {
+    List<byte[]> chunks = new ArrayList<>();
+    chunks.add(write(out -> {
+      out.writeLong(lastApplied);
+      out.writeInt(dedup.size());
+      for (Map.Entry<String, LinkedHashMap<String, SendResult>> c : dedup.entrySet()) {
+        out.writeUTF(c.getKey());
+        out.writeInt(c.getValue().size());
+        for (SendResult r : c.getValue().values()) {
+          out.writeUTF(r.group());
+          out.writeUTF(r.id());
+          out.writeLong(r.seq());
+          out.writeUTF(r.epoch());
+          out.writeLong(r.ts());
+        }
+      }
+    }));
+    for (Group g : groups.values()) {
+      chunks.add(write(out -> {
+        out.writeUTF(g.name);
+        out.writeUTF(g.epoch);
+        out.writeLong(g.seq);
+        out.writeInt(g.presence.size());
+        for (Map.Entry<String, Presence> e : g.presence.entrySet()) {
+          out.writeUTF(e.getKey());
+          out.writeUTF(e.getValue().user);
+          out.writeUTF(e.getValue().node);
+        }
+        out.writeInt(g.history.size());
+        for (ChatMessage m : g.history) {
+          out.writeLong(m.seq());
+          out.writeUTF(m.from());
+          out.writeUTF(m.clientId());
+          out.writeUTF(m.id());
+          out.writeUTF(m.text());
+          out.writeLong(m.ts());
+          out.writeUTF(m.node());
+        }
+      }));
+    }
+    return chunks;
+  }
+
+  /** Replaces the whole state with a snapshot taken by {@link #snapshot()}. */
+  public synchronized void restore(List<byte[]> chunks) {
+    groups.clear();
+    dedup.clear();
+    if (chunks.isEmpty()) {
+      lastApplied = 0;
+      return;
+    }
+    read(chunks.get(0), in -> {
+      lastApplied = in.readLong();
+      int clients = in.readInt();
+      for (int i = 0; i < clients; i++) {
+        String clientId = in.readUTF();
+        int n = in.readInt();
+        LinkedHashMap<String, SendResult> seen = new LinkedHashMap<>();
+        for (int k = 0; k < n; k++) {
+          SendResult r = new SendResult(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(),
+              in.readLong());
+          seen.put(r.id(), r);
+        }
+        dedup.put(clientId, seen);
+      }
+    });
+    for (byte[] chunk : chunks.subList(1, chunks.size())) {
+      read(chunk, in -> {
+        Group g = new Group(in.readUTF(), in.readUTF());
+        g.seq = in.readLong();
+        int members = in.readInt();
+        for (int i = 0; i < members; i++) {
+          g.presence.put(in.readUTF(), new Presence(in.readUTF(), in.readUTF()));
+        }
+        int messages = in.readInt();
+        for (int i = 0; i < messages; i++) {
+          long seq = in.readLong();
+          String from = in.readUTF();
+          String clientId = in.readUTF();
+          String id = in.readUTF();
+          String text = in.readUTF();
+          long ts = in.readLong();
+          String node = in.readUTF();
+          g.history.addLast(new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts,
+              node));
+        }
+        groups.put(g.name, g);
+      });
+    }
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader {
+    void read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void read(byte[] chunk, Reader r) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(chunk))) {
+      r.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Presence(String user, String node) {}
+
+  private static final class Group {
+    final String name;
+    final String epoch;
+    long seq;
+    final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
+    /** clientId -> presence, in join order. */
+    final LinkedHashMap<String, Presence> presence = new LinkedHashMap<>();
+
+    Group(String name, String epoch) {
+      this.name = name;
+      this.epoch = epoch;
+    }
+
+    List<String> users() {
+      TreeSet<String> users = new TreeSet<>();
+      for (Presence p : presence.values()) {
+        users.add(p.user);
+      }
+      return List.copyOf(users);
+    }
+  }
+}

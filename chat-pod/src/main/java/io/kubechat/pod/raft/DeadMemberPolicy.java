@@ -1,0 +1,89 @@
+package io.kubechat.pod.raft;
+
+import io.kubechat.pod.cluster.MemberInfo;
+import io.kubechat.pod.cluster.MemberState;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides, on the leader, which Raft member to remove because its pod is gone, from the pod
+ * heartbeat membership view:
+ *
+ * <ul>
+ *   <li>a member whose incarnation was replaced (same pod name, another incarnation is ALIVE or
+ *       SUSPECT) or that said goodbye (LEFT) is removed at once;
+ *   <li>a member DEAD (or absent from the view) is removed once it has been so for the removal
+ *       timeout, as seen by this leader;
+ *   <li>a voter is only removed when the voters left, minus those gone, still form a majority.
+ * </ul>
+ *
+ * Not thread-safe: used from one Vert.x context.
+ */
+final class DeadMemberPolicy {
+
+  private final long removalTimeoutMs;
+  private final Map<PodEndpoint, Long> goneSince = new HashMap<>();
+
+  DeadMemberPolicy(long removalTimeoutMs) {
+    this.removalTimeoutMs = removalTimeoutMs;
+  }
+
+  enum Health { ALIVE, GONE_NOW, GONE }
+
+  /** The member to remove now, if any. */
+  Optional<PodEndpoint> pick(long nowMs, PodEndpoint self, Collection<PodEndpoint> members,
+      Collection<PodEndpoint> voters, List<MemberInfo> view) {
+    goneSince.keySet().retainAll(members);
+    Map<PodEndpoint, Health> health = new HashMap<>();
+    for (PodEndpoint m : members) {
+      Health h = m.equals(self) ? Health.ALIVE : health(m, view);
+      if (h == Health.ALIVE) {
+        goneSince.remove(m);
+      } else {
+        goneSince.putIfAbsent(m, nowMs);
+      }
+      health.put(m, h);
+    }
+    for (PodEndpoint m : members) {
+      Health h = health.get(m);
+      boolean due = h == Health.GONE_NOW
+          || (h == Health.GONE && nowMs - goneSince.get(m) >= removalTimeoutMs);
+      if (!due) {
+        continue;
+      }
+      if (!voters.contains(m)) {
+        return Optional.of(m);
+      }
+      int remaining = voters.size() - 1;
+      long alive = voters.stream().filter(v -> !v.equals(m) && health.get(v) == Health.ALIVE)
+          .count();
+      if (alive >= remaining / 2 + 1) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Health health(PodEndpoint m, List<MemberInfo> view) {
+    Health result = Health.GONE;
+    for (MemberInfo row : view) {
+      if (!row.node().equals(m.node())) {
+        continue;
+      }
+      boolean live = row.state() == MemberState.ALIVE || row.state() == MemberState.SUSPECT;
+      boolean same = row.incarnation() == null || row.incarnation().equals(m.podIncarnation());
+      if (same && live) {
+        return Health.ALIVE;
+      }
+      if (!same && live) {
+        result = Health.GONE_NOW; // the pod was recreated: this incarnation is gone for good
+      } else if (same && row.state() == MemberState.LEFT) {
+        result = Health.GONE_NOW;
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,991 @@
+package io.kubechat.pod.raft;
+
+import io.kubechat.pod.chat.BackendStatus;
+import io.kubechat.pod.chat.ChatBackend;
+import io.kubechat.pod.chat.ChatEvent;
+import io.kubechat.pod.chat.ChatException;
+import io.kubechat.pod.chat.ChatMessage;
+import io.kubechat.pod.chat.JoinRequest;
+import io.kubechat.pod.chat.JoinResult;
+import io.kubechat.pod.chat.LeaveRequest;
+import io.kubechat.pod.chat.SendRequest;
+import io.kubechat.pod.chat.SendResult;
+import io.kubechat.pod.chat.state.Applied;
+import io.kubechat.pod.chat.state.ChatCommand;
+import io.kubechat.pod.chat.state.ChatState;
+import io.kubechat.pod.cluster.MemberInfo;
+import io.kubechat.pod.cluster.MemberState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.microraft.MembershipChangeMode;
+import io.microraft.RaftConfig;
+import io.microraft.RaftEndpoint;
+import io.microraft.RaftNode;
+import io.microraft.RaftNodeStatus;
+import io.microraft.RaftRole;
+import io.microraft.exception.CannotReplicateException;
+import io.microraft.exception.IndeterminateStateException;
+import io.microraft.exception.NotLeaderException;
+import io.microraft.model.impl.DefaultRaftModelFactory;
+import io.microraft.model.message.RaftMessage;
+import io.microraft.report.RaftGroupMembers;
+import io.microraft.report.RaftNodeReport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat backend on a Raft log (MicroRaft over the event bus): every join, leave, send and node
+ * drop is a log entry; every pod applies the log in order to its own {@link ChatState} and delivers
+ * the resulting events to its sockets.
+ *
+ * <p>Threads: MicroRaft runs on its own single thread (see {@link ScaledTime}); everything
+ * it reports (applied entries, reports, futures) hops onto this backend's Vert.x context, where all
+ * mutable fields of this class live. {@link ChatState} is synchronized for local reads.
+ *
+ * <p>Event-bus messages on the pod address {@code kubechat.raft.<node>} carry a {@code k} header:
+ * {@code raft} (a Raft message), {@code cmd} (a proposal forwarded to the leader), {@code add}
+ * (add me as a learner), {@code remove} (remove me), {@code found} (answer to a discovery
+ * request published on {@link RaftAddresses#DISCOVERY}).
+ */
+public final class RaftChatBackend implements ChatBackend {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RaftChatBackend.class);
+  private static final long RETRY_DELAY_MS = 50;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String node;
+  /** This member's identity; changes only when the pod joins again after being removed. */
+  private volatile PodEndpoint self;
+  private int rejoins;
+  private final RaftSettings settings;
+  private final Supplier<List<MemberInfo>> membership;
+  private final RaftMetrics metrics;
+  private final DefaultRaftModelFactory factory = new DefaultRaftModelFactory();
+  private final RaftCodec codec = new RaftCodec(factory);
+  private final DeadMemberPolicy deadMembers;
+  private final ScaledTime time = new ScaledTime();
+  private final GroupDiscovery discovery;
+
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
+  private Handler<ChatEvent> eventHandler = e -> { };
+  private MessageConsumer<JsonObject> podConsumer;
+  private MessageConsumer<JsonObject> discoveryConsumer;
+  private long requestCounter;
+  private long maintenanceTimer = -1;
+  private boolean membershipChangeRunning;
+  private boolean stopping;
+  private boolean terminated;
+  private boolean handingOver;
+  private Promise<Void> started;
+
+  private volatile RaftNode raft;
+  private volatile ChatState state;
+  private volatile String groupId;
+  private volatile long appliedIndex;
+  private long leaderlessSince;
+  private volatile List<MemberInfo> membershipCopy = List.of();
+  /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
+  private int generation;
+  private volatile long joinedAtIndex = Long.MAX_VALUE;
+  private volatile RaftNodeReport report;
+  private volatile BackendStatus status =
+      new BackendStatus("NONE", 0, null, 0, false, "not started", List.of());
+
+  /**
+   * @param vertx the (clustered) Vert.x whose event bus carries Raft traffic
+   * @param node this pod's name (unique among live pods; the event-bus address)
+   * @param incarnation this process's incarnation id (new on every pod start)
+   * @param settings timings and limits
+   * @param membership the pod heartbeat membership table, read by the leader to remove dead
+   *     members and by the transport to skip unreachable ones; called on this backend's context
+   *     every maintenance period, so it must be safe to call from there (e.g. a reference to the
+   *     latest snapshot of the table)
+   * @param registry where to publish metrics, or null
+   */
+  public RaftChatBackend(Vertx vertx, String node, String incarnation, RaftSettings settings,
+      Supplier<List<MemberInfo>> membership, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.node = node;
+    this.self = new PodEndpoint(node, incarnation);
+    this.settings = settings;
+    this.membership = membership;
+    this.deadMembers = new DeadMemberPolicy(settings.memberRemovalTimeoutS() * 1000);
+    this.metrics = new RaftMetrics(registry, node, () -> status);
+    this.discovery = new GroupDiscovery(vertx, node, settings.discoveryWindowMs());
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Override
+  public Future<Void> start() {
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> {
+      started = promise;
+      podConsumer = vertx.eventBus().consumer(RaftAddresses.pod(node), this::onPodMessage);
+      discoveryConsumer = vertx.eventBus().consumer(RaftAddresses.DISCOVERY, this::onDiscovery);
+      Future.all(podConsumer.completion(), discoveryConsumer.completion())
+          .onSuccess(x -> discover())
+          .onFailure(promise::tryFail);
+      maintenanceTimer = vertx.setPeriodic(settings.maintenancePeriodMs(), id -> maintain());
+    });
+    return promise.future();
+  }
+
+  /** Looks for a running group; joins it, or forms one when bootstrapping, or looks again. */
+  private void discover() {
+    if (stopping || raft != null) {
+      return;
+    }
+    discovery.find().onSuccess(best -> {
+      if (stopping || raft != null) {
+        return;
+      }
+      if (best.isPresent()) {
+        askToJoin(best.get(), 0);
+      } else if (settings.bootstrap()) {
+        bootstrap();
+      } else {
+        LOG.info("{}: no consensus group found, retrying discovery", node);
+        discover();
+      }
+    });
+  }
+
+  private void bootstrap() {
+    String id = "kc" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    LOG.info("{}: no consensus group found, forming group {}", node, id);
+    startRaft(id, List.of(self), List.of(self));
+    joinedAtIndex = 1; // the first leader's no-op entry
+  }
+
+  /** Asks a member (the leader, or one that knows it) to add this pod as a learner. */
+  private void askToJoin(JsonObject found, int attempt) {
+    if (stopping || raft != null) {
+      return;
+    }
+    String target = found.getString("leader") != null ? found.getString("leader")
+        : found.getString("node");
+    JsonObject body = new JsonObject().put("id", self.getId());
+    request(target, "add", body, settings.sendTimeoutMs()).onComplete(ar -> {
+      if (stopping || raft != null) {
+        return;
+      }
+      if (ar.succeeded() && ar.result().getBoolean("ok", false)) {
+        JsonObject r = ar.result();
+        joinedAtIndex = r.getLong("index");
+        startRaft(r.getString("group"), RaftCodec.endpoints(r.getJsonArray("initial")),
+            RaftCodec.endpoints(r.getJsonArray("initialVoting")));
+        return;
+      }
+      String leader = ar.succeeded() ? ar.result().getString("leader") : null;
+      LOG.info("{}: join attempt {} via {} failed: {}", node, attempt, target,
+          ar.succeeded() ? ar.result().encode() : ar.cause().getMessage());
+      vertx.setTimer(Math.min(1000, 100L * (attempt + 1)), t -> {
+        if (leader != null) {
+          askToJoin(found.copy().put("leader", leader), attempt + 1);
+        } else {
+          discover();
+        }
+      });
+    });
+  }
+
+  /**
+   * The leader removed us (we were cut off for longer than the removal timeout): start over as a
+   * learner with a fresh state, caught up from the leader.
+   */
+  private void rejoin() {
+    LOG.warn("{}: removed from consensus group {}, joining again", node, groupId);
+    generation++;
+    raft = null;
+    // the log holds our removal: join as a new member, or replaying it would remove us again
+    self = self.rejoined(++rejoins);
+    report = null;
+    for (Pending p : new ArrayList<>(pending.values())) {
+      p.fail(unavailable("removed from the consensus group, rejoining"));
+    }
+    status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
+        "removed from the consensus group, rejoining", List.of());
+    discover();
+  }
+
+  private void startRaft(String group, Collection<RaftEndpoint> initial,
+      Collection<RaftEndpoint> initialVoting) {
+    int gen = ++generation;
+    groupId = group;
+    state = new ChatState(group, settings.historyLimit(), settings.dedupPerClient(),
+        settings.dedupClients());
+    RaftConfig config = RaftConfig.newBuilder()
+        // MicroRaft's time runs ScaledTime.SCALE times faster: its "seconds" are 50 ms ticks
+        .setLeaderElectionTimeoutMillis(ScaledTime.scaledMillis(settings.electionTimeoutMs()))
+        .setLeaderHeartbeatPeriodSecs(ScaledTime.ticks(settings.heartbeatPeriodMs()))
+        .setLeaderHeartbeatTimeoutSecs(ScaledTime.ticks(settings.heartbeatTimeoutMs()))
+        .setCommitCountToTakeSnapshot(settings.snapshotEveryEntries())
+        // entries hold up to 8 KiB of text: keep one append message well under a few MiB
+        .setAppendEntriesRequestBatchSize(100)
+        .setMaxPendingLogEntryCount(5000)
+        .setTransferSnapshotsFromFollowersEnabled(false)
+        .setRaftNodeReportPublishPeriodSecs((int) ScaledTime.ticks(5000))
+        .build();
+    ChatStateMachine machine = new ChatStateMachine(state, new ChatStateMachine.Listener() {
+      @Override
+      public void applied(long index, Proposal proposal, Applied applied) {
+        appliedIndex = index;
+        context.runOnContext(v -> {
+          if (gen == generation) {
+            onApplied(proposal, applied);
+          }
+        });
+      }
+
+      @Override
+      public void restored(long index) {
+        appliedIndex = index;
+      }
+    });
+    RaftNode node = RaftNode.newBuilder()
+        .setGroupId(group)
+        .setLocalEndpoint(self)
+        .setInitialGroupMembers(initial, initialVoting)
+        .setConfig(config)
+        .setExecutor(ScaledTime.executor())
+        .setClock(time.clock())
+        .setTransport(new EventBusTransport(vertx, context, codec, this.node, this::reachable))
+        .setStateMachine(machine)
+        .setModelFactory(factory)
+        .setRaftNodeReportListener(r -> context.runOnContext(v -> {
+          if (gen == generation) {
+            onReport(r);
+          }
+        }))
+        .build();
+    raft = node;
+    node.start();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> {
+      if (stopping) {
+        promise.complete();
+        return;
+      }
+      stopping = true;
+      vertx.cancelTimer(maintenanceTimer);
+      long deadline = System.currentTimeMillis() + 3 * settings.sendTimeoutMs();
+      Future<Void> left = raft == null ? Future.succeededFuture() : leave(deadline);
+      left.recover(err -> {
+        LOG.warn("{}: leaving the consensus group failed: {}", node, err.getMessage());
+        return Future.succeededFuture();
+      }).compose(x -> terminate()).onComplete(x -> promise.complete());
+    });
+    return promise.future();
+  }
+
+  /**
+   * Stops at once without leaving the group, as a crash would (the others keep this member until
+   * the leader removes it as dead). For tests and for a failed start.
+   */
+  public Future<Void> abort() {
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      vertx.cancelTimer(maintenanceTimer);
+      terminate().onComplete(x -> promise.complete());
+    });
+    return promise.future();
+  }
+
+  /** Hands over leadership if we have it, then has the leader remove us. */
+  private Future<Void> leave(long deadline) {
+    RaftNodeReport r = report;
+    Future<Void> handover = Future.succeededFuture();
+    if (r != null && r.getRole() == RaftRole.LEADER) {
+      Optional<RaftEndpoint> successor = r.getCommittedMembers().getVotingMembers().stream()
+          .filter(e -> !e.equals(self))
+          .max((a, b) -> Long.compare(
+              r.getLog().getFollowerMatchIndices().getOrDefault(a, -1L),
+              r.getLog().getFollowerMatchIndices().getOrDefault(b, -1L)));
+      if (successor.isEmpty()) {
+        return Future.succeededFuture(); // the last voter: nothing to hand over
+      }
+      LOG.info("{}: transferring leadership to {}", node, successor.get());
+      // MicroRaft hands over only once every appended entry is committed: stop taking new ones
+      handingOver = true;
+      RaftEndpoint target = successor.get();
+      handover = quiesced(target, System.currentTimeMillis() + 1000)
+          .compose(x -> transfer(target))
+          .recover(err -> quiesced(target, System.currentTimeMillis() + 1000)
+              .compose(x -> transfer(target)))
+          .recover(err -> {
+            LOG.warn("{}: leadership transfer failed: {}", node, err.getMessage());
+            return Future.succeededFuture();
+          });
+    }
+    return handover.compose(x -> removeSelf(deadline));
+  }
+
+  private Future<Void> removeSelf(long deadline) {
+    if (System.currentTimeMillis() > deadline) {
+      return Future.failedFuture("timed out leaving the group");
+    }
+    return freshReport().recover(e -> Future.succeededFuture()).compose(r -> {
+      String leader = status.leader();
+      if (report != null && report.getRole() == RaftRole.LEADER) {
+        // the handover failed: remove ourselves; MicroRaft's leader steps down once committed
+        return changeMembership(self, MembershipChangeMode.REMOVE_MEMBER).<Void>mapEmpty()
+            .recover(e -> retryRemoveSelf(deadline));
+      }
+      if (leader == null || leader.equals(node)) {
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+        return later.future();
+      }
+      return removeVia(leader, deadline);
+    });
+  }
+
+  private Future<Void> transfer(RaftEndpoint target) {
+    return Future.fromCompletionStage(raft.transferLeadership(target), context).mapEmpty();
+  }
+
+  /** Completes once everything appended is committed and {@code target} has it all. */
+  private Future<Void> quiesced(RaftEndpoint target, long deadline) {
+    return freshReport().compose(r -> {
+      long last = r.getLog().getLastLogOrSnapshotIndex();
+      boolean done = r.getLog().getCommitIndex() == last
+          && r.getLog().getFollowerMatchIndices().getOrDefault(target, -1L) == last;
+      if (done || System.currentTimeMillis() > deadline) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(10, t -> quiesced(target, deadline).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private Future<Void> retryRemoveSelf(long deadline) {
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+    return later.future();
+  }
+
+  private Future<Void> removeVia(String leader, long deadline) {
+    return request(leader, "remove", new JsonObject().put("id", self.getId()),
+        settings.sendTimeoutMs())
+        .compose(reply -> reply.getBoolean("ok", false)
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(reply.encode()))
+        .recover(err -> {
+          Promise<Void> later = Promise.promise();
+          vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private Future<Void> terminate() {
+    RaftNode node = raft;
+    Future<?> terminated = node == null ? Future.succeededFuture()
+        : Future.fromCompletionStage(node.terminate(), context).recover(e ->
+            Future.succeededFuture());
+    return terminated.compose(x -> {
+      this.terminated = true;
+      if (started != null) {
+        started.tryFail(new ChatException("UNAVAILABLE", "stopped before joining a group", true));
+      }
+      for (Pending p : new ArrayList<>(pending.values())) {
+        p.fail(unavailable("the pod is stopping"));
+      }
+      status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
+          "stopped", List.of());
+      List<Future<Void>> unregister = new ArrayList<>();
+      if (podConsumer != null) {
+        unregister.add(podConsumer.unregister());
+      }
+      if (discoveryConsumer != null) {
+        unregister.add(discoveryConsumer.unregister());
+      }
+      return Future.all(unregister).mapEmpty();
+    });
+  }
+
+  // ------------------------------------------------------------------ the chat API
+
+  @Override
+  public Future<JoinResult> join(JoinRequest r) {
+    return propose(new ChatCommand.Join(r.group(), r.user(), r.clientId(), r.node(), r.since(),
+        r.epoch())).map(JoinResult.class::cast);
+  }
+
+  @Override
+  public Future<Void> leave(LeaveRequest r) {
+    return propose(new ChatCommand.Leave(r.group(), r.user(), r.clientId(), r.node(),
+        r.reason())).mapEmpty();
+  }
+
+  @Override
+  public Future<SendResult> send(SendRequest r) {
+    return propose(new ChatCommand.Send(r.group(), r.user(), r.clientId(), r.id(), r.text(),
+        r.node(), System.currentTimeMillis())).map(SendResult.class::cast);
+  }
+
+  @Override
+  public Future<Void> dropNode(String node) {
+    return propose(new ChatCommand.DropNode(node)).mapEmpty();
+  }
+
+  @Override
+  public void eventHandler(Handler<ChatEvent> handler) {
+    context.runOnContext(v -> eventHandler = handler);
+  }
+
+  @Override
+  public BackendStatus status() {
+    return status;
+  }
+
+  /** The local copy of a group's history after {@code since} (at most {@code max}). */
+  public List<ChatMessage> history(String group, long since, int max) {
+    ChatState s = state;
+    return s == null ? List.of() : s.history(group, since, max);
+  }
+
+  /**
+   * Replay, gap/reset and members as a join would see them, read from the local state without
+   * going through the log: answers while no quorum is reachable. Null when the group is unknown.
+   */
+  public JoinResult localView(String group, long since, String epoch) {
+    ChatState s = state;
+    return s == null ? null : s.view(group, since, epoch);
+  }
+
+  /** The local copy of a group's distinct users. */
+  public List<String> members(String group) {
+    ChatState s = state;
+    return s == null ? List.of() : s.members(group);
+  }
+
+  /** The Raft group id (also the prefix of every epoch), or null before joining one. */
+  public String groupId() {
+    return groupId;
+  }
+
+  /** The index of the last log entry applied to the local state. */
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  // ------------------------------------------------------------------ proposals
+
+  /**
+   * Orders a command: forwards it to the leader, which replicates it; completes when this pod
+   * applies it (so the caller's result and the events around it are in log order). Fails with
+   * UNAVAILABLE, never later than the send timeout.
+   */
+  private Future<Object> propose(ChatCommand command) {
+    Promise<Object> promise = Promise.promise();
+    context.runOnContext(v -> {
+      long id = ++requestCounter;
+      Proposal proposal = new Proposal(self.getId(), id, command);
+      Pending p = new Pending(id, promise, System.nanoTime(), proposal);
+      pending.put(id, p);
+      p.timer = vertx.setTimer(settings.sendTimeoutMs(),
+          t -> p.fail(unavailable("not committed within " + settings.sendTimeoutMs() + " ms")));
+      attempt(p, proposal);
+    });
+    return promise.future();
+  }
+
+  private void attempt(Pending p, Proposal proposal) {
+    if (p.done) {
+      return;
+    }
+    int n = ++p.attempt; // answers to an earlier attempt are ignored
+    p.forwardedTo = null;
+    BackendStatus s = status;
+    if (stopping || raft == null) {
+      p.fail(unavailable(stopping ? "the pod is stopping" : "not a member of the consensus group"));
+      return;
+    }
+    if (s.leader() == null && electionMayBeRunning()) {
+      // a leader change (e.g. a handover) takes a few ms: wait for it rather than fail
+      vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> attempt(p, proposal)));
+      return;
+    }
+    if (s.leader() == null || !s.available()) {
+      p.fail(unavailable(s.reason() == null ? "no leader" : s.reason()));
+      return;
+    }
+    if (s.leader().equals(node)) {
+      replicate(proposal).onComplete(ar -> {
+        if (ar.failed() && p.attempt == n) {
+          retryOrFail(p, proposal, ar.cause());
+        }
+      });
+      return;
+    }
+    p.forwardedTo = s.leader();
+    request(s.leader(), "cmd", RaftCodec.encodeProposal(proposal), settings.forwardTimeoutMs())
+        .onComplete(ar -> {
+          if (p.attempt != n) {
+            return;
+          }
+          if (ar.failed() && ar.cause() instanceof ReplyException re
+              && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            retryOrFail(p, proposal, ar.cause()); // the leader's pod just went away
+          } else if (ar.failed()) {
+            p.fail(unavailable("leader " + s.leader() + " did not answer: "
+                + ar.cause().getMessage()));
+          } else if (!ar.result().getBoolean("ok", false)) {
+            retryOrFail(p, proposal, new IllegalStateException(ar.result().getString("error")));
+          }
+        });
+  }
+
+  /** Retries after a leader change (the entry is deduplicated by its request id), else fails. */
+  private void retryOrFail(Pending p, Proposal proposal, Throwable cause) {
+    if (p.done) {
+      return;
+    }
+    vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> {
+      if (!p.done && ((status.leader() != null && status.available())
+          || electionMayBeRunning())) {
+        attempt(p, proposal);
+      } else {
+        p.fail(unavailable("no leader: " + cause.getMessage()));
+      }
+    }));
+  }
+
+  /** On the leader: replicates and completes with the entry's index (after commit). */
+  private Future<Long> replicate(Proposal proposal) {
+    RaftNode node = raft;
+    if (node == null) {
+      return Future.failedFuture("not a member");
+    }
+    CompletableFuture<io.microraft.Ordered<Object>> f = node.replicate(proposal);
+    return Future.fromCompletionStage(f, context).map(io.microraft.Ordered::getCommitIndex);
+  }
+
+  private void onApplied(Proposal proposal, Applied applied) {
+    for (ChatEvent e : applied.events()) {
+      try {
+        eventHandler.handle(e);
+      } catch (RuntimeException ex) {
+        LOG.error("{}: event handler failed on {}", node, e, ex);
+      }
+    }
+    if (proposal.origin().equals(self.getId())) {
+      Pending p = pending.get(proposal.requestId());
+      if (p != null) {
+        metrics.commitLatency(System.nanoTime() - p.startNanos);
+        p.complete(applied.result());
+      }
+    }
+    checkStarted();
+  }
+
+  // ------------------------------------------------------------------ event-bus handlers
+
+  private void onPodMessage(Message<JsonObject> msg) {
+    String kind = msg.headers().get(RaftAddresses.KIND);
+    if (kind == null) {
+      return;
+    }
+    try {
+      switch (kind) {
+        case "raft" -> onRaftMessage(msg);
+        case "cmd" -> onForwardedProposal(msg);
+        case "add" -> onAddRequest(msg);
+        case "remove" -> onRemoveRequest(msg);
+        case "found" -> discovery.offer(msg.body());
+        case "removed" -> onRemovedNotice(msg);
+        default -> msg.fail(400, "unknown kind " + kind);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: bad {} message: {}", node, kind, e.toString());
+      if (msg.replyAddress() != null) {
+        msg.fail(400, e.toString());
+      }
+    }
+  }
+
+  private void onRaftMessage(Message<JsonObject> msg) {
+    RaftNode node = raft;
+    // A recreated pod reuses its address: drop what was meant for its former incarnation.
+    if (node == null || !self.getId().equals(msg.headers().get(RaftAddresses.TO))) {
+      return;
+    }
+    RaftMessage m = codec.decode(msg.body());
+    if (!m.getGroupId().equals(groupId)) {
+      return;
+    }
+    node.handle(m);
+    tellIfRemoved((PodEndpoint) m.getSender());
+  }
+
+  /**
+   * A member the leader removed while it was cut off never hears from the group again and keeps
+   * asking for votes. Tell it, with the index of our newer member list, so that it joins again.
+   */
+  private void tellIfRemoved(PodEndpoint sender) {
+    RaftNodeReport r = report;
+    if (r == null || r.getCommittedMembers().getMembers().contains(sender)
+        || !r.getCommittedMembers().getMembers().contains(self)
+        || r.getEffectiveMembers().getMembers().contains(sender)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Long last = toldRemoved.get(sender);
+    if (last != null && now - last < 1000) {
+      return;
+    }
+    if (toldRemoved.size() > 100) {
+      toldRemoved.clear();
+    }
+    toldRemoved.put(sender, now);
+    vertx.eventBus().send(RaftAddresses.pod(sender.node()),
+        new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
+        new DeliveryOptions().addHeader(RaftAddresses.KIND, "removed")
+            .addHeader(RaftAddresses.FROM, node).addHeader(RaftAddresses.TO, sender.getId()));
+  }
+
+  private void onRemovedNotice(Message<JsonObject> msg) {
+    RaftNodeReport r = report;
+    if (raft == null || stopping || r == null
+        || !self.getId().equals(msg.headers().get(RaftAddresses.TO))) {
+      return;
+    }
+    // only a member list newer than ours proves the removal
+    if (msg.body().getLong("index", -1L) > r.getCommittedMembers().getLogIndex()) {
+      RaftNode old = raft;
+      old.terminate();
+      rejoin();
+    }
+  }
+
+  private void onForwardedProposal(Message<JsonObject> msg) {
+    if (!isLeader() || handingOver) {
+      msg.reply(notLeader());
+      return;
+    }
+    Proposal proposal = RaftCodec.decodeProposal(msg.body());
+    replicate(proposal).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(new JsonObject().put("ok", true).put("index", ar.result()));
+      } else {
+        msg.reply(new JsonObject().put("ok", false).put("error", describe(ar.cause()))
+            .put("leader", status.leader()));
+      }
+    });
+  }
+
+  private void onAddRequest(Message<JsonObject> msg) {
+    if (!isLeader()) {
+      msg.reply(notLeader());
+      return;
+    }
+    PodEndpoint joiner = PodEndpoint.parse(msg.body().getString("id"));
+    freshReport().compose(r -> r.getEffectiveMembers().getMembers().contains(joiner)
+        ? Future.succeededFuture(r.getEffectiveMembers().getLogIndex())
+        : changeMembership(joiner, MembershipChangeMode.ADD_LEARNER)).onComplete(ar -> {
+      if (ar.failed()) {
+        msg.reply(new JsonObject().put("ok", false).put("error", describe(ar.cause()))
+            .put("leader", status.leader()));
+        return;
+      }
+      RaftGroupMembers initial = report.getInitialMembers();
+      msg.reply(new JsonObject().put("ok", true).put("group", groupId).put("index", ar.result())
+          .put("initial", RaftCodec.ids(initial.getMembers()))
+          .put("initialVoting", RaftCodec.ids(initial.getVotingMembers())));
+    });
+  }
+
+  private void onRemoveRequest(Message<JsonObject> msg) {
+    if (!isLeader()) {
+      msg.reply(notLeader());
+      return;
+    }
+    PodEndpoint leaving = PodEndpoint.parse(msg.body().getString("id"));
+    freshReport().compose(r -> r.getEffectiveMembers().getMembers().contains(leaving)
+        ? changeMembership(leaving, MembershipChangeMode.REMOVE_MEMBER)
+        : Future.succeededFuture(0L)).onComplete(ar -> msg.reply(
+        ar.succeeded() ? new JsonObject().put("ok", true)
+            : new JsonObject().put("ok", false).put("error", describe(ar.cause()))));
+  }
+
+  private void onDiscovery(Message<JsonObject> msg) {
+    String from = msg.body().getValue("from") instanceof String f ? f : null;
+    RaftNode node = raft;
+    if (from == null || from.equals(this.node) || node == null || stopping) {
+      return;
+    }
+    GroupDiscovery.answer(vertx, from, this.node, groupId, status.leader());
+  }
+
+  // ------------------------------------------------------------------ membership (leader)
+
+  /** One membership change at a time; completes with the log index of the change. */
+  private Future<Long> changeMembership(RaftEndpoint endpoint, MembershipChangeMode mode) {
+    if (membershipChangeRunning) {
+      return Future.failedFuture("another membership change is running");
+    }
+    membershipChangeRunning = true;
+    RaftNode node = raft;
+    LOG.info("{}: membership change {} {}", this.node, mode, endpoint);
+    return freshReport()
+        .compose(r -> Future.fromCompletionStage(node.changeMembership(endpoint, mode,
+            r.getCommittedMembers().getLogIndex()), context))
+        .map(ordered -> ordered.getCommitIndex())
+        .onComplete(ar -> {
+          membershipChangeRunning = false;
+          if (ar.failed()) {
+            LOG.info("{}: membership change {} {} failed: {}", this.node, mode, endpoint,
+                describe(ar.cause()));
+          }
+        });
+  }
+
+  /** Periodic: refreshes the status; on the leader promotes caught-up learners, removes the dead. */
+  private void maintain() {
+    RaftNode node = raft;
+    if (node == null || stopping) {
+      return;
+    }
+    membershipView(); // refreshes the copy the transport reads
+    Future.fromCompletionStage(node.getReport(), context).onSuccess(o -> {
+      onReport(o.getResult());
+      RaftNodeReport r = o.getResult();
+      if (r.getRole() != RaftRole.LEADER || membershipChangeRunning || stopping) {
+        return;
+      }
+      RaftGroupMembers committed = r.getCommittedMembers();
+      if (committed.getLogIndex() != r.getEffectiveMembers().getLogIndex()) {
+        return; // a change is still being committed
+      }
+      long commit = r.getLog().getCommitIndex();
+      for (RaftEndpoint m : committed.getMembers()) {
+        if (!committed.getVotingMembers().contains(m)) {
+          long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
+          // caught up: has at least the entry that added it, and is close to the commit index
+          boolean caughtUp = match >= committed.getLogIndex()
+              && match >= commit - settings.promoteLagEntries();
+          if (caughtUp && reachable((PodEndpoint) m)) {
+            changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
+            return;
+          }
+        }
+      }
+      List<PodEndpoint> members = committed.getMembers().stream().map(PodEndpoint.class::cast)
+          .toList();
+      List<PodEndpoint> voters = committed.getVotingMembers().stream()
+          .map(PodEndpoint.class::cast).toList();
+      deadMembers.pick(System.currentTimeMillis(), self, members, voters, membershipView())
+          .ifPresent(dead -> {
+            LOG.info("{}: removing {}: its pod is gone", this.node, dead);
+            changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER).onSuccess(i -> {
+              boolean nodeStillServed = members.stream()
+                  .anyMatch(m -> !m.equals(dead) && m.node().equals(dead.node()));
+              if (!nodeStillServed) {
+                dropNode(dead.node());
+              }
+            });
+          });
+    });
+  }
+
+  /** Reads the heartbeat table (on the context only) and keeps a copy for the Raft thread. */
+  private List<MemberInfo> membershipView() {
+    try {
+      List<MemberInfo> view = membership.get();
+      membershipCopy = view == null ? List.of() : List.copyOf(view);
+      return membershipCopy;
+    } catch (RuntimeException e) {
+      LOG.warn("{}: membership view failed: {}", node, e.toString());
+      return List.of();
+    }
+  }
+
+  /**
+   * False for a pod that the heartbeat table says is DEAD or LEFT (or replaced). Called on the
+   * Raft thread: reads the copy of the table taken on the context.
+   */
+  private boolean reachable(PodEndpoint endpoint) {
+    for (MemberInfo row : membershipCopy) {
+      if (row.node().equals(endpoint.node())
+          && (row.incarnation() == null || row.incarnation().equals(endpoint.podIncarnation()))) {
+        return row.state() == MemberState.ALIVE || row.state() == MemberState.SUSPECT;
+      }
+    }
+    return true; // not (yet) in the table: give it the benefit of the doubt
+  }
+
+  // ------------------------------------------------------------------ status
+
+  private void onReport(RaftNodeReport r) {
+    if (raft == null || terminated) {
+      return;
+    }
+    if (r.getStatus() == RaftNodeStatus.TERMINATED && !stopping) {
+      rejoin();
+      return;
+    }
+    report = r;
+    // report timestamps are on MicroRaft's (scaled) clock
+    status = StatusView.of(r, self, time.millis(), settings.heartbeatTimeoutMs());
+    String leader = status.leader();
+    if (leader == null && leaderlessSince == 0) {
+      leaderlessSince = System.currentTimeMillis();
+    } else if (leader != null) {
+      leaderlessSince = 0;
+    }
+    if (leader != null && status.available()) {
+      // proposals waiting on a former leader go to the new one now, not after their timeout
+      for (Pending p : new ArrayList<>(pending.values())) {
+        if (p.forwardedTo != null && !p.forwardedTo.equals(leader)) {
+          attempt(p, p.proposal);
+        }
+      }
+    }
+    checkStarted();
+  }
+
+  private void checkStarted() {
+    Promise<Void> p = started;
+    if (p != null && !p.future().isComplete() && status.leader() != null
+        && status.commitIndex() >= joinedAtIndex) {
+      LOG.info("{}: joined consensus group {} as {} (leader {})", node, groupId, status.role(),
+          status.leader());
+      p.tryComplete();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A report read on the Raft thread now (the node's member getters are not thread-safe). */
+  private Future<RaftNodeReport> freshReport() {
+    RaftNode node = raft;
+    if (node == null) {
+      return Future.failedFuture("not a member");
+    }
+    return Future.fromCompletionStage(node.getReport(), context).map(o -> {
+      if (node == raft) {
+        onReport(o.getResult());
+      }
+      return o.getResult();
+    });
+  }
+
+  /**
+   * True while the group has been leaderless for less than two election timeouts: an election is
+   * probably about to end. Longer means no majority is reachable: fail fast.
+   */
+  private boolean electionMayBeRunning() {
+    long since = leaderlessSince;
+    return since > 0 && System.currentTimeMillis() - since < 2 * settings.electionTimeoutMs();
+  }
+
+  private boolean isLeader() {
+    RaftNodeReport r = report;
+    return raft != null && !stopping && r != null && r.getRole() == RaftRole.LEADER;
+  }
+
+  private JsonObject notLeader() {
+    return new JsonObject().put("ok", false).put("error", "not the leader")
+        .put("leader", status.leader());
+  }
+
+  private Future<JsonObject> request(String target, String kind, JsonObject body,
+      long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
+        .addHeader(RaftAddresses.KIND, kind).addHeader(RaftAddresses.FROM, node);
+    return vertx.eventBus().<JsonObject>request(RaftAddresses.pod(target), body, options)
+        .map(Message::body);
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (c instanceof NotLeaderException) {
+      return "not the leader";
+    } else if (c instanceof CannotReplicateException) {
+      return "cannot replicate now";
+    } else if (c instanceof IndeterminateStateException) {
+      return "leader changed while replicating";
+    } else if (c instanceof ReplyException re) {
+      return re.failureType() + ": " + re.getMessage();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  private ChatException unavailable(String why) {
+    metrics.unavailable();
+    return new ChatException("UNAVAILABLE", why, true);
+  }
+
+  /** A proposal waiting for its local apply; lives on the context. */
+  private final class Pending {
+    final long id;
+    final Promise<Object> promise;
+    final long startNanos;
+    final Proposal proposal;
+    long timer = -1;
+    boolean done;
+    int attempt;
+    /** The leader the current attempt was forwarded to, null when not forwarded. */
+    String forwardedTo;
+
+    Pending(long id, Promise<Object> promise, long startNanos, Proposal proposal) {
+      this.id = id;
+      this.promise = promise;
+      this.startNanos = startNanos;
+      this.proposal = proposal;
+    }
+
+    void complete(Object result) {
+      if (finish()) {
+        promise.complete(result);
+      }
+    }
+
+    void fail(Throwable error) {
+      if (finish()) {
+        promise.fail(error);
+      }
+    }
+
+    private boolean finish() {
+      if (done) {
+        return false;
+      }
+      done = true;
+      pending.remove(id);
+      vertx.cancelTimer(timer);
+      return true;
+    }
+  }
+
+}

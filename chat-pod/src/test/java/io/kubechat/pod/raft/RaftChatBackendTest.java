@@ -1,0 +1,370 @@
+package io.kubechat.pod.raft;
+
+import static io.kubechat.pod.raft.LocalCluster.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kubechat.pod.chat.ChatMessage;
+import io.kubechat.pod.chat.JoinRequest;
+import io.kubechat.pod.chat.SendRequest;
+import io.kubechat.pod.chat.SendResult;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** Several backends on one local Vert.x, each with its own address (see {@link LocalCluster}). */
+class RaftChatBackendTest {
+
+  static RaftSettings settings() {
+    return RaftSettings.defaults().withDiscoveryWindowMs(300);
+  }
+
+  @Test
+  void electsOneLeaderAndEveryPodDeliversTheSameOrder() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod leader = c.leader();
+      assertThat(c.followers()).hasSize(2);
+      for (TestPod p : c.pods) {
+        await().until(() -> leader.node.equals(p.backend.status().leader()));
+        assertThat(p.backend.status().term()).isEqualTo(leader.backend.status().term());
+        assertThat(p.backend.status().available()).isTrue();
+      }
+      List<Future<SendResult>> acks = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        for (TestPod p : c.pods) {
+          acks.add(p.backend.send(new SendRequest("g", "u-" + p.node, "c-" + p.node,
+              "m" + i, "text " + i + " from " + p.node, p.node)));
+        }
+      }
+      List<SendResult> results = acks.stream().map(LocalCluster::get).toList();
+      assertThat(results).extracting(SendResult::seq)
+          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
+      await().until(() -> c.pods.stream().allMatch(p -> p.messages("g").size() == 30));
+      List<ChatMessage> order = c.pods.get(0).messages("g");
+      assertThat(order).extracting(ChatMessage::seq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
+      for (TestPod p : c.pods) {
+        assertThat(p.messages("g")).isEqualTo(order);
+      }
+      for (SendResult r : results) {
+        ChatMessage m = order.get((int) r.seq() - 1);
+        assertThat(m.id()).isEqualTo(r.id());
+        assertThat(m.epoch()).isEqualTo(r.epoch());
+        assertThat(m.ts()).isEqualTo(r.ts());
+      }
+    }
+  }
+
+  @Test
+  void aResendGetsTheOriginalAckAndIsDeliveredOnce() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod a = c.followers().get(0);
+      TestPod b = c.followers().get(1);
+      SendRequest req = new SendRequest("g", "ann", "client-1", "id-1", "hello", a.node);
+      SendResult first = get(a.backend.send(req));
+      get(a.backend.send(new SendRequest("g", "ann", "client-1", "id-2", "second", a.node)));
+      // the client reconnected to another pod and resends
+      SendResult again = get(b.backend.send(
+          new SendRequest("g", "ann", "client-1", "id-1", "hello", b.node)));
+      assertThat(again).isEqualTo(first);
+      await().until(() -> c.pods.stream().allMatch(p -> p.messages("g").size() == 2));
+      for (TestPod p : c.pods) {
+        assertThat(p.messages("g")).extracting(ChatMessage::id).containsExactly("id-1", "id-2");
+      }
+    }
+  }
+
+  @Test
+  void joinResultAndLiveEventsMeetWithoutGapOrDuplicate() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod sender = c.pods.get(0);
+      TestPod joiner = c.pods.get(2);
+      List<Future<SendResult>> acks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        acks.add(sender.backend.send(new SendRequest("g", "s", "cs", "a" + i, "x", sender.node)));
+      }
+      // join in the middle of the stream; remember where live events start on the joiner
+      int[] liveFrom = new int[1];
+      var joined = joiner.backend.join(new JoinRequest("g", "j", "cj", joiner.node, 0, null))
+          .onSuccess(r -> liveFrom[0] = joiner.events.size());
+      for (int i = 20; i < 40; i++) {
+        acks.add(sender.backend.send(new SendRequest("g", "s", "cs", "a" + i, "x", sender.node)));
+      }
+      acks.forEach(LocalCluster::get);
+      var result = get(joined);
+      await().until(() -> joiner.messages("g").size() == 40);
+      List<Long> seen = new ArrayList<>();
+      result.replay().forEach(m -> seen.add(m.seq()));
+      joiner.events.subList(liveFrom[0], joiner.events.size()).stream()
+          .filter(e -> e instanceof io.kubechat.pod.chat.ChatEvent.Message)
+          .forEach(e -> seen.add(((io.kubechat.pod.chat.ChatEvent.Message) e).message().seq()));
+      assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+      assertThat(result.seq()).isEqualTo(result.replay().size());
+      assertThat(result.members()).contains("j");
+    }
+  }
+
+  @Test
+  void aNewPodJoinsAsLearnerCatchesUpBySnapshotAndIsPromoted() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(20))) {
+      TestPod a = c.pods.get(1);
+      for (int i = 0; i < 60; i++) {
+        get(a.backend.send(new SendRequest("g", "u", "c", "m" + i, "t" + i, a.node)));
+      }
+      TestPod late = c.startPod("n4", false);
+      c.awaitVoters(4);
+      assertThat(late.role()).isIn("FOLLOWER", "LEARNER");
+      await().until(() -> late.role().equals("FOLLOWER"));
+      // the early messages came in the snapshot, not as applied entries
+      assertThat(late.messages("g").size()).isLessThan(60);
+      assertThat(late.backend.history("g", 0, 1000)).hasSize(60)
+          .isEqualTo(c.leader().backend.history("g", 0, 1000));
+      SendResult r = get(late.backend.send(new SendRequest("g", "u", "c", "m60", "t", late.node)));
+      assertThat(r.seq()).isEqualTo(61);
+      await().until(() -> c.pods.stream().allMatch(p -> p.backend.history("g", 0, 1000).size() == 61));
+    }
+  }
+
+  @Test
+  void aPartitionedMinorityFailsFastWhileTheMajorityGoesOnAndCatchesUpAfterHealing() {
+    // a long send timeout, so that failing fast cannot be mistaken for timing out
+    try (LocalCluster c = LocalCluster.start(3, settings().withSendTimeoutMs(10_000))) {
+      TestPod cut = c.followers().get(0);
+      TestPod leader = c.leader();
+      get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
+      await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+      c.cutOff.add(cut.node);
+      long t0 = System.nanoTime();
+      Throwable err = catchFailure(cut.backend.send(
+          new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
+      assertThat(err).isInstanceOf(io.kubechat.pod.chat.ChatException.class);
+      assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      assertThat(((io.kubechat.pod.chat.ChatException) err).retryable()).isTrue();
+      // the forward to the unreachable leader gives up after the forward timeout (1 s)
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+      for (int i = 0; i < 10; i++) {
+        get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> !cut.backend.status().available());
+      // once it knows, it fails within the election grace (2 election timeouts), then at once
+      long t1 = System.nanoTime();
+      catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x2", "t", cut.node)));
+      assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(4));
+      long t2 = System.nanoTime();
+      catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x3", "t", cut.node)));
+      assertThat(Duration.ofNanos(System.nanoTime() - t2)).isLessThan(Duration.ofSeconds(4));
+      assertThat(cut.backend.history("g", 0, 100)).hasSizeLessThan(10);
+      // reads still answer from the local state
+      assertThat(cut.backend.localView("g", 0, null).replay()).extracting(ChatMessage::id)
+          .containsExactly("first");
+      assertThat(cut.role()).isNotEqualTo("LEADER");
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.status().available()
+          && cut.backend.history("g", 0, 100).size() >= 10);
+      assertThat(cut.backend.history("g", 0, 100))
+          .isEqualTo(leader.backend.history("g", 0, 100).subList(0, cut.backend.history("g", 0, 100).size()));
+      SendResult r = get(cut.backend.send(new SendRequest("g", "u", "cut", "x4", "t", cut.node)));
+      assertThat(r.seq()).isGreaterThan(10);
+    }
+  }
+
+  @Test
+  void stoppingTheLeaderHandsOverWithoutFailedSends() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod leader = c.leader();
+      TestPod client = c.followers().get(0);
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+      sendLoop(client, running, acked, failures, 0);
+      await().until(() -> acked.get() >= 20);
+      get(leader.backend.stop());
+      int atStop = acked.get();
+      await().atMost(Duration.ofSeconds(10)).alias("acks after the handover, failures: "
+          + failures.stream().limit(3).toList()).until(() -> acked.get() >= atStop + 20);
+      running.set(false);
+      assertThat(failures).isEmpty();
+      TestPod newLeader = c.leader();
+      assertThat(newLeader).isNotNull().isNotSameAs(leader);
+      await().until(() -> newLeader.backend.status().members().size() == 2);
+      assertThat(newLeader.backend.status().members())
+          .noneMatch(m -> m.node().equals(leader.node));
+      assertThat(leader.role()).isEqualTo("NONE");
+    }
+  }
+
+  @Test
+  void aDeadMemberIsRemovedAfterTheTimeoutAndTheRestGoesOn() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withMemberRemovalTimeoutS(1))) {
+      TestPod victim = c.followers().get(0);
+      c.cutOff.add(victim.node);
+      get(victim.backend.abort());
+      TestPod leader = c.leader();
+      // alive as far as heartbeats go: it stays a member
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+          .until(() -> leader.backend.status().members().size() == 3);
+      c.view.put(victim.node, new io.kubechat.pod.cluster.MemberInfo(victim.node,
+          victim.incarnation, io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> leader.backend.status().members().size() == 2);
+      assertThat(leader.backend.status().members()).allMatch(m -> m.voter());
+      get(leader.backend.send(new SendRequest("g", "u", "c", "after", "t", leader.node)));
+    }
+  }
+
+  @Test
+  void aRecreatedPodIsANewMemberAndItsFormerIncarnationIsRemoved() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withSnapshotEveryEntries(20))) {
+      TestPod leader = c.leader();
+      for (int i = 0; i < 30; i++) {
+        get(leader.backend.send(new SendRequest("g", "u", "c", "m" + i, "t", leader.node)));
+      }
+      TestPod old = c.followers().get(0);
+      get(old.backend.abort());
+      c.pods.remove(old);
+      TestPod fresh = c.startPod(old.node, false); // same name, new incarnation
+      assertThat(fresh.incarnation).isNotEqualTo(old.incarnation);
+      await().atMost(Duration.ofSeconds(15)).until(() -> {
+        var members = leader.backend.status().members();
+        return members.size() == 3 && members.stream().allMatch(m -> m.voter())
+            && members.stream().anyMatch(m -> m.incarnation().equals(fresh.incarnation))
+            && members.stream().noneMatch(m -> m.incarnation().equals(old.incarnation));
+      });
+      assertThat(fresh.backend.history("g", 0, 100)).hasSize(30);
+      SendResult r = get(fresh.backend.send(new SendRequest("g", "u", "c", "x", "t", fresh.node)));
+      assertThat(r.seq()).isEqualTo(31);
+    }
+  }
+
+  @Test
+  void aMemberRemovedWhileCutOffJoinsAgainAfterHealing() {
+    try (LocalCluster c = LocalCluster.start(3, settings().withMemberRemovalTimeoutS(1))) {
+      TestPod cut = c.followers().get(0);
+      TestPod leader = c.leader();
+      c.cutOff.add(cut.node);
+      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
+          io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> leader.backend.status().members().size() == 2);
+      get(leader.backend.send(new SendRequest("g", "u", "c", "m1", "while away", leader.node)));
+      c.cutOff.clear();
+      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
+          io.kubechat.pod.cluster.MemberState.ALIVE, 0, true));
+      await().atMost(Duration.ofSeconds(20)).until(() -> cut.role().equals("FOLLOWER")
+          && leader.backend.status().members().size() == 3
+          && cut.backend.history("g", 0, 10).size() == 1);
+      get(cut.backend.send(new SendRequest("g", "u", "c", "m2", "back", cut.node)));
+    }
+  }
+
+  @Test
+  void aLeaderCutOffStepsDownAndTheMajorityElectsAnotherWithoutSplitBrain() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod old = c.leader();
+      TestPod other = c.followers().get(0);
+      get(old.backend.send(new SendRequest("g", "u", "c", "before", "t", old.node)));
+      c.cutOff.add(old.node);
+      // the old leader cannot commit: it fails with UNAVAILABLE, never hangs
+      Throwable err = catchFailure(old.backend.send(
+          new SendRequest("g", "u", "c", "lost", "t", old.node)));
+      assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        TestPod l = c.pods.stream().filter(p -> p != old && p.role().equals("LEADER"))
+            .findFirst().orElse(null);
+        return l != null && other.backend.status().available();
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> !old.role().equals("LEADER"));
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(other.backend
+          .send(new SendRequest("g", "u", "c", "after", "t", other.node))).seq() >= 2);
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> old.backend.status().available()
+          && old.backend.history("g", 0, 10).equals(other.backend.history("g", 0, 10)));
+      // every pod has one history: the entry the cut-off leader could not commit is not in it
+      assertThat(old.backend.history("g", 0, 10)).extracting(ChatMessage::id)
+          .doesNotContain("lost").contains("before", "after");
+    }
+  }
+
+  @Test
+  void publishesTermRoleCommitIndexAndCommitLatency() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      RaftChatBackend b = new RaftChatBackend(vertx, "solo", "i1",
+          settings().withBootstrap(true), List::of, registry);
+      get(b.start());
+      get(b.send(new SendRequest("g", "u", "c", "m1", "t", "solo")));
+      assertThat(registry.get("kubechat.raft.role").gauge().value()).isEqualTo(4.0);
+      assertThat(registry.get("kubechat.raft.term").gauge().value()).isEqualTo(1.0);
+      await().until(() -> registry.get("kubechat.raft.commit.index").gauge().value() >= 2);
+      assertThat(registry.get("kubechat.raft.commit.latency").timer().count()).isEqualTo(1);
+      assertThat(b.status().members()).singleElement()
+          .satisfies(m -> assertThat(m.voter() && m.leader()).isTrue());
+      get(b.stop());
+      assertThat(b.status().role()).isEqualTo("NONE");
+    } finally {
+      get(vertx.close());
+    }
+  }
+
+  @Test
+  void malformedMessagesOnThePodAddressAreRejectedWithoutHarm() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod leader = c.leader();
+      String address = RaftAddresses.pod(leader.node);
+      io.vertx.core.json.JsonObject junk = new io.vertx.core.json.JsonObject().put("T", "aer")
+          .put("g", 42).put("s", "no-slash");
+      for (String kind : List.of("raft", "cmd", "add", "remove", "found", "removed", "bogus")) {
+        var options = new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000)
+            .addHeader(RaftAddresses.KIND, kind).addHeader(RaftAddresses.TO,
+                leader.node + "/" + leader.incarnation);
+        c.vertx.eventBus().send(address, junk, options);
+        c.vertx.eventBus().send(address, new io.vertx.core.json.JsonObject(), options);
+        if (!kind.equals("raft") && !kind.equals("found") && !kind.equals("removed")) {
+          // requests get an answer (an error or a refusal), never silence
+          Throwable err = null;
+          try {
+            get(c.vertx.eventBus().request(address, junk, options));
+          } catch (AssertionError e) {
+            err = e;
+          }
+          assertThat(err == null || !err.toString().contains("TIMEOUT")).isTrue();
+        }
+      }
+      SendResult r = get(c.followers().get(0).backend.send(
+          new SendRequest("g", "u", "c", "still", "fine", c.followers().get(0).node)));
+      assertThat(r.seq()).isEqualTo(1);
+      assertThat(leader.role()).isEqualTo("LEADER");
+    }
+  }
+
+  private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
+      java.util.concurrent.atomic.AtomicInteger acked, List<Throwable> failures, int i) {
+    if (!running.get()) {
+      return;
+    }
+    p.backend.send(new SendRequest("g", "u", "loop", "m" + i, "t", p.node)).onComplete(ar -> {
+      if (ar.failed()) {
+        failures.add(ar.cause());
+      } else {
+        acked.incrementAndGet();
+      }
+      sendLoop(p, running, acked, failures, i + 1);
+    });
+  }
+
+  private static Throwable catchFailure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a failure");
+  }
+}
