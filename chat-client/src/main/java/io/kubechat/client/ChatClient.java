@@ -277,7 +277,8 @@ public final class ChatClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration backoffInitial = Duration.ofMillis(200);
     private Duration backoffMax = Duration.ofSeconds(10);
-    private int outboxCapacity = 1000;
+    /** Matches the pods' default dedup window (KUBECHAT_DEDUP_PER_CLIENT, 256 ids per client). */
+    private int outboxCapacity = 256;
     private Vertx vertx;
     private final List<ChatListener> listeners = new ArrayList<>();
 
@@ -338,7 +339,11 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
-    /** How many messages may wait for their ack (default 1000). */
+    /**
+     * How many messages may wait for their ack (default 256). Keep it at or below the pods'
+     * dedup window ({@code KUBECHAT_DEDUP_PER_CLIENT}, default 256): a resend the server no longer
+     * remembers would be ordered a second time.
+     */
     public Builder outboxCapacity(int outboxCapacity) {
       this.outboxCapacity = outboxCapacity;
       return this;
