@@ -136,9 +136,24 @@ class ChatClientRealClusterTest {
   void everyMessageReachesEveryOtherClient() {
     assumeTrue(noServer == null, noServer);
     for (Recorder receiver : List.of(bob, carol)) {
-      await().atMost(Duration.ofSeconds(30))
-          .until(() -> receiver.texts().containsAll(sentTexts));
+      awaitEverything(receiver);
     }
+  }
+
+  /** Waits for every scenario message; on failure says what is missing and what came. */
+  private static void awaitEverything(Recorder receiver) {
+    String who = receiver == alice ? "alice" : receiver == bob ? "bob" : "carol";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<String> missing = sentTexts.stream().filter(t -> !receiver.texts().contains(t))
+          .toList();
+      assertThat(missing).as(() -> who + " is missing " + missing + "; received (seq:text) "
+          + receiver.messages.stream().map(m -> m.seq() + ":" + m.text()).toList()
+          + "; gaps " + receiver.gaps + "; resets " + receiver.resets + "; states "
+          + receiver.states.stream().map(c -> c.current() + "(" + c.reason() + ")").toList()
+          + "; errors " + receiver.errors + "; acks " + acks.stream()
+              .map(a -> a.isDone() && !a.isCompletedExceptionally() ? a.join().seq() : -1L)
+              .toList()).isEmpty();
+    });
   }
 
   @Test
@@ -152,8 +167,7 @@ class ChatClientRealClusterTest {
     }
     assertThat(ackSeqs).as("acks in send order").isSorted().doesNotHaveDuplicates();
     for (Recorder receiver : List.of(alice, bob, carol)) {
-      await().atMost(Duration.ofSeconds(30))
-          .until(() -> receiver.texts().containsAll(sentTexts));
+      awaitEverything(receiver);
       List<ChatMessage> scenario = receiver.messages.stream()
           .filter(m -> sentTexts.contains(m.text())).toList();
       assertThat(scenario).extracting(ChatMessage::text).as("exactly once, in send order")
