@@ -107,7 +107,8 @@ class ChatClientRealClusterTest {
   private static ChatClient client(String user, Recorder recorder, URI... endpoints)
       throws InterruptedException {
     ChatClient client = ChatClient.builder().endpoints(List.of(endpoints)).user(user)
-        .pingInterval(Duration.ofMillis(500)).pongTimeout(Duration.ofSeconds(2))
+        // Generous pong timeout: the machine is shared; a killed pod's sockets reset at once.
+        .pingInterval(Duration.ofSeconds(1)).pongTimeout(Duration.ofSeconds(5))
         .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).listener(recorder).connect();
     clients.add(client);
     assertThat(client.awaitConnected(Duration.ofSeconds(30))).as(user + " connected").isTrue();
