@@ -1,0 +1,20 @@
+package io.kubechat.client;
+
+import java.util.List;
+
+/**
+ * Someone joined or left a group. {@code members} is the group's member list (distinct users,
+ * sorted) after the change; {@code self} marks the answer to this client's own join or leave;
+ * {@code reason} is set for {@link Kind#LEFT} ({@code leave}, {@code timeout}, {@code disconnect},
+ * {@code node-gone}).
+ */
+public record Presence(Kind kind, String group, String user, String clientId, List<String> members,
+    String reason, boolean self) {
+
+  public Presence {
+    members = List.copyOf(members);
+  }
+
+  /** Whether a member came or went. */
+  public enum Kind { JOINED, LEFT }
+}

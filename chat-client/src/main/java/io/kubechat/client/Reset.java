@@ -1,0 +1,4 @@
+package io.kubechat.client;
+
+/** A group's history was lost: numbering restarted in the new {@code epoch}. */
+public record Reset(String group, String epoch) {}
