@@ -25,17 +25,22 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires one pod on a single event loop: the backend, heartbeats and membership, the WebSocket
- * sessions and the HTTP API. Everything stateful (sessions, router, membership, part-1 backend)
- * is confined to this verticle's context, so none of it needs locks.
+ * sessions and the HTTP API. Everything stateful (sessions, router, membership) is confined to
+ * this verticle's context, so none of it needs locks; the backend is created on that context too,
+ * so its futures and events arrive there.
  *
- * <p>Start: inbox, backend, heartbeats, then HTTP (so peers know this incarnation before any of
- * its clients' presence arrives). Stop (SIGTERM): refuse new connections, close clients with 4001,
- * say goodbye (LEFT), stop the backend, close the server.
+ * <p>Start: inbox, heartbeats, HTTP (so /healthz answers at once), then the backend joins the
+ * consensus group in the background; /readyz and WebSocket upgrades wait for it. Before serving
+ * clients the pod clears what a former incarnation of the same pod name left in the groups.
+ * Stop (SIGTERM): refuse new connections, close clients with 4001, leave the consensus group (a
+ * leader hands over first), say goodbye (LEFT), close the server.
  */
 public final class ChatPod extends VerticleBase implements StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(ChatPod.class);
@@ -43,25 +48,37 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private final PodConfig config;
   private final PodIdentity id;
   private final PodInbox inbox;
-  private final ChatBackend backend;
+  private final Function<Supplier<List<MemberInfo>>, ChatBackend> backendFactory;
+  private ChatBackend backend;
   private final PodMetrics metrics;
   private final BooleanSupplier clusterJoined;
   private final LocalGroupRouter router = new LocalGroupRouter();
   private final MembershipTable members;
-  /** Written on the pod's context, read by /status from the same context. */
+  /**
+   * Written on the pod's context; read there by metrics and by the backend (which calls it on
+   * this same context, but any thread could: it is an immutable list).
+   */
   private final AtomicReference<List<MemberInfo>> lastSnapshot = new AtomicReference<>(List.of());
   private Heartbeats heartbeats;
   private WsSessions sessions;
   private HttpServer server;
   private volatile boolean serving;
+  /** The backend has joined the consensus group and this pod's former presence is cleared. */
+  private volatile boolean backendReady;
+  private long snapshotTimer = -1;
   private volatile boolean draining;
 
+  /**
+   * @param backendFactory creates the message path on this verticle's context, given the latest
+   *     immutable snapshot of the heartbeat membership table
+   */
   public ChatPod(PodConfig config, PodIdentity id, PodInbox inbox, MembershipTable members,
-      ChatBackend backend, PodMetrics metrics, BooleanSupplier clusterJoined) {
+      Function<Supplier<List<MemberInfo>>, ChatBackend> backendFactory, PodMetrics metrics,
+      BooleanSupplier clusterJoined) {
     this.config = config;
     this.id = id;
     this.inbox = inbox;
-    this.backend = backend;
+    this.backendFactory = backendFactory;
     this.metrics = metrics;
     this.clusterJoined = clusterJoined;
     this.members = members;
@@ -69,6 +86,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
 
   @Override
   public Future<?> start() {
+    backend = backendFactory.apply(lastSnapshot::get);
     sessions = new WsSessions(new SessionSettings(vertx, id.node(), id.incarnation(), id.version(),
         config.maxFrameBytes(), config.maxTextBytes(), config.maxGroupsPerClient(),
         config.outboundQueueFrames(), config.rateLimitPerS(), config.clientIdleTimeoutS() * 1000L,
@@ -90,7 +108,8 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         .webSocketHandshakeHandler(hs -> {
           if (!"/ws".equals(hs.path())) {
             hs.reject(404);
-          } else if (draining || !backend.status().available()) {
+          } else if (draining || !serving || !backendReady) {
+            // not momentary unavailability (a leader election): sends fail fast and are retried
             hs.reject(503);
           } else {
             hs.accept();
@@ -98,16 +117,41 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         })
         .webSocketHandler(sessions::open)
         .requestHandler(HttpApi.router(vertx, this));
+    snapshotTimer = vertx.setPeriodic(config.heartbeatIntervalMs(),
+        t -> lastSnapshot.set(members.snapshot(now())));
     return inbox.start()
-        .compose(v -> backend.start())
         .compose(v -> heartbeats.start())
         .compose(v -> server.listen())
         .onSuccess(s -> {
           sessions.startIdleSweep();
-          vertx.setPeriodic(config.heartbeatIntervalMs(), t -> lastSnapshot.set(members.snapshot(now())));
           serving = true;
-          LOG.info("pod {} (incarnation {}) serving on http://{}:{}/", id.node(), id.incarnation(),
-              config.httpHost(), s.actualPort());
+          LOG.info("pod {} (incarnation {}) listening on http://{}:{}/, joining the consensus group",
+              id.node(), id.incarnation(), config.httpHost(), s.actualPort());
+          joinConsensus();
+        });
+  }
+
+  /**
+   * Starts the backend (it completes once this pod is a caught-up member), then removes from
+   * every group the clients a former incarnation of this pod name left behind, so that they are
+   * gone before any client of this incarnation joins.
+   */
+  private void joinConsensus() {
+    backend.start()
+        .compose(v -> backend.dropNode(id.node()).recover(e -> {
+          LOG.warn("could not clear the presence of a former incarnation: {}", e.getMessage());
+          return Future.succeededFuture();
+        }))
+        .onSuccess(v -> {
+          backendReady = true;
+          BackendStatus b = backend.status();
+          LOG.info("pod {} serving: consensus role {}, leader {}, term {}", id.node(), b.role(),
+              b.leader(), b.term());
+        })
+        .onFailure(e -> {
+          if (!draining) {
+            LOG.error("the chat backend failed to start: {}", e.getMessage());
+          }
         });
   }
 
@@ -116,11 +160,15 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     LOG.info("pod {} shutting down", id.node());
     draining = true;
     serving = false;
+    vertx.cancelTimer(snapshotTimer);
     sessions.closeAllForShutdown();
-    Promise<Void> goodbyeSent = Promise.promise();
-    heartbeats.stop().onComplete(ar -> vertx.setTimer(300, t -> goodbyeSent.complete()));
-    return goodbyeSent.future()
-        .compose(v -> backend.stop().recover(e -> Future.succeededFuture()))
+    // Leave the consensus group first (a leader hands over), while peers still hear us.
+    return backend.stop().recover(e -> Future.succeededFuture())
+        .compose(v -> {
+          Promise<Void> goodbyeSent = Promise.promise();
+          heartbeats.stop().onComplete(ar -> vertx.setTimer(300, t -> goodbyeSent.complete()));
+          return goodbyeSent.future();
+        })
         .compose(v -> inbox.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> server.close())
         .onComplete(ar -> LOG.info("pod {} stopped serving; leaving the cluster", id.node()));
@@ -132,9 +180,12 @@ public final class ChatPod extends VerticleBase implements StatusSource {
 
   private void onTransition(MembershipTable.Transition t) {
     lastSnapshot.set(members.snapshot(now()));
-    // A pod that is gone, or restarted (its old incarnation is gone), loses its presence entries.
-    if (t.to() == MemberState.DEAD || t.to() == MemberState.LEFT || (t.restarted() && t.from() != null)) {
-      backend.dropNode(t.node());
+    // A pod that is gone loses its presence entries (through the log; repeated proposals from
+    // several pods are harmless). A restarted pod clears its own before serving (joinConsensus),
+    // and the Raft leader also drops the node when it removes its last member.
+    if (t.to() == MemberState.DEAD || t.to() == MemberState.LEFT) {
+      backend.dropNode(t.node()).onFailure(e -> LOG.debug("dropNode {} not ordered now: {}",
+          t.node(), e.getMessage()));
     }
   }
 
@@ -150,6 +201,9 @@ public final class ChatPod extends VerticleBase implements StatusSource {
       return "not joined to the cluster";
     }
     BackendStatus b = backend.status();
+    if (!backendReady) {
+      return "joining the consensus group" + (b.reason() == null ? "" : ": " + b.reason());
+    }
     if (!b.available()) {
       return "chat backend unavailable: " + b.reason();
     }
@@ -160,14 +214,19 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   public JsonObject status() {
     BackendStatus b = backend.status();
     String reason = notReadyReason();
-    JsonArray rows = new JsonArray().add(new JsonObject().put("node", id.node())
+    JsonArray rows = new JsonArray().add(consensusMark(b, new JsonObject().put("node", id.node())
         .put("incarnation", id.incarnation()).put("state", MemberState.ALIVE.name())
-        .put("lastSeenMillisAgo", 0).put("hearsUs", true).put("self", true));
+        .put("lastSeenMillisAgo", 0).put("hearsUs", true).put("self", true)));
     // /status runs on the pod's context (the HTTP server was created there): read the table live.
     for (MemberInfo m : members.snapshot(now())) {
-      rows.add(new JsonObject().put("node", m.node()).put("incarnation", m.incarnation())
+      rows.add(consensusMark(b, new JsonObject().put("node", m.node()).put("incarnation", m.incarnation())
           .put("state", m.state().name()).put("lastSeenMillisAgo", m.lastSeenMillisAgo())
-          .put("hearsUs", m.hearsUs()).put("self", false));
+          .put("hearsUs", m.hearsUs()).put("self", false)));
+    }
+    JsonArray raftMembers = new JsonArray();
+    for (BackendStatus.Member m : b.members()) {
+      raftMembers.add(new JsonObject().put("node", m.node()).put("incarnation", m.incarnation())
+          .put("voter", m.voter()).put("leader", m.leader()).put("matchIndex", m.matchIndex()));
     }
     return new JsonObject()
         .put("node", id.node())
@@ -181,7 +240,24 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         .put("commitIndex", b.commitIndex())
         .put("clients", sessions == null ? 0 : sessions.count())
         .put("groups", router.groupCount())
-        .put("members", rows);
+        .put("members", rows)
+        .put("available", b.available())
+        .put("consensusReason", b.reason())
+        .put("raftMembers", raftMembers);
+  }
+
+  /**
+   * Adds {@code voter} and {@code learner} to a heartbeat row: whether that pod incarnation is a
+   * voting or learning member of the consensus group as this pod knows it (both false: not a
+   * member, e.g. still joining or already removed).
+   */
+  private static JsonObject consensusMark(BackendStatus b, JsonObject row) {
+    BackendStatus.Member match = b.members().stream()
+        .filter(m -> m.node().equals(row.getString("node"))
+            && m.incarnation().equals(row.getString("incarnation")))
+        .findFirst().orElse(null);
+    return row.put("voter", match != null && match.voter())
+        .put("learner", match != null && !match.voter());
   }
 
   @Override

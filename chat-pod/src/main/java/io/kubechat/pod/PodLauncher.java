@@ -1,12 +1,12 @@
 package io.kubechat.pod;
 
-import io.kubechat.pod.chat.BroadcastChatBackend;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.cluster.HazelcastConfigFactory;
 import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.metrics.PodMetrics;
+import io.kubechat.pod.raft.RaftChatBackend;
 import io.vertx.core.Future;
 import java.util.concurrent.CompletableFuture;
 import io.vertx.core.Vertx;
@@ -53,11 +53,13 @@ public final class PodLauncher {
         .buildClustered()
         .compose(vertx -> {
           PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
-          // Peers as heard by heartbeats; a backend may read it (only from the pod's context).
+          // Peers as heard by heartbeats; the pod hands the backend immutable snapshots of it.
           MembershipTable members = new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
-          // The one line that picks the message path (part 2 swaps in the Raft backend here).
-          ChatBackend backend = new BroadcastChatBackend(vertx, id.node(), inbox);
-          ChatPod pod = new ChatPod(config, id, inbox, members, backend, metrics, cluster::isActive);
+          // The message path: a Raft log (docs/consensus.md), created on the pod's context.
+          ChatPod pod = new ChatPod(config, id, inbox, members,
+              membership -> new RaftChatBackend(vertx, id.node(), id.incarnation(), config.raft(),
+                  membership, metrics.registry()),
+              metrics, cluster::isActive);
           return vertx.deployVerticle(pod)
               .map(depId -> new PodLauncher(vertx, depId, pod))
               .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));

@@ -6,19 +6,13 @@ import java.util.List;
  * The consensus view for /status: {@code role} is NONE, LEADER, FOLLOWER, LEARNER or CANDIDATE;
  * {@code leader} is null when unknown. {@code available} is false when sends cannot be ordered
  * (no quorum), with {@code reason} saying why. {@code members} are the consensus group's members
- * as this pod knows them (empty when the backend has no consensus group).
+ * as this pod knows them (empty before it joined one).
  */
 public record BackendStatus(String role, long term, String leader, long commitIndex,
     boolean available, String reason, List<Member> members) {
 
   public BackendStatus {
     members = members == null ? List.of() : List.copyOf(members);
-  }
-
-  /** Without consensus members (e.g. the part-1 broadcast backend). */
-  public BackendStatus(String role, long term, String leader, long commitIndex, boolean available,
-      String reason) {
-    this(role, term, leader, commitIndex, available, reason, List.of());
   }
 
   /**

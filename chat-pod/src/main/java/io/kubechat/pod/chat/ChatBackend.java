@@ -7,8 +7,9 @@ import io.vertx.core.Handler;
  * The cluster-wide message path behind the WebSocket layer: orders messages, keeps presence and
  * history, and hands every pod the events it must deliver to its own sockets.
  *
- * <p>Part 1 broadcasts over the event bus; part 2 replaces it with a Raft log. The WebSocket layer
- * only ever talks to this interface. All futures complete on a Vert.x context; none blocks.
+ * <p>The implementation is {@link io.kubechat.pod.raft.RaftChatBackend} (a Raft log over the event
+ * bus). The WebSocket layer only ever talks to this interface. All futures complete on a Vert.x
+ * context; none blocks.
  */
 public interface ChatBackend {
 
@@ -25,7 +26,7 @@ public interface ChatBackend {
   Future<Void> leave(LeaveRequest request);
 
   /**
-   * Orders a message. Completes once the message is durable in the cluster's sense (part 2: committed);
+   * Orders a message. Completes once the message is committed in the replicated log;
    * fails with {@link ChatException} (code {@code UNAVAILABLE}, retryable) when it cannot be ordered
    * now. A resend of the same (clientId, id) completes with the original result and is never delivered
    * twice.

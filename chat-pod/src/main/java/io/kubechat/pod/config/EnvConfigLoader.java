@@ -1,6 +1,9 @@
 package io.kubechat.pod.config;
 
 import io.kubechat.pod.config.PodConfig.Discovery;
+import io.kubechat.pod.raft.RaftEnv;
+import io.kubechat.pod.raft.RaftSettings;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +43,7 @@ public final class EnvConfigLoader {
   public static final String SHUTDOWN_GRACE_S = "KUBECHAT_SHUTDOWN_GRACE_S";
   public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
 
-  public static final List<Setting> SETTINGS = List.of(
+  public static final List<Setting> SETTINGS = Stream.concat(Stream.of(
       new Setting(NODE_NAME, "$HOSTNAME, else pod-<KUBECHAT_POD_IP>", "[A-Za-z0-9._-]{1,64}",
           "this pod's name in the cluster (unique per cluster; stable across restarts)"),
       new Setting(POD_IP, "127.0.0.1", "IPv4 address",
@@ -70,7 +73,10 @@ public final class EnvConfigLoader {
       new Setting(RATE_LIMIT_PER_S, "50", "1-100000",
           "frames per second per connection (bursts of 2x allowed); over it: RATE_LIMITED, sustained: 4004"),
       new Setting(SHUTDOWN_GRACE_S, "10", "1-300", "the pod exits within this many seconds of SIGTERM"),
-      new Setting(LOG_LEVEL, "INFO", "TRACE | DEBUG | INFO | WARN | ERROR", "log level of kubechat's own loggers"));
+      new Setting(LOG_LEVEL, "INFO", "TRACE | DEBUG | INFO | WARN | ERROR", "log level of kubechat's own loggers")),
+      // the consensus settings, read by RaftEnv (docs/consensus.md)
+      RaftEnv.VARIABLES.stream().map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
+      .toList();
 
   private final Map<String, String> env;
 
@@ -127,7 +133,7 @@ public final class EnvConfigLoader {
     }
     return new PodConfig(nodeName, podIp, clusterName, discovery, service, members, httpHost, httpPort,
         hazelcastPort, eventBusPort, interval, timeout, idle, maxFrame, maxText, maxGroups, queue,
-        rate, grace, level);
+        rate, grace, level, raft());
   }
 
   private String defaultNodeName(String podIp) {
@@ -211,6 +217,15 @@ public final class EnvConfigLoader {
 
   private static ConfigException invalid(String var, String value, String expected) {
     return new ConfigException("invalid " + var + "='" + value + "': expected " + expected);
+  }
+
+  /** The consensus settings (docs/consensus.md); an invalid one names its variable. */
+  private RaftSettings raft() {
+    try {
+      return RaftEnv.read(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("invalid " + e.getMessage());
+    }
   }
 
   /** The {@code --help} text: every variable with its default, range and meaning. */

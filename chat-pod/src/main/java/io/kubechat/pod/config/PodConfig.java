@@ -1,5 +1,6 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.raft.RaftSettings;
 import java.util.List;
 
 /**
@@ -26,7 +27,8 @@ public record PodConfig(
     int outboundQueueFrames,
     int rateLimitPerS,
     int shutdownGraceS,
-    String logLevel) {
+    String logLevel,
+    RaftSettings raft) {
 
   /** How the pod finds its peers. */
   public enum Discovery {

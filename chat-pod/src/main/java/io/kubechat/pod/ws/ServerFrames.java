@@ -44,6 +44,7 @@ final class ServerFrames {
 
   static JsonObject message(ChatMessage m) {
     return new JsonObject().put("type", "message").put("group", m.group()).put("from", m.from())
+        .put("clientId", m.clientId())
         .put("text", m.text()).put("id", m.id()).put("ts", m.ts()).put("node", m.node())
         .put("seq", m.seq()).put("epoch", m.epoch());
   }
@@ -51,6 +52,14 @@ final class ServerFrames {
   static JsonObject ack(SendResult r) {
     return new JsonObject().put("type", "ack").put("id", r.id()).put("group", r.group())
         .put("seq", r.seq()).put("epoch", r.epoch()).put("ts", r.ts());
+  }
+
+  static JsonObject gap(String group, long from, long to) {
+    return new JsonObject().put("type", "gap").put("group", group).put("from", from).put("to", to);
+  }
+
+  static JsonObject reset(String group, String epoch) {
+    return new JsonObject().put("type", "reset").put("group", group).put("epoch", epoch);
   }
 
   static JsonObject pong(Object ref) {

@@ -2,6 +2,7 @@ package io.kubechat.pod.ws;
 
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatException;
+import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinRequest;
 import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LocalGroupRouter;
@@ -155,6 +156,18 @@ final class WsSession implements LocalGroupRouter.Subscriber {
           }
           s.router().subscribe(j.group(), this);
           write(ServerFrames.joinedSelf(r, user, clientId));
+          // what was missed since the client's `since`: reset or gap first, then the messages in
+          // seq order; live messages follow (the result is computed at the join's log position)
+          if (r.reset()) {
+            write(ServerFrames.reset(r.group(), r.epoch()));
+          }
+          if (r.hasGap()) {
+            write(ServerFrames.gap(r.group(), r.gapFrom(), r.gapTo()));
+          }
+          for (ChatMessage m : r.replay()) {
+            s.metrics().messageOut();
+            write(ServerFrames.message(m));
+          }
         })
         .onFailure(e -> {
           groups.remove(j.group());

@@ -47,7 +47,7 @@ class ClusterTest {
         "KUBECHAT_SHUTDOWN_GRACE_S", "5");
     Path logs = Path.of("target", "cluster-test-logs");
     for (int i = 0; i < ips.size(); i++) {
-      PodProcess p = new PodProcess("pod-" + (i + 1), ips.get(i), env, logs);
+      PodProcess p = new PodProcess("pod-" + (i + 1), ips.get(i), i == 0 ? PodProcess.bootstrapping(env) : env, logs);
       PODS.put(p.node(), p.start());
     }
     clients = Vertx.vertx();

@@ -69,7 +69,13 @@ class EnvConfigLoaderTest {
       "KUBECHAT_SHUTDOWN_GRACE_S|1000",
       "KUBECHAT_LOG_LEVEL|LOUD",
       "KUBECHAT_HTTP_HOST|localhost",
-      "KUBECHAT_CLUSTER_SERVICE|not a dns name"})
+      "KUBECHAT_CLUSTER_SERVICE|not a dns name",
+      "KUBECHAT_BOOTSTRAP|maybe",
+      "KUBECHAT_HISTORY_LIMIT|0",
+      "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S|fast",
+      "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S|0.1",
+      "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS|5",
+      "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S|0"})
   void anInvalidValueIsRejectedNamingTheVariable(String var, String value) {
     Map<String, String> env = new HashMap<>();
     env.put(var, value);

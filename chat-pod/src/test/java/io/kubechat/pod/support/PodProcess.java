@@ -39,6 +39,16 @@ public final class PodProcess {
     this.log = logDir.resolve(node + ".log");
   }
 
+  /**
+   * {@code env} plus {@code KUBECHAT_BOOTSTRAP=true}: for the first pod of a test cluster only,
+   * the one that forms the consensus group (the others join it).
+   */
+  public static Map<String, String> bootstrapping(Map<String, String> env) {
+    Map<String, String> e = new java.util.HashMap<>(env);
+    e.put("KUBECHAT_BOOTSTRAP", "true");
+    return e;
+  }
+
   public synchronized PodProcess start() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -50,7 +50,7 @@ class BrowserChatTest {
         "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
         "KUBECHAT_SHUTDOWN_GRACE_S", "5");
     for (int i = 0; i < IPS.size(); i++) {
-      PodProcess p = new PodProcess("pod-" + (i + 1), IPS.get(i), env, WORK.resolve("logs"));
+      PodProcess p = new PodProcess("pod-" + (i + 1), IPS.get(i), i == 0 ? PodProcess.bootstrapping(env) : env, WORK.resolve("logs"));
       PODS.put(p.node(), p.start());
     }
     // The browsers start while the pods form their cluster (both take a few seconds).
@@ -106,8 +106,8 @@ class BrowserChatTest {
 
   /**
    * The page's protocol client (chat-core.js) against a scripted fake server, in the browser: the
-   * part-2 semantics (seq, epoch, gap, reset, UNAVAILABLE) and the close codes, which the part-1
-   * pods cannot produce yet. The checks are in src/test/resources/web/chat-core-checks.js.
+   * ordering semantics (seq, epoch, gap, reset, UNAVAILABLE) and the close codes, which real pods
+   * produce only under faults. The checks are in src/test/resources/web/chat-core-checks.js.
    */
   @Test
   @Order(2)

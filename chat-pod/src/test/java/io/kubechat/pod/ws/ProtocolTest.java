@@ -52,8 +52,14 @@ class ProtocolTest {
         Map.entry("KUBECHAT_MAX_TEXT_BYTES", "61440"),
         Map.entry("KUBECHAT_MAX_GROUPS_PER_CLIENT", "3"),
         Map.entry("KUBECHAT_OUTBOUND_QUEUE_FRAMES", "16"),
-        Map.entry("KUBECHAT_RATE_LIMIT_PER_S", "200"))))
+        Map.entry("KUBECHAT_RATE_LIMIT_PER_S", "200"),
+        // a single pod forms its own consensus group
+        Map.entry("KUBECHAT_BOOTSTRAP", "true"),
+        Map.entry("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300"))))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    // HTTP answers at once; the pod is ready once it leads its consensus group
+    Awaitility.await("pod ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> Http.get(HOST, PORT, "/readyz").status() == 200);
     clients = Vertx.vertx();
   }
 
@@ -275,7 +281,57 @@ class ProtocolTest {
       assertThat(m.getString("text")).isEqualTo("hello bob");
       assertThat(m.getString("node")).isEqualTo("solo");
       assertThat(m.getLong("ts")).isPositive();
+      assertThat(m.getString("clientId")).isEqualTo(a.frames().get(0).getString("clientId"));
+      assertThat(m.getLong("seq")).isEqualTo(1);
+      assertThat(m.getString("epoch")).isEqualTo(ack.getString("epoch"));
     }
+    assertThat(ack.getLong("seq")).isEqualTo(1);
+    assertThat(ack.getString("epoch")).isNotBlank();
+  }
+
+  @Test
+  void aResendIsAcknowledgedWithItsOriginalSeqAndDeliveredOnce() {
+    String g = group();
+    WsTestClient a = hello("resender");
+    a.join(g);
+    a.send(frame("send").put("group", g).put("id", "r-1").put("text", "once"));
+    a.await(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")));
+    a.send(frame("send").put("group", g).put("id", "r-2").put("text", "two"));
+    a.send(frame("send").put("group", g).put("id", "r-1").put("text", "once"));
+    a.await(f -> "ack".equals(f.getString("type")) && "r-2".equals(f.getString("id")));
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> a.count(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id"))) == 2);
+    stillUsable(a);
+    assertThat(a.frames().stream().filter(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")))
+        .map(f -> f.getLong("seq"))).containsExactly(1L, 1L);
+    assertThat(a.frames().stream().filter(f -> "message".equals(f.getString("type")))
+        .map(f -> f.getString("id"))).containsExactly("r-1", "r-2");
+  }
+
+  @Test
+  void aJoinWithSinceReplaysWhatWasMissedAndAnOtherEpochIsAReset() {
+    String g = group();
+    WsTestClient a = hello("writer");
+    String epoch = a.join(g).getString("epoch");
+    for (int i = 1; i <= 3; i++) {
+      a.send(frame("send").put("group", g).put("id", "w-" + i).put("text", "m" + i));
+    }
+    a.await(f -> "ack".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+
+    WsTestClient b = hello("reader");
+    b.send(frame("join").put("group", g).put("since", 1).put("epoch", epoch));
+    b.await(f -> "message".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+    List<String> types = b.frames().stream().map(f -> f.getString("type")).toList();
+    assertThat(types).containsExactly("welcome", "joined", "message", "message");
+    assertThat(b.frames().get(1).getLong("seq")).isEqualTo(3);
+    assertThat(b.frames().subList(2, 4)).extracting(f -> f.getLong("seq")).containsExactly(2L, 3L);
+
+    WsTestClient c = hello("stale");
+    c.send(frame("join").put("group", g).put("since", 7).put("epoch", "an-old-epoch"));
+    c.await(f -> "message".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
+    assertThat(c.frames()).extracting(f -> f.getString("type"))
+        .containsExactly("welcome", "joined", "reset", "message", "message", "message");
+    assertThat(c.frames().get(2).getString("epoch")).isEqualTo(epoch);
   }
 
   @Test
@@ -384,11 +440,12 @@ class ProtocolTest {
     JsonObject s = Http.status(HOST, PORT);
     assertThat(s.getString("node")).isEqualTo("solo");
     assertThat(s.getBoolean("ready")).isTrue();
-    assertThat(s.getString("role")).isEqualTo("NONE");
-    assertThat(s.getLong("term")).isZero();
-    assertThat(s.containsKey("leader")).isTrue();
-    assertThat(s.getValue("leader")).isNull();
-    assertThat(s.getLong("commitIndex")).isZero();
+    // a single pod leads its own consensus group
+    assertThat(s.getString("role")).isEqualTo("LEADER");
+    assertThat(s.getLong("term")).isPositive();
+    assertThat(s.getString("leader")).isEqualTo("solo");
+    assertThat(s.getLong("commitIndex")).isPositive();
+    assertThat(s.getValue("reason")).isNull();
     assertThat(s.getInteger("clients")).isNotNull();
     assertThat(s.getInteger("groups")).isNotNull();
     assertThat(s.getString("version")).isNotBlank();
@@ -396,13 +453,17 @@ class ProtocolTest {
     JsonObject self = s.getJsonArray("members").getJsonObject(0);
     assertThat(self.fieldNames()).contains("node", "incarnation", "state", "lastSeenMillisAgo", "hearsUs");
     assertThat(self.getString("incarnation")).isEqualTo(s.getString("incarnation"));
+    assertThat(self.getBoolean("voter")).isTrue();
+    assertThat(self.getBoolean("learner")).isFalse();
 
     WsTestClient c = hello("metric");
     c.sendText("nope");
     c.awaitError("BAD_JSON");
     String metrics = Http.get(HOST, PORT, "/metrics").body();
     assertThat(metrics).contains("kubechat_clients_connected", "kubechat_messages_in_total",
-        "kubechat_messages_out_total", "kubechat_heartbeats_missed_total", "vertx_http_server")
+        "kubechat_messages_out_total", "kubechat_heartbeats_missed_total", "vertx_http_server",
+        "kubechat_raft_term", "kubechat_raft_role", "kubechat_raft_commit_index",
+        "kubechat_raft_commit_latency_seconds")
         .containsPattern("kubechat_frames_rejected_total\\{code=\"BAD_JSON\"} [1-9]");
     assertThat(Http.get(HOST, PORT, "/").body()).contains("kubechat").contains("chat.js");
     assertThat(Http.get(HOST, PORT, "/chat.js").status()).isEqualTo(200);

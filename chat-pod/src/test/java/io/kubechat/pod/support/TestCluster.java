@@ -1,0 +1,159 @@
+package io.kubechat.pod.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+
+/**
+ * Chat pods as real processes on loopback addresses, for tests that kill and restart them: the
+ * first pod bootstraps the consensus group; every later start (a restart under the same name, a
+ * new incarnation) joins it, as the operator does.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final int PORT = 8080;
+
+  private final Map<String, String> env;
+  private final Path logs;
+  private final Map<String, PodProcess> pods = new LinkedHashMap<>();
+
+  private TestCluster(Map<String, String> env, Path logs) {
+    this.env = Map.copyOf(env);
+    this.logs = logs;
+  }
+
+  /**
+   * Starts pods {@code pod-1..pod-N} on {@code ips} (static discovery, a unique cluster name,
+   * heartbeats 200 ms / 1 s) with {@code extraEnv} on top, and waits until they are all ready.
+   */
+  public static TestCluster start(String name, List<String> ips, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KUBECHAT_CLUSTER_NAME", name + "-" + UUID.randomUUID(),
+        "KUBECHAT_DISCOVERY", "static",
+        "KUBECHAT_STATIC_MEMBERS", String.join(",", ips),
+        "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
+        "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
+        "KUBECHAT_SHUTDOWN_GRACE_S", "8",
+        "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "500"));
+    env.putAll(extraEnv);
+    TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"));
+    for (int i = 0; i < ips.size(); i++) {
+      PodProcess p = new PodProcess("pod-" + (i + 1), ips.get(i),
+          i == 0 ? PodProcess.bootstrapping(env) : env, c.logs);
+      c.pods.put(p.node(), p.start());
+    }
+    c.awaitAllAlive();
+    return c;
+  }
+
+  public PodProcess pod(String node) {
+    return pods.get(node);
+  }
+
+  public List<PodProcess> pods() {
+    return List.copyOf(pods.values());
+  }
+
+  public List<PodProcess> live() {
+    return pods.values().stream().filter(PodProcess::isAlive).toList();
+  }
+
+  public String ip(String node) {
+    return pods.get(node).ip();
+  }
+
+  /** A new process under the same pod name (a new incarnation) that joins the running group. */
+  public PodProcess restart(String node) {
+    PodProcess old = pods.get(node);
+    if (old.isAlive()) {
+      old.kill();
+    }
+    PodProcess p = new PodProcess(node, old.ip(), env, logs).start();
+    pods.put(node, p);
+    return p;
+  }
+
+  /** Every pod process runs, is ready and sees every other ALIVE. */
+  public void awaitAllAlive() {
+    PodsReady.awaitAllAlive(pods.values(), PORT, Duration.ofSeconds(90));
+  }
+
+  public JsonObject status(String node) {
+    return Http.status(pods.get(node).ip(), PORT);
+  }
+
+  /**
+   * Waits until the running pods agree: exactly one says LEADER, all name it as leader in the
+   * same term and are available. Returns the leader's pod name.
+   */
+  public String awaitAgreedLeader(Duration atMost) {
+    String[] leader = new String[1];
+    Awaitility.await("one leader that every running pod agrees on").atMost(atMost)
+        .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+          List<JsonObject> statuses = new ArrayList<>();
+          for (PodProcess p : live()) {
+            JsonObject s = Http.status(p.ip(), PORT);
+            assertThat(s).as("status of %s", p.node()).isNotNull();
+            statuses.add(s);
+          }
+          assertThat(statuses).filteredOn(s -> "LEADER".equals(s.getString("role"))).hasSize(1);
+          String l = statuses.stream().filter(s -> "LEADER".equals(s.getString("role")))
+              .findFirst().orElseThrow().getString("node");
+          long term = statuses.get(0).getLong("term");
+          for (JsonObject s : statuses) {
+            assertThat(s.getString("leader")).as("leader on %s", s.getString("node")).isEqualTo(l);
+            assertThat(s.getLong("term")).as("term on %s", s.getString("node")).isEqualTo(term);
+            assertThat(s.getBoolean("available")).as("available on %s", s.getString("node")).isTrue();
+          }
+          leader[0] = l;
+        });
+    return leader[0];
+  }
+
+  /**
+   * Waits until the leader's consensus group is exactly the running pods' current incarnations,
+   * all voters (so that losing any one of them keeps a majority). Returns the leader's name.
+   */
+  public String awaitAllVoters(Duration atMost) {
+    String[] leader = new String[1];
+    Awaitility.await("every running pod a voter, nothing else in the group").atMost(atMost)
+        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          String l = awaitAgreedLeader(atMost);
+          JsonObject s = status(l);
+          assertThat(s).isNotNull();
+          List<String> expected = new ArrayList<>();
+          for (PodProcess p : live()) {
+            JsonObject ps = Http.status(p.ip(), PORT);
+            assertThat(ps).isNotNull();
+            expected.add(p.node() + "/" + ps.getString("incarnation") + "/voter");
+          }
+          List<String> actual = s.getJsonArray("raftMembers").stream().map(JsonObject.class::cast)
+              .map(m -> m.getString("node") + "/" + m.getString("incarnation") + "/"
+                  + (m.getBoolean("voter") ? "voter" : "learner"))
+              .toList();
+          assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+          leader[0] = l;
+        });
+    return leader[0];
+  }
+
+  /** The consensus members in {@code observer}'s /status as {@code node/incarnation}. */
+  public List<String> raftMembers(String observer) {
+    JsonObject s = status(observer);
+    return s == null ? List.of() : s.getJsonArray("raftMembers").stream().map(JsonObject.class::cast)
+        .map(m -> m.getString("node") + "/" + m.getString("incarnation")).toList();
+  }
+
+  @Override
+  public void close() {
+    pods.values().forEach(PodProcess::kill);
+  }
+}
