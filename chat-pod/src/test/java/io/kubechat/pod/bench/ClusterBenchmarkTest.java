@@ -41,10 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Tag("benchmark")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterBenchmark {
+class ClusterBenchmarkTest {
   private static final int PORT = 8080;
   private static final List<String> IPS = List.of("127.0.7.2", "127.0.7.3", "127.0.7.4");
-  private static final int FAILOVER_RUNS = Integer.getInteger("bench.failoverRuns", 12);
+  private static final int FAILOVER_RUNS = Integer.getInteger("bench.failoverRuns", 20);
   private static final int LATENCY_SENDS = Integer.getInteger("bench.latencySends", 2000);
   private static final int CLIENTS = Integer.getInteger("bench.clients", 100);
   private static final Duration SATURATION = Duration.ofSeconds(Integer.getInteger("bench.saturationSeconds", 10));
@@ -64,22 +64,22 @@ class ClusterBenchmark {
         "KUBECHAT_RATE_LIMIT_PER_S", "100000",
         "KUBECHAT_OUTBOUND_QUEUE_FRAMES", "100000",
         "KUBECHAT_LOG_LEVEL", "WARN");
-    Path logs = Path.of("target", "benchmarks", "logs");
     for (int i = 0; i < IPS.size(); i++) {
       String node = "pod-" + (i + 1);
-      Map<String, String> podEnv = new LinkedHashMap<>(env);
-      if (i == 0) {
-        podEnv.put("KUBECHAT_BOOTSTRAP", "true");
-      }
-      pods.put(node, new PodProcess(node, IPS.get(i), podEnv, logs).start());
+      // Only the first pod of a new cluster forms the group, as the operator does it.
+      pods.put(node, pod(node, IPS.get(i), i == 0 ? PodProcess.bootstrapping(env) : env).start());
     }
     vertx = Vertx.vertx();
     awaitStableLeader(Set.of());
     report.add("# kubechat cluster benchmark, " + Instant.now());
     report.add("");
-    report.add("3 pods (separate JVMs, -Xmx256m) on " + String.join(", ", IPS) + ", default timings; "
+    report.add("3 pods (separate JVMs, " + String.join(" ", PodProcess.PRODUCTION) + ") on " + String.join(", ", IPS) + ", default timings; "
         + Runtime.getRuntime().availableProcessors() + " cores shared by the pods and the load generator.");
     report.add("");
+  }
+
+  private static PodProcess pod(String node, String ip, Map<String, String> env) {
+    return new PodProcess(node, ip, env, Path.of("target", "benchmarks", "logs"), PodProcess.PRODUCTION);
   }
 
   @AfterAll
@@ -283,7 +283,7 @@ class ClusterBenchmark {
         }
       }
       // The same pod name comes back as a new incarnation, as a replaced pod would.
-      pods.put(leader, dead.start());
+      pods.put(leader, pod(leader, dead.ip(), env).start());
       awaitStableLeader(Set.of(leader));
     }
     Percentiles commit = Percentiles.of(commitMillis);
