@@ -2,11 +2,14 @@ package io.kubechat.pod.raft;
 
 import io.microraft.executor.RaftNodeExecutor;
 import io.microraft.executor.impl.DefaultRaftNodeExecutor;
+import io.microraft.impl.task.LeaderElectionTimeoutTask;
+import io.microraft.impl.task.PreVoteTimeoutTask;
 import io.microraft.lifecycle.RaftNodeLifecycleAware;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,7 +101,14 @@ final class ScaledTime {
 
     @Override
     public void schedule(Runnable task, long delay, TimeUnit unit) {
-      delegate.schedule(task, Math.max(1, unit.toMicros(delay) / SCALE), TimeUnit.MICROSECONDS);
+      long micros = Math.max(1, unit.toMicros(delay) / SCALE);
+      if (task instanceof LeaderElectionTimeoutTask || task instanceof PreVoteTimeoutTask) {
+        // MicroRaft randomizes these timeouts by 100 of its milliseconds, which scaling shrinks to
+        // 5 real ones: candidates that start together (all followers lose the same leader at
+        // once) split the vote again and again. Wait one to two timeouts, as Raft intends.
+        micros += ThreadLocalRandom.current().nextLong(micros);
+      }
+      delegate.schedule(task, micros, TimeUnit.MICROSECONDS);
     }
 
     @Override
