@@ -7,12 +7,11 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Finds a running consensus group: publishes a request on {@link RaftAddresses#DISCOVERY}; members
- * answer on the asking pod's address (kind {@code found}) with the group id, their pod name and
- * the leader's pod name. Used from one Vert.x context.
+ * Finds a running consensus group: publishes a request on {@link RaftAddresses#DISCOVERY}; every
+ * pod answers on the asking pod's address (kind {@code found}) with its pod name, its group id and
+ * leader (null when it is in no group yet) and whether it bootstraps. Used from one Vert.x context.
  */
 final class GroupDiscovery {
 
@@ -29,19 +28,18 @@ final class GroupDiscovery {
     this.windowMs = windowMs;
   }
 
-  /** After the window: the best answer (one that knows a leader first), if any. */
-  Future<Optional<JsonObject>> find() {
+  /** After the window: every answer, from members and from pods in no group alike. */
+  Future<List<JsonObject>> find() {
     List<JsonObject> collected = new ArrayList<>();
     answers = collected;
     vertx.eventBus().publish(RaftAddresses.DISCOVERY, new JsonObject().put("from", node),
         new DeliveryOptions().addHeader(RaftAddresses.FROM, node));
-    Promise<Optional<JsonObject>> result = Promise.promise();
+    Promise<List<JsonObject>> result = Promise.promise();
     vertx.setTimer(windowMs, id -> {
       if (answers == collected) {
         answers = null;
       }
-      result.complete(collected.stream().filter(a -> a.getString("leader") != null).findFirst()
-          .or(() -> collected.stream().findFirst()));
+      result.complete(List.copyOf(collected));
     });
     return result.future();
   }
@@ -51,16 +49,17 @@ final class GroupDiscovery {
     Object group = answer.getValue("group");
     Object from = answer.getValue("node");
     Object leader = answer.getValue("leader");
-    if (answers != null && answers.size() < MAX_ANSWERS && group instanceof String
+    if (answers != null && answers.size() < MAX_ANSWERS && (group == null || group instanceof String)
         && from instanceof String && (leader == null || leader instanceof String)) {
       answers.add(answer);
     }
   }
 
-  /** What a member answers to {@code asker}. */
-  static void answer(Vertx vertx, String asker, String self, String group, String leader) {
+  /** What a pod answers to {@code asker}; {@code group} is null when it is in none yet. */
+  static void answer(Vertx vertx, String asker, String self, String group, String leader,
+      boolean bootstrap) {
     JsonObject answer = new JsonObject().put("node", self).put("group", group)
-        .put("leader", leader);
+        .put("leader", leader).put("bootstrap", bootstrap);
     vertx.eventBus().send(RaftAddresses.pod(asker), answer, new DeliveryOptions()
         .addHeader(RaftAddresses.KIND, "found").addHeader(RaftAddresses.FROM, self));
   }

@@ -34,6 +34,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -160,19 +162,26 @@ public final class RaftChatBackend implements ChatBackend {
     if (stopping || raft != null) {
       return;
     }
-    discovery.find().onSuccess(best -> {
+    discovery.find().onSuccess(answers -> {
       if (stopping || raft != null) {
         return;
       }
-      if (best.isPresent()) {
-        askToJoin(best.get(), 0);
-      } else if (settings.bootstrap()) {
-        bootstrap();
-      } else {
-        LOG.info("{}: no consensus group found, retrying discovery", node);
-        discover();
+      BootstrapDecision decision = BootstrapDecision.decide(node, settings.bootstrap(), answers, otherClusterNodes());
+      switch (decision.kind()) {
+        case JOIN -> askToJoin(decision.found(), 0);
+        case FORM -> bootstrap();
+        case WAIT -> {
+          LOG.info("{}: {}, retrying discovery", node, decision.reason());
+          discover();
+        }
       }
     });
+  }
+
+  /** The other nodes of the clustered event bus (every one runs a pod), or -1 when not clustered. */
+  private int otherClusterNodes() {
+    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+    return cluster == null ? -1 : Math.max(0, cluster.getNodes().size() - 1);
   }
 
   private void bootstrap() {
@@ -752,11 +761,13 @@ public final class RaftChatBackend implements ChatBackend {
 
   private void onDiscovery(Message<JsonObject> msg) {
     String from = msg.body().getValue("from") instanceof String f ? f : null;
-    RaftNode node = raft;
-    if (from == null || from.equals(this.node) || node == null || stopping) {
+    if (from == null || from.equals(this.node) || stopping) {
       return;
     }
-    GroupDiscovery.answer(vertx, from, this.node, groupId, status.leader());
+    // Pods in no group answer too: a bootstrapping pod must hear "no group", not silence.
+    boolean member = raft != null;
+    GroupDiscovery.answer(vertx, from, this.node, member ? groupId : null,
+        member ? status.leader() : null, settings.bootstrap());
   }
 
   // ------------------------------------------------------------------ membership (leader)

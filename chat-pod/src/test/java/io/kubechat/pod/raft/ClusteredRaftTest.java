@@ -46,12 +46,16 @@ class ClusteredRaftTest {
       VERTICES.add(get(f));
     }
     RaftSettings settings = RaftSettings.defaults().withDiscoveryWindowMs(500);
+    // All at once, as pods start: the bootstrapping one forms the group only when every other
+    // node of the cluster has answered that it is in none.
+    List<Future<Void>> started = new ArrayList<>();
     for (int i = 0; i < HOSTS.size(); i++) {
       TestPod pod = new TestPod(VERTICES.get(i), "p" + (i + 1), settings.withBootstrap(i == 0),
           VIEW);
       PODS.add(pod);
-      get(pod.backend.start());
+      started.add(pod.backend.start());
     }
+    started.forEach(LocalCluster::get);
   }
 
   @AfterAll
