@@ -60,6 +60,8 @@ public final class ResilientChatClient {
   private volatile boolean stopped;
   private volatile boolean finished;
   private volatile String currentHost;
+  /** The pod whose session is open (welcome received, not closed yet), or null. */
+  private volatile String sessionHost;
   private volatile int outboxSize;
   private volatile int sent;
 
@@ -151,6 +153,7 @@ public final class ResilientChatClient {
       return;
     }
     closeCodes.add(socket.closeStatusCode() == null ? (short) 1006 : socket.closeStatusCode());
+    sessionHost = null;
     ws = null;
     joined = false;
     hostIndex++;
@@ -162,7 +165,10 @@ public final class ResilientChatClient {
       return;
     }
     switch (f.getString("type", "")) {
-      case "welcome" -> join();
+      case "welcome" -> {
+        sessionHost = currentHost;
+        join();
+      }
       case "joined" -> {
         if (f.getBoolean("self", false) && group.equals(f.getString("group"))) {
           onJoined(f);
@@ -250,6 +256,10 @@ public final class ResilientChatClient {
   }
 
   /** The pod it is connected to (or connecting to) now. */
+  public String sessionHost() {
+    return sessionHost;
+  }
+
   public String currentHost() {
     return currentHost;
   }
@@ -280,6 +290,11 @@ public final class ResilientChatClient {
 
   public List<JsonObject> notices() {
     return List.copyOf(notices);
+  }
+
+  /** How often a pod closed this client with 4001 SHUTDOWN so far. */
+  public long shutdownCloses() {
+    return closeCodes().stream().filter(c -> c == 4001).count();
   }
 
   public List<Short> closeCodes() {
