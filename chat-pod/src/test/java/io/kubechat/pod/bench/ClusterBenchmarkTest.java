@@ -45,7 +45,8 @@ class ClusterBenchmarkTest {
   private static final int PORT = 8080;
   private static final List<String> IPS = List.of("127.0.7.2", "127.0.7.3", "127.0.7.4");
   private static final int FAILOVER_RUNS = Integer.getInteger("bench.failoverRuns", 20);
-  private static final int LATENCY_SENDS = Integer.getInteger("bench.latencySends", 2000);
+  private static final int LATENCY_SENDS = Integer.getInteger("bench.latencySends", 3000);
+  private static final int WARM_UP_SENDS = Integer.getInteger("bench.warmUpSends", 3000);
   private static final int CLIENTS = Integer.getInteger("bench.clients", 100);
   private static final Duration SATURATION = Duration.ofSeconds(Integer.getInteger("bench.saturationSeconds", 10));
 
@@ -99,14 +100,16 @@ class ClusterBenchmarkTest {
   void ackLatencyAtLightLoad() throws Exception {
     String leader = awaitStableLeader(Set.of());
     String follower = pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-    report.add("## Send-to-ack latency, light load (one message in flight, " + LATENCY_SENDS + " sends)");
+    report.add("## Send-to-ack latency, light load (one message in flight, " + LATENCY_SENDS + " sends after "
+        + WARM_UP_SENDS + " warm-up sends)");
     report.add("");
     report.add("| client's pod | p50 ms | p99 ms | max ms | errors |");
     report.add("|---|---|---|---|---|");
     for (String node : List.of(leader, follower)) {
       try (BenchClient c = BenchClient.connect(vertx, pods.get(node).ip(), PORT, "lat")) {
         c.join("bench-ack");
-        for (int i = 0; i < 200; i++) {
+        // Warm-up until the JIT has compiled the hot paths of the pods, as a pod in service has.
+        for (int i = 0; i < WARM_UP_SENDS; i++) {
           c.send("bench-ack", "warm-up").get(5, TimeUnit.SECONDS);
         }
         List<Double> millis = new ArrayList<>();
