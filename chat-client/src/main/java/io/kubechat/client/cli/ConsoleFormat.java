@@ -13,8 +13,7 @@ final class ConsoleFormat {
   private ConsoleFormat() {}
 
   static String message(ChatMessage m) {
-    String position = m.seq() > 0 ? " #" + m.seq() : "";
-    return "[" + m.group() + position + "] " + m.from() + ": " + m.text();
+    return "[" + m.group() + " #" + m.seq() + "] " + m.from() + ": " + m.text();
   }
 
   static String messageJson(ChatMessage m) {

@@ -42,7 +42,7 @@ final class SendCommand {
           Ack done = ack.get(left, TimeUnit.NANOSECONDS);
           acked++;
           streams.err().println("-- acknowledged " + done.id()
-              + (done.seq() > 0 ? " at seq " + done.seq() : ""));
+              + " at seq " + done.seq());
         } catch (TimeoutException e) {
           streams.err().println("kubechat-chat send: timed out after " + timeout.toSeconds()
               + " s: " + (texts.size() - acked) + " of " + texts.size()

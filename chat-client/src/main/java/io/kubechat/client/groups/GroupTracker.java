@@ -10,12 +10,10 @@ import java.util.Map;
  * The groups the application wants to be in and, for each, the last {@code seq} seen in which
  * {@code epoch}. It builds the {@code join} frames of a reconnect ({@code since} + {@code epoch})
  * and decides whether a delivered message is new: the application sees each (group, epoch, seq) at
- * most once even when the server replays one. Messages without a seq (a server without ordering)
- * always pass. Not thread-safe: used on the client's event loop only.
+ * most once even when the server replays one. Not thread-safe: used on the client's event loop
+ * only.
  */
 public final class GroupTracker {
-  /** The epoch pods without consensus report (docs/protocol.md, Notes). */
-  static final String UNORDERED_EPOCH = "none";
   private final Map<String, State> groups = new LinkedHashMap<>();
 
   private static final class State {
@@ -69,9 +67,6 @@ public final class GroupTracker {
       return;
     }
     if (!state.positioned) {
-      if (seq == 0 && (epoch == null || UNORDERED_EPOCH.equals(epoch))) {
-        return; // a server without ordering: nothing to resume from, rejoin plainly
-      }
       state.epoch = epoch;
       state.lastSeq = seq;
       state.positioned = true;
@@ -88,9 +83,6 @@ public final class GroupTracker {
     State state = groups.get(message.group());
     if (state == null) {
       return false; // left the group meanwhile
-    }
-    if (message.seq() <= 0) {
-      return true; // unordered server: nothing to deduplicate on
     }
     if (state.epoch != null && message.epoch() != null && !state.epoch.equals(message.epoch())) {
       // A message of a new epoch without a reset first: numbering restarted.

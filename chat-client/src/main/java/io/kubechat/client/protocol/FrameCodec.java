@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Encodes client frames and decodes server frames (docs/protocol.md). Unknown fields are ignored;
- * absent optional fields get neutral values (0, null) so a server without ordering still works.
+ * absent optional fields get neutral values (0, null).
  */
 public final class FrameCodec {
 
