@@ -100,10 +100,10 @@ export class GroupState {
     this.announcedEpoch = null;
   }
 
-  /** Fields for join: since/epoch once the group has a real epoch (part 1's "none" has no history). */
+  /** Fields for join: since/epoch once the group has an epoch, to replay what was missed. */
   joinFrame() {
     const f = { type: "join", group: this.name };
-    if (this.everJoined && this.epoch && this.epoch !== "none") {
+    if (this.everJoined && this.epoch) {
       f.since = this.lastSeq;
       f.epoch = this.epoch;
     }
@@ -138,23 +138,18 @@ export class GroupState {
     return fresh;
   }
 
-  /** True when this message is new: by (epoch, seq) when the server orders, else by (from, id). */
+  /** True when this message is new: each (epoch, seq) of the group is shown once. */
   accept(m) {
     const seq = Number(m.seq) || 0;
-    if (seq > 0) {
-      if (m.epoch === this.epoch && seq <= this.lastSeq) return false;
-      const key = `s|${m.epoch}|${seq}`;
-      if (this.seen.has(key)) return false;
-      this.seen.add(key);
-      if (m.epoch !== this.epoch) {
-        this.epoch = m.epoch;
-        this.lastSeq = 0;
-      }
-      this.lastSeq = Math.max(this.lastSeq, seq);
+    if (m.epoch === this.epoch && seq <= this.lastSeq) return false;
+    const key = `${m.epoch}|${seq}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (m.epoch !== this.epoch) {
+      this.epoch = m.epoch;
+      this.lastSeq = 0;
     }
-    const idKey = `i|${m.from}|${m.id}`;
-    if (this.seen.has(idKey)) return false;
-    this.seen.add(idKey);
+    this.lastSeq = Math.max(this.lastSeq, seq);
     return true;
   }
 }
