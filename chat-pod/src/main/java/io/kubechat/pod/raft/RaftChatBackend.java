@@ -106,7 +106,6 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile RaftNode raft;
   private volatile ChatState state;
   private volatile String groupId;
-  private volatile long appliedIndex;
   private long leaderlessSince;
   private volatile List<MemberInfo> membershipCopy = List.of();
   /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
@@ -263,7 +262,6 @@ public final class RaftChatBackend implements ChatBackend {
     ChatStateMachine machine = new ChatStateMachine(state, new ChatStateMachine.Listener() {
       @Override
       public void applied(long index, Proposal proposal, Applied applied) {
-        appliedIndex = index;
         context.runOnContext(v -> {
           if (gen == generation) {
             onApplied(proposal, applied);
@@ -273,7 +271,6 @@ public final class RaftChatBackend implements ChatBackend {
 
       @Override
       public void restored(long index) {
-        appliedIndex = index;
         // the entries up to index were not applied one by one here: no events for them
         context.runOnContext(v -> {
           if (gen == generation) {
@@ -513,11 +510,6 @@ public final class RaftChatBackend implements ChatBackend {
   /** The Raft group id (also the prefix of every epoch), or null before joining one. */
   public String groupId() {
     return groupId;
-  }
-
-  /** The index of the last log entry applied to the local state. */
-  public long appliedIndex() {
-    return appliedIndex;
   }
 
   // ------------------------------------------------------------------ proposals
