@@ -19,11 +19,19 @@ public interface ChatBackend {
   /** Leaves gracefully (hands over whatever this pod owns) and releases resources. */
   Future<Void> stop();
 
-  /** Adds a client to a group; the result carries the members and what it missed since {@code since}. */
+  /**
+   * Adds a client to a group; the result carries the members and what it missed since
+   * {@code since}. Without a quorum the result is read from this pod's state
+   * ({@link JoinResult#local()}) and the join reaches the log once a quorum is back; it fails
+   * (UNAVAILABLE, retryable) only for a group this pod does not know.
+   */
   Future<JoinResult> join(JoinRequest request);
 
-  /** Removes a client from a group (explicit leave, idle timeout or disconnect). */
-  Future<Void> leave(LeaveRequest request);
+  /**
+   * Removes a client from a group (explicit leave, idle timeout or disconnect). Without a quorum it
+   * takes effect on this pod at once ({@link LeaveResult#local()}) and in the log later.
+   */
+  Future<LeaveResult> leave(LeaveRequest request);
 
   /**
    * Orders a message. Completes once the message is committed in the replicated log;

@@ -8,11 +8,13 @@ import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinRequest;
 import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveRequest;
+import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.kubechat.pod.chat.state.Applied;
 import io.kubechat.pod.chat.state.ChatCommand;
 import io.kubechat.pod.chat.state.ChatState;
+import io.kubechat.pod.chat.state.PresenceLedger;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,6 +75,7 @@ public final class RaftChatBackend implements ChatBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(RaftChatBackend.class);
   private static final long RETRY_DELAY_MS = 50;
+  private static final int MAX_PRESENCE_CORRECTIONS = 64;
 
   private final Vertx vertx;
   private final Context context;
@@ -88,6 +91,7 @@ public final class RaftChatBackend implements ChatBackend {
   private final DeadMemberPolicy deadMembers;
   private final ScaledTime time = new ScaledTime();
   private final GroupDiscovery discovery;
+  private final PresenceLedger presence;
 
   private final Map<Long, Pending> pending = new HashMap<>();
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
@@ -137,6 +141,7 @@ public final class RaftChatBackend implements ChatBackend {
     this.deadMembers = new DeadMemberPolicy(settings.memberRemovalTimeoutS() * 1000);
     this.metrics = new RaftMetrics(registry, node, () -> status);
     this.discovery = new GroupDiscovery(vertx, node, settings.discoveryWindowMs());
+    this.presence = new PresenceLedger(node);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -448,16 +453,80 @@ public final class RaftChatBackend implements ChatBackend {
 
   // ------------------------------------------------------------------ the chat API
 
+  /**
+   * Joins through the log; without a quorum, answers from the local state (replay, gap/reset and
+   * members as this pod sees them) and leaves the log entry to the presence reconciliation.
+   */
   @Override
   public Future<JoinResult> join(JoinRequest r) {
-    return propose(new ChatCommand.Join(r.group(), r.user(), r.clientId(), r.node(), r.since(),
-        r.epoch())).map(JoinResult.class::cast);
+    return onContext(() -> {
+      PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+      presence.joined(key, r.user());
+      return tracked(key, propose(new ChatCommand.Join(r.group(), r.user(), r.clientId(), r.node(),
+          r.since(), r.epoch()))).map(JoinResult.class::cast)
+          .recover(err -> joinLocally(r, key, err));
+    });
   }
 
+  private Future<JoinResult> joinLocally(JoinRequest r, PresenceLedger.Key key, Throwable err) {
+    ChatState s = state;
+    JoinResult view = s != null && answersLocally(err) ? s.view(r.group(), r.since(), r.epoch())
+        : null;
+    if (view == null) {
+      // a group this pod has never seen gets its epoch from the log: the client retries
+      presence.left(key);
+      return Future.failedFuture(err);
+    }
+    LOG.info("{}: join of {} to {} answered from the local state: {}", node, r.clientId(),
+        r.group(), err.getMessage());
+    return Future.succeededFuture(view.answeredLocally(presence.members(r.group(),
+        s.presence(r.group()))));
+  }
+
+  /** Leaves through the log; without a quorum, at once on this pod and later in the log. */
   @Override
-  public Future<Void> leave(LeaveRequest r) {
-    return propose(new ChatCommand.Leave(r.group(), r.user(), r.clientId(), r.node(),
-        r.reason())).mapEmpty();
+  public Future<LeaveResult> leave(LeaveRequest r) {
+    return onContext(() -> {
+      PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+      presence.left(key);
+      return tracked(key, propose(new ChatCommand.Leave(r.group(), r.user(), r.clientId(),
+          r.node(), r.reason()))).map(LeaveResult.class::cast)
+          .recover(err -> {
+            ChatState s = state;
+            return s != null && answersLocally(err)
+                ? Future.succeededFuture(new LeaveResult(r.group(),
+                    presence.members(r.group(), s.presence(r.group())), true))
+                : Future.failedFuture(err);
+          });
+    });
+  }
+
+  /** True when {@code err} means "no quorum now" on a pod that still serves its local state. */
+  private boolean answersLocally(Throwable err) {
+    return !stopping && err instanceof ChatException ce && "UNAVAILABLE".equals(ce.code());
+  }
+
+  /** Marks {@code key} as having an entry on its way to the log until {@code proposal} settles. */
+  private <T> Future<T> tracked(PresenceLedger.Key key, Future<T> proposal) {
+    presence.proposing(key);
+    return proposal.onComplete(x -> presence.settled(key));
+  }
+
+  /**
+   * Proposes what the log misses of this pod's clients' presence (see {@link PresenceLedger});
+   * runs every maintenance period while a quorum is reachable.
+   */
+  private void reconcilePresence() {
+    ChatState s = state;
+    if (s == null || stopping || !status.available()) {
+      return;
+    }
+    for (PresenceLedger.Correction c : presence.corrections(s.presenceOn(node),
+        k -> s.presenceOf(k.group(), k.clientId()), MAX_PRESENCE_CORRECTIONS)) {
+      LOG.info("{}: presence correction {}", node, c.command());
+      tracked(c.key(), propose(c.command())).onFailure(e ->
+          LOG.debug("{}: presence correction not ordered now: {}", node, e.getMessage()));
+    }
   }
 
   @Override
@@ -469,6 +538,16 @@ public final class RaftChatBackend implements ChatBackend {
   @Override
   public Future<Void> dropNode(String node) {
     return propose(new ChatCommand.DropNode(node)).mapEmpty();
+  }
+
+  /** Runs {@code action} on this backend's context, where the fields it touches live. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
   }
 
   @Override
@@ -794,6 +873,7 @@ public final class RaftChatBackend implements ChatBackend {
     membershipView(); // refreshes the copy the transport reads
     Future.fromCompletionStage(node.getReport(), context).onSuccess(o -> {
       onReport(o.getResult());
+      reconcilePresence();
       RaftNodeReport r = o.getResult();
       if (r.getRole() != RaftRole.LEADER || membershipChangeRunning || stopping) {
         return;

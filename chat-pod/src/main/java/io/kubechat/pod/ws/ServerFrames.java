@@ -22,9 +22,10 @@ final class ServerFrames {
   }
 
   static JsonObject joinedSelf(JoinResult r, String user, String clientId) {
-    return new JsonObject().put("type", "joined").put("group", r.group()).put("user", user)
+    JsonObject f = new JsonObject().put("type", "joined").put("group", r.group()).put("user", user)
         .put("clientId", clientId).put("members", new JsonArray(r.members())).put("epoch", r.epoch())
         .put("seq", r.seq()).put("self", true);
+    return r.local() ? f.put("local", true) : f;
   }
 
   static JsonObject presence(ChatEvent.Presence p, boolean self) {
@@ -36,10 +37,12 @@ final class ServerFrames {
     return f.put("self", self);
   }
 
-  static JsonObject leftSelf(String group, String user, String clientId, List<String> members) {
-    return new JsonObject().put("type", "left").put("group", group).put("user", user)
+  static JsonObject leftSelf(String group, String user, String clientId, List<String> members,
+      boolean local) {
+    JsonObject f = new JsonObject().put("type", "left").put("group", group).put("user", user)
         .put("clientId", clientId).put("members", new JsonArray(members)).put("reason", "leave")
         .put("self", true);
+    return local ? f.put("local", true) : f;
   }
 
   static JsonObject message(ChatMessage m) {

@@ -35,6 +35,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private final Set<String> groups = new LinkedHashSet<>();
   /** Groups we asked to leave, until our own {@code left} presence comes back with the members. */
   private final Map<String, Long> leaving = new HashMap<>();
+  /** Per joined group, the last message this client got: live delivery never goes back. */
+  private final Map<String, Position> delivered = new HashMap<>();
   private String user;
   private String clientId;
   private long lastReceivedMs;
@@ -155,6 +157,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
             return;
           }
           s.router().subscribe(j.group(), this);
+          delivered.put(j.group(), new Position(r.epoch(), r.seq()));
           write(ServerFrames.joinedSelf(r, user, clientId));
           // what was missed since the client's `since`: reset or gap first, then the messages in
           // seq order; live messages follow (the result is computed at the join's log position)
@@ -182,9 +185,13 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
     leaving.put(l.group(), now());
     s.backend().leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave"))
+        // normally our own `left` event came first; without it (we were not in the log, or no
+        // quorum) the result answers
+        .onSuccess(r -> finishLeave(r.group(), r.members(), r.local()))
         .onFailure(e -> {
           leaving.remove(l.group());
           s.router().unsubscribe(l.group(), this);
+          delivered.remove(l.group());
           backendError(e, "leave");
         });
   }
@@ -206,7 +213,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     if (event instanceof ChatEvent.Message m) {
-      if (groups.contains(m.group())) {
+      if (groups.contains(m.group()) && advance(m.message())) {
         s.metrics().messageOut();
         write(ServerFrames.message(m.message()));
       }
@@ -214,14 +221,37 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
     ChatEvent.Presence p = (ChatEvent.Presence) event;
     boolean mine = p.clientId().equals(clientId);
-    if (mine && !p.joined() && leaving.remove(p.group()) != null) {
-      if (!groups.contains(p.group())) { // not re-joined in the meantime
-        s.router().unsubscribe(p.group(), this);
-      }
-      write(ServerFrames.leftSelf(p.group(), user, clientId, p.members()));
+    if (mine && !p.joined()) {
+      finishLeave(p.group(), p.members(), false);
     } else if (!mine && groups.contains(p.group())) {
       write(ServerFrames.presence(p, false));
     }
+  }
+
+  /**
+   * True when {@code m} is past what this client got for its group (by replay or live), and moves
+   * the position on. A join answered from the local state is read from a state that may be a
+   * little ahead of the events still on their way here: those must not be written twice.
+   */
+  private boolean advance(ChatMessage m) {
+    Position at = delivered.get(m.group());
+    if (at != null && at.epoch().equals(m.epoch()) && m.seq() <= at.seq()) {
+      return false;
+    }
+    delivered.put(m.group(), new Position(m.epoch(), m.seq()));
+    return true;
+  }
+
+  /** Answers our own pending {@code leave} of {@code group} once, whichever comes first. */
+  private void finishLeave(String group, List<String> members, boolean local) {
+    if (closed || leaving.remove(group) == null) {
+      return;
+    }
+    if (!groups.contains(group)) { // not re-joined in the meantime
+      s.router().unsubscribe(group, this);
+      delivered.remove(group);
+    }
+    write(ServerFrames.leftSelf(group, user, clientId, members, local));
   }
 
   /** Writes a frame; a client whose queue stays full for too many frames is disconnected. */
@@ -308,6 +338,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
     groups.clear();
     leaving.clear();
+    delivered.clear();
   }
 
   private static String typeOf(ClientFrame f) {
@@ -322,6 +353,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
     return "hello";
   }
+
+  private record Position(String epoch, long seq) {}
 
   private static long now() {
     return System.nanoTime() / 1_000_000;

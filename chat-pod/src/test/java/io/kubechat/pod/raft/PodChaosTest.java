@@ -6,6 +6,7 @@ import io.kubechat.pod.support.HistoryChecker;
 import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.ResilientChatClient;
 import io.kubechat.pod.support.TestCluster;
+import io.kubechat.pod.support.WsTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * name (first the leader, then the follower most clients are on). The clients do what a real client does: reconnect to
  * another pod, re-join with since/epoch, resend what was not acknowledged with the same id.
  * Afterwards every acknowledged message is at every client exactly once, at the same seq, in the
- * same order, with no gaps ({@link HistoryChecker}).
+ * same order, with no gaps ({@link HistoryChecker}); and every pod names the same members.
  */
 class PodChaosTest {
   static final int PORT = TestCluster.PORT;
@@ -122,5 +123,19 @@ class PodChaosTest {
     assertThat(errors).as("only retryable errors").allMatch(e -> e.getBoolean("retryable"));
     assertThat(CLIENTS.stream().flatMap(c -> c.notices().stream()).toList()).as("no gap, no reset").isEmpty();
     assertThat(reconnects).as("clients of the killed pods reconnected").isPositive();
+
+    // presence went through the log as well: every pod names the same members, the six clients
+    List<String> expected = new ArrayList<>(List.of("probe", "u0", "u1", "u2", "u3", "u4", "u5"));
+    Awaitility.await("every pod agrees on the members").atMost(LONG)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> ips.stream().allMatch(ip -> expected.equals(membersSeenOn(ip, group))));
+  }
+
+  /** The members a new client joining {@code group} through {@code ip} is told. */
+  static List<String> membersSeenOn(String ip, String group) {
+    try (WsTestClient probe = WsTestClient.hello(vertx, ip, PORT, "probe",
+        "probe-" + UUID.randomUUID())) {
+      return probe.join(group).getJsonArray("members").stream().map(String.class::cast).toList();
+    }
   }
 }

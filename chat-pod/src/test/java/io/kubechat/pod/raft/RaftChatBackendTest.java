@@ -4,8 +4,13 @@ import static io.kubechat.pod.raft.LocalCluster.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kubechat.pod.chat.ChatEvent;
+import io.kubechat.pod.chat.ChatException;
 import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinRequest;
+import io.kubechat.pod.chat.JoinResult;
+import io.kubechat.pod.chat.LeaveRequest;
+import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.vertx.core.Future;
@@ -165,6 +170,45 @@ class RaftChatBackendTest {
           .isEqualTo(leader.backend.history("g", 0, 100).subList(0, cut.backend.history("g", 0, 100).size()));
       SendResult r = get(cut.backend.send(new SendRequest("g", "u", "cut", "x4", "t", cut.node)));
       assertThat(r.seq()).isGreaterThan(10);
+    }
+  }
+
+  @Test
+  void withoutQuorumJoinAndLeaveAnswerFromTheLocalStateAndReachTheLogAfterHealing() {
+    try (LocalCluster c = LocalCluster.start(3, settings())) {
+      TestPod leader = c.leader();
+      TestPod cut = c.followers().get(0);
+      get(leader.backend.join(new JoinRequest("g", "ann", "c-ann", leader.node, -1, null)));
+      get(cut.backend.join(new JoinRequest("g", "zed", "c-zed", cut.node, -1, null)));
+      assertThat(followerCutOffAfterFirstMessage(c)).isSameAs(cut);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !cut.backend.status().available());
+      String epoch = cut.backend.localView("g", -1, null).epoch();
+
+      JoinResult joined = get(cut.backend.join(
+          new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch)));
+      assertThat(joined.local()).isTrue();
+      assertThat(joined.replay()).extracting(ChatMessage::id).containsExactly("first");
+      assertThat(joined.members()).containsExactly("ann", "bob", "zed");
+      LeaveResult left = get(cut.backend.leave(
+          new LeaveRequest("g", "zed", "c-zed", cut.node, "leave")));
+      assertThat(left.local()).isTrue();
+      assertThat(left.members()).containsExactly("ann", "bob");
+      // a group this pod never saw has no epoch yet: only the log can create it
+      Throwable err = catchFailure(cut.backend.join(
+          new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null)));
+      assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      assertThat(leader.backend.members("g")).containsExactly("ann", "zed");
+
+      c.cutOff.clear();
+      await().atMost(Duration.ofSeconds(15)).until(() -> c.pods.stream()
+          .allMatch(p -> p.backend.members("g").equals(List.of("ann", "bob"))));
+      // the other pods were told (the two corrections may commit in either order)
+      assertThat(leader.events).filteredOn(ChatEvent.Presence.class::isInstance)
+          .map(e -> (ChatEvent.Presence) e)
+          .extracting(p -> p.clientId() + (p.joined() ? " joined" : " left"))
+          .containsSubsequence("c-ann joined", "c-zed joined")
+          .contains("c-bob joined", "c-zed left");
+      assertThat(cut.backend.members("unknown")).isEmpty();
     }
   }
 

@@ -3,6 +3,7 @@ package io.kubechat.pod.chat.state;
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinResult;
+import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -103,6 +104,37 @@ public final class ChatState {
     return g == null ? List.of() : g.users();
   }
 
+  /** The presence entries of {@code group}, in join order. */
+  public synchronized List<ClientPresence> presence(String group) {
+    Group g = groups.get(group);
+    if (g == null) {
+      return List.of();
+    }
+    List<ClientPresence> out = new ArrayList<>();
+    g.presence.forEach((clientId, p) -> out.add(new ClientPresence(g.name, clientId, p.user, p.node)));
+    return out;
+  }
+
+  /** The presence entry of {@code clientId} in {@code group}, or null. */
+  public synchronized ClientPresence presenceOf(String group, String clientId) {
+    Group g = groups.get(group);
+    Presence p = g == null ? null : g.presence.get(clientId);
+    return p == null ? null : new ClientPresence(group, clientId, p.user, p.node);
+  }
+
+  /** Every presence entry held through {@code node}, in all groups. */
+  public synchronized List<ClientPresence> presenceOn(String node) {
+    List<ClientPresence> out = new ArrayList<>();
+    for (Group g : groups.values()) {
+      g.presence.forEach((clientId, p) -> {
+        if (p.node.equals(node)) {
+          out.add(new ClientPresence(g.name, clientId, p.user, p.node));
+        }
+      });
+    }
+    return out;
+  }
+
   public synchronized int groupCount() {
     return groups.size();
   }
@@ -141,12 +173,12 @@ public final class ChatState {
     if (reset) {
       from = 1;
     } else if (since < 0) {
-      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, false);
+      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, false, false);
     } else {
       from = since + 1;
     }
     if (from > g.seq) {
-      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, reset);
+      return new JoinResult(g.name, g.epoch, g.seq, g.users(), List.of(), -1, -1, reset, false);
     }
     long oldest = g.history.isEmpty() ? g.seq + 1 : g.history.peekFirst().seq();
     long gapFrom = -1;
@@ -161,21 +193,21 @@ public final class ChatState {
         replay.add(m);
       }
     }
-    return new JoinResult(g.name, g.epoch, g.seq, g.users(), replay, gapFrom, gapTo, reset);
+    return new JoinResult(g.name, g.epoch, g.seq, g.users(), replay, gapFrom, gapTo, reset, false);
   }
 
   private Applied leave(ChatCommand.Leave l) {
     Group g = groups.get(l.group());
     if (g == null) {
-      return new Applied(null, List.of());
+      return new Applied(new LeaveResult(l.group(), List.of(), false), List.of());
     }
     Presence p = g.presence.get(l.clientId());
     // a client that reconnected elsewhere is not removed by its old pod's late disconnect
     if (p == null || !p.node.equals(l.node())) {
-      return new Applied(null, List.of());
+      return new Applied(new LeaveResult(g.name, g.users(), false), List.of());
     }
     g.presence.remove(l.clientId());
-    return new Applied(null, List.of(
+    return new Applied(new LeaveResult(g.name, g.users(), false), List.of(
         new ChatEvent.Presence(g.name, p.user, l.clientId(), false, l.reason(), g.users())));
   }
 

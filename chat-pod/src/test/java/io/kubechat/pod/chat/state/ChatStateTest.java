@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinResult;
+import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,12 +150,20 @@ class ChatStateTest {
     apply(new ChatCommand.Join("g", "bob", "c3", "n2", -1, null));
     apply(new ChatCommand.Join("h", "carol", "c4", "n2", -1, null));
     assertThat(state.members("g")).containsExactly("alice", "bob");
+    assertThat(state.presence("g")).containsExactly(new ClientPresence("g", "c1", "bob", "n1"),
+        new ClientPresence("g", "c2", "alice", "n2"), new ClientPresence("g", "c3", "bob", "n2"));
+    assertThat(state.presenceOn("n2")).containsExactlyInAnyOrder(
+        new ClientPresence("g", "c2", "alice", "n2"), new ClientPresence("g", "c3", "bob", "n2"),
+        new ClientPresence("h", "c4", "carol", "n2"));
+    assertThat(state.presenceOf("h", "c4")).isEqualTo(new ClientPresence("h", "c4", "carol", "n2"));
+    assertThat(state.presenceOf("h", "c1")).isNull();
     // a repeated join (retry) changes nothing and says nothing
     assertThat(apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null)).events()).isEmpty();
 
     Applied leave = apply(new ChatCommand.Leave("g", "bob", "c1", "n1", "timeout"));
     assertThat(leave.events()).containsExactly(
         new ChatEvent.Presence("g", "bob", "c1", false, "timeout", List.of("alice", "bob")));
+    assertThat(leave.result()).isEqualTo(new LeaveResult("g", List.of("alice", "bob"), false));
     assertThat(apply(new ChatCommand.Leave("g", "bob", "c1", "n1", "leave")).events()).isEmpty();
 
     Applied drop = apply(new ChatCommand.DropNode("n2"));
