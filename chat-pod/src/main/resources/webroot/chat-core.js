@@ -370,6 +370,9 @@ export class ChatClient extends EventTarget {
     if (f.group !== this.group.name) return;
     if (f.self) {
       if (this.group.joinedSelf(f)) this.announceReset(f.epoch);
+      if (f.local) {
+        this.notice("warn", "The chat cluster has no quorum right now: the history and members shown come from this server alone, and messages are sent once it is back.", "local");
+      }
       this.flushOutbox();
     } else {
       this.group.members = f.members || this.group.members;

@@ -206,6 +206,22 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     client.stop();
   });
 
+  await check("a join answered without quorum (local) is announced with its members", async () => {
+    const { client, events } = newClient();
+    client.start();
+    const ws = FakeSocket.all[0];
+    ws.open();
+    ws.push({ type: "welcome", node: "pod-1", incarnation: "i", user: "ann", clientId: "web-test",
+      limits: { maxFrameBytes: 65536, maxTextBytes: 100, maxGroups: 10 }, idleTimeoutMs: 30000 });
+    await until(() => ws.frames("join").length > 0, "join");
+    ws.push({ type: "joined", group: "g", user: "ann", clientId: "web-test", members: ["ann", "bob"], epoch: "e1", seq: 4, self: true, local: true });
+    const notices = events.filter((e) => e.type === "notice");
+    eq(notices.map((n) => n.kind), ["local"], "notices");
+    assert(notices[0].text.includes("no quorum"), notices[0].text);
+    eq(events.filter((e) => e.type === "members").pop().members, ["ann", "bob"], "members");
+    client.stop();
+  });
+
   await check("close 4001 reconnects at once, 4500 not at all", async () => {
     const { client } = newClient({ backoff: { baseMs: 5000, maxMs: 5000 } });
     client.start();
