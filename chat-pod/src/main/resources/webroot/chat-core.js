@@ -219,6 +219,8 @@ export class ChatClient extends EventTarget {
 
   start() {
     this.stopped = false;
+    this.held = new Set();     // ids refused (retryable) or sent meanwhile, written again together
+    this.resendDue = false;
     this.attempt = 0;
     this.connect();
   }
@@ -246,7 +248,10 @@ export class ChatClient extends EventTarget {
     }
     const entry = this.outbox.add(this.group.name, text);
     this.emitOutbox();
-    if (this.group.joined) this.write({ type: "send", group: entry.group, id: entry.id, text: entry.text });
+    if (this.group.joined) {
+      if (this.resendDue) this.held.add(entry.id); // behind the refused ones, to keep the order
+      else this.write({ type: "send", group: entry.group, id: entry.id, text: entry.text });
+    }
     return entry;
   }
 
@@ -257,6 +262,8 @@ export class ChatClient extends EventTarget {
     const endpoint = this.endpoints[this.index % this.endpoints.length];
     this.setState({ state: "connecting", endpoint, attempt: this.attempt });
     this.welcomed = false;
+    this.held = new Set();     // the next connection writes the whole outbox on joined
+    this.resendDue = false;
     let ws;
     try {
       ws = new this.WebSocketImpl(`${this.secure ? "wss" : "ws"}://${endpoint}/ws`);
@@ -417,13 +424,7 @@ export class ChatClient extends EventTarget {
   onError(f) {
     const entry = typeof f.ref === "string" ? this.outbox.get(f.ref) : undefined;
     if (entry && (f.code === "UNAVAILABLE" || f.code === "RATE_LIMITED" || f.code === "INTERNAL")) {
-      // Retryable: the same id again after a pause; the server deduplicates.
-      const ws = this.ws;
-      this.later(() => {
-        if (this.ws === ws && this.group.joined && this.outbox.get(entry.id)) {
-          this.write({ type: "send", group: entry.group, id: entry.id, text: entry.text });
-        }
-      }, this.opts.retryMs);
+      this.holdForResend(entry.id);
       this.notice("info", describeError(f, this.limits), "error");
       return;
     }
@@ -437,6 +438,28 @@ export class ChatClient extends EventTarget {
       this.emitOutbox({ failed: entry.id });
     }
     this.notice("error", describeError(f, this.limits), "error");
+  }
+
+  /**
+   * Retryable refusal: the same id again after a pause (the server deduplicates), together with the
+   * other refused messages and those sent meanwhile, oldest first: the server refuses what it had
+   * queued behind a refused message too, so this keeps the order the user typed.
+   */
+  holdForResend(id) {
+    this.held.add(id);
+    if (this.resendDue) return;
+    this.resendDue = true;
+    const ws = this.ws;
+    this.later(() => {
+      if (this.ws !== ws) return;
+      this.resendDue = false;
+      const held = this.held;
+      this.held = new Set();
+      if (!this.group.joined) return;
+      for (const e of this.outbox.forGroup(this.group.name)) {
+        if (held.has(e.id)) this.write({ type: "send", group: e.group, id: e.id, text: e.text });
+      }
+    }, this.opts.retryMs);
   }
 
   flushOutbox() {

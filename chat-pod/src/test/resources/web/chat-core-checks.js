@@ -177,6 +177,21 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     client.stop();
   });
 
+  await check("refused messages and those sent meanwhile are resent together, oldest first", async () => {
+    const { client } = newClient();
+    client.start();
+    const ws = await serve("e1", 0);
+    client.send("one");
+    client.send("two");
+    ws.push({ type: "error", code: "UNAVAILABLE", message: "no quorum", ref: "web-test:1", retryable: true });
+    ws.push({ type: "error", code: "UNAVAILABLE", message: "behind", ref: "web-test:2", retryable: true });
+    client.send("three"); // waits behind the refused ones
+    eq(ws.frames("send").map((f) => f.id), ["web-test:1", "web-test:2"], "nothing overtakes");
+    await until(() => ws.frames("send").length === 5, "the resend");
+    eq(ws.frames("send").map((f) => f.id).slice(2), ["web-test:1", "web-test:2", "web-test:3"], "resent in order");
+    client.stop();
+  });
+
   await check("gap and reset are announced; after a reset numbering restarts", async () => {
     const { client, events, messages } = newClient();
     client.start();

@@ -63,6 +63,10 @@ final class ClientCore implements Connection.Handler {
   private final Map<String, CompletableFuture<Void>> leaveWaiters = new HashMap<>();
   /** Retryable refusals of a group's join in a row, for the backoff of the next attempt. */
   private final Map<String, Integer> joinRetries = new HashMap<>();
+  /** Retryable refusals of messages since the last ack, for the backoff of the next resend. */
+  private int refusalsInARow;
+  /** The timer of the next resend of refused messages, -1 when none is due. */
+  private long resendTimer = -1;
 
   ClientCore(Vertx vertx, WebSocketClient webSocketClient, ClientSettings settings,
       Listeners listeners, Consumer<StateChange> stateSink) {
@@ -156,7 +160,8 @@ final class ClientCore implements Connection.Handler {
       result.completeExceptionally(e);
       return;
     }
-    if (welcomed && joinedHere.contains(group)) {
+    // while refused messages wait for their resend, newer ones wait behind them (order)
+    if (welcomed && joinedHere.contains(group) && resendTimer == -1) {
       write(send);
     }
   }
@@ -233,6 +238,10 @@ final class ClientCore implements Connection.Handler {
     if (handshakeTimer != -1) {
       vertx.cancelTimer(handshakeTimer);
       handshakeTimer = -1;
+    }
+    if (resendTimer != -1) {
+      vertx.cancelTimer(resendTimer); // the next connection sends the whole outbox on joined
+      resendTimer = -1;
     }
     // A leave in flight is done as far as the server is concerned: the connection is gone.
     leaveWaiters.values().forEach(waiter -> waiter.complete(null));
@@ -398,6 +407,7 @@ final class ClientCore implements Connection.Handler {
 
   private void onAck(Ack ack) {
     PendingSend send = outbox.remove(ack.id());
+    refusalsInARow = 0;
     if (send == null) {
       return; // a second ack for a resent message: the first one already completed it
     }
@@ -410,7 +420,8 @@ final class ClientCore implements Connection.Handler {
     PendingSend send = outbox.get(error.ref());
     if (send != null) {
       if (error.retryable()) {
-        retryLater(send);
+        send.markRefused();
+        scheduleResend();
       } else {
         outbox.remove(send.id());
         send.result().completeExceptionally(
@@ -461,15 +472,26 @@ final class ClientCore implements Connection.Handler {
     }
   }
 
-  /** Resends a message the server refused with a retryable error, after a backoff delay. */
-  private void retryLater(PendingSend send) {
-    int retries = send.countRetry();
-    long delay = Math.max(1, backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis());
-    long refusedOn = generation;
-    vertx.setTimer(delay, id -> {
-      if (generation == refusedOn && welcomed && outbox.get(send.id()) == send
-          && joinedHere.contains(send.group())) {
-        write(send);
+  /**
+   * After a retryable refusal, resends (once, after a backoff delay) every message not written on
+   * this connection since, oldest first: the server refuses what was queued behind a refused
+   * message too, so resending them together and in order keeps the user's order.
+   */
+  private void scheduleResend() {
+    if (resendTimer != -1) {
+      return;
+    }
+    long delay = Math.max(1,
+        backoff.delay(Math.min(refusalsInARow++, MAX_RETRY_EXPONENT)).toMillis());
+    resendTimer = vertx.setTimer(delay, id -> {
+      resendTimer = -1;
+      if (!welcomed) {
+        return;
+      }
+      for (PendingSend send : outbox.all()) {
+        if (joinedHere.contains(send.group()) && !send.sentOn(generation)) {
+          write(send);
+        }
       }
     });
   }

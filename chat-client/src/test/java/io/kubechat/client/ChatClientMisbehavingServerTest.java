@@ -315,6 +315,26 @@ class ChatClientMisbehavingServerTest {
   }
 
   @Test
+  void refusedMessagesAreResentTogetherInTheirOriginalOrder() throws Exception {
+    s1.refuseSendsAsUnavailable(3);
+    ChatClient a = client("alice", new Recorder(), s1.uri());
+    get(a.join(GROUP));
+    List<CompletableFuture<Ack>> acks = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      acks.add(a.send(GROUP, "m" + i));
+    }
+    List<Ack> done = new ArrayList<>();
+    for (CompletableFuture<Ack> ack : acks) {
+      done.add(get(ack));
+    }
+    // m1..m3 were refused and resent, oldest first
+    assertThat(done.subList(0, 3)).extracting(Ack::seq).isSorted();
+    for (Ack ack : done.subList(0, 3)) {
+      assertThat(cluster.sendsOf(ack.id())).isEqualTo(2);
+    }
+  }
+
+  @Test
   void refusesSendsWhenTheOutboxIsFull() throws Exception {
     s1.loseAcks(true);
     ChatClient a = client("alice", new Recorder(), 2, s1.uri());

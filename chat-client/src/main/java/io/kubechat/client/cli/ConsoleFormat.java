@@ -26,7 +26,7 @@ final class ConsoleFormat {
     String who = p.self() ? "you (" + p.user() + ")" : p.user();
     if (p.kind() == Presence.Kind.JOINED) {
       return "* " + who + " joined " + p.group() + " (members: " + String.join(", ", p.members())
-          + ")";
+          + ")" + (p.local() ? " [no quorum: this pod's view; messages wait until it is back]" : "");
     }
     return "* " + who + " left " + p.group() + (p.reason() == null ? "" : " (" + p.reason() + ")");
   }

@@ -52,6 +52,11 @@ public final class Outbox {
     return result;
   }
 
+  /** Every pending message, oldest first. */
+  public List<PendingSend> all() {
+    return new ArrayList<>(pending.values());
+  }
+
   /** Removes and returns every pending message, oldest first. */
   public List<PendingSend> drain() {
     List<PendingSend> all = new ArrayList<>(pending.values());

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A message sent by the application and not yet acknowledged. {@code sentOn} is the connection
  * (generation number) it was last written to, so that it is written at most once per connection
- * apart from retries after a retryable error.
+ * apart from resends after a retryable refusal.
  */
 public final class PendingSend {
   private final String id;
@@ -14,7 +14,6 @@ public final class PendingSend {
   private final String text;
   private final CompletableFuture<Ack> result;
   private long sentOn = -1;
-  private int retries;
 
   public PendingSend(String id, String group, String text, CompletableFuture<Ack> result) {
     this.id = id;
@@ -51,8 +50,8 @@ public final class PendingSend {
     return sentOn == connection;
   }
 
-  /** Counts a retryable refusal and returns how many there were so far. */
-  public int countRetry() {
-    return ++retries;
+  /** The server refused it (retryable): it is to be written again, as if never written. */
+  public void markRefused() {
+    this.sentOn = -1;
   }
 }

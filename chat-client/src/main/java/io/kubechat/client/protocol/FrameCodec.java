@@ -113,7 +113,7 @@ public final class FrameCodec {
     }
     return new Presence(kind, require(json, "group"), str(json, "user", null),
         str(json, "clientId", null), members, str(json, "reason", null),
-        json.getBoolean("self", false));
+        json.getBoolean("self", false), json.getBoolean("local", false));
   }
 
   private static String require(JsonObject json, String field) throws FrameDecodeException {

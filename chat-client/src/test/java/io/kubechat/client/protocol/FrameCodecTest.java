@@ -49,12 +49,17 @@ class FrameCodecTest {
         {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["alice","bob"],
          "epoch":"e1","seq":3,"self":true}"""))
         .isEqualTo(new ServerFrame.Joined(new Presence(Presence.Kind.JOINED, "g", "bob", "c2",
-            List.of("alice", "bob"), null, true), "e1", 3));
+            List.of("alice", "bob"), null, true, false), "e1", 3));
+    assertThat(codec.decode("""
+        {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["bob"],
+         "epoch":"e1","seq":3,"self":true,"local":true}"""))
+        .isEqualTo(new ServerFrame.Joined(new Presence(Presence.Kind.JOINED, "g", "bob", "c2",
+            List.of("bob"), null, true, true), "e1", 3));
     assertThat(codec.decode("""
         {"type":"left","group":"g","user":"bob","clientId":"c2","members":["alice"],
          "reason":"timeout","self":false}"""))
         .isEqualTo(new ServerFrame.Left(new Presence(Presence.Kind.LEFT, "g", "bob", "c2",
-            List.of("alice"), "timeout", false)));
+            List.of("alice"), "timeout", false, false)));
     assertThat(codec.decode("""
         {"type":"message","group":"g","from":"bob","text":"hi","id":"m1","ts":12,"node":"p",
          "seq":4,"epoch":"e1"}"""))

@@ -12,4 +12,7 @@ public record SessionSettings(Vertx vertx, String node, String incarnation, Stri
 
   /** Invalid frames in a row after which a connection is closed 4500 PROTOCOL_VIOLATION. */
   public static final int MAX_INVALID_IN_A_ROW = 20;
+
+  /** Sends of one connection waiting to be ordered, at most (as many as deduplication remembers). */
+  public static final int MAX_QUEUED_SENDS = 256;
 }

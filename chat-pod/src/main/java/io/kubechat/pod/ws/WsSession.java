@@ -32,6 +32,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private final FrameParser parser;
   private final WsSessions owner;
   private final RateLimiter rate;
+  private final OrderedSends sends;
   private final Set<String> groups = new LinkedHashSet<>();
   /** Groups we asked to leave, until our own {@code left} presence comes back with the members. */
   private final Map<String, Long> leaving = new HashMap<>();
@@ -51,6 +52,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     this.owner = owner;
     this.lastReceivedMs = now();
     this.rate = new RateLimiter(settings.rateLimitPerS(), lastReceivedMs);
+    this.sends = new OrderedSends(settings.backend()::send, SessionSettings.MAX_QUEUED_SENDS);
   }
 
   void start() {
@@ -202,7 +204,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     s.metrics().messageIn();
-    s.backend().send(new SendRequest(m.group(), user, clientId, m.id(), m.text(), s.node()))
+    sends.submit(new SendRequest(m.group(), user, clientId, m.id(), m.text(), s.node()))
         .onSuccess(r -> write(ServerFrames.ack(r)))
         .onFailure(e -> backendError(e, m.id()));
   }
@@ -294,8 +296,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     leaveAll(presenceReason);
-    closed = true;
-    owner.removed(this);
+    markClosed();
     closeSocket(code, reason);
   }
 
@@ -307,9 +308,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     if (closed) {
       return;
     }
-    closed = true;
+    markClosed();
     List.copyOf(groups).forEach(g -> s.router().unsubscribe(g, this));
-    owner.removed(this);
     closeSocket(ErrorCodes.CLOSE_SHUTDOWN, "SHUTDOWN");
   }
 
@@ -322,9 +322,15 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private void onClosed() {
     if (!closed) {
       leaveAll("disconnect");
-      closed = true;
-      owner.removed(this);
+      markClosed();
     }
+  }
+
+  /** Nothing is written or sent for this connection any more. */
+  private void markClosed() {
+    closed = true;
+    sends.abandon();
+    owner.removed(this);
   }
 
   private void leaveAll(String reason) {
