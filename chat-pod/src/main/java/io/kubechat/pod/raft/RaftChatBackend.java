@@ -461,7 +461,7 @@ public final class RaftChatBackend implements ChatBackend {
   public Future<JoinResult> join(JoinRequest r) {
     return onContext(() -> {
       PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
-      presence.joined(key, r.user());
+      presence.joined(key, r.user(), r.connection());
       return tracked(key, propose(new ChatCommand.Join(r.group(), r.user(), r.clientId(), r.node(),
           r.since(), r.epoch()))).map(JoinResult.class::cast)
           .recover(err -> joinLocally(r, key, err));
@@ -474,7 +474,7 @@ public final class RaftChatBackend implements ChatBackend {
         : null;
     if (view == null) {
       // a group this pod has never seen gets its epoch from the log: the client retries
-      presence.left(key);
+      presence.left(key, r.connection());
       return Future.failedFuture(err);
     }
     LOG.info("{}: join of {} to {} answered from the local state: {}", node, r.clientId(),
@@ -488,7 +488,7 @@ public final class RaftChatBackend implements ChatBackend {
   public Future<LeaveResult> leave(LeaveRequest r) {
     return onContext(() -> {
       PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
-      presence.left(key);
+      presence.left(key, r.connection());
       return tracked(key, propose(new ChatCommand.Leave(r.group(), r.user(), r.clientId(),
           r.node(), r.reason()))).map(LeaveResult.class::cast)
           .recover(err -> {

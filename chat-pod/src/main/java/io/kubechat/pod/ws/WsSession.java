@@ -33,6 +33,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private final WsSessions owner;
   private final RateLimiter rate;
   private final OrderedSends sends;
+  /** This connection's number on this pod (see {@link JoinRequest#connection()}). */
+  private final long connection;
   private final Set<String> groups = new LinkedHashSet<>();
   /** Groups we asked to leave, until our own {@code left} presence comes back with the members. */
   private final Map<String, Long> leaving = new HashMap<>();
@@ -45,8 +47,10 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private int queuedWhileFull;
   private boolean closed;
 
-  WsSession(ServerWebSocket ws, SessionSettings settings, FrameParser parser, WsSessions owner) {
+  WsSession(ServerWebSocket ws, long connection, SessionSettings settings, FrameParser parser,
+      WsSessions owner) {
     this.ws = ws;
+    this.connection = connection;
     this.s = settings;
     this.parser = parser;
     this.owner = owner;
@@ -153,7 +157,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     groups.add(j.group());
-    s.backend().join(new JoinRequest(j.group(), user, clientId, s.node(), j.since(), j.epoch()))
+    s.backend().join(new JoinRequest(j.group(), user, clientId, s.node(), j.since(), j.epoch(),
+        connection))
         .onSuccess(r -> {
           if (closed) {
             return;
@@ -186,7 +191,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     leaving.put(l.group(), now());
-    s.backend().leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave"))
+    s.backend().leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave", connection))
         // normally our own `left` event came first; without it (we were not in the log, or no
         // quorum) the result answers
         .onSuccess(r -> finishLeave(r.group(), r.members(), r.local()))
@@ -339,7 +344,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     for (String g : all) {
       s.router().unsubscribe(g, this);
       if (groups.contains(g)) {
-        s.backend().leave(new LeaveRequest(g, user, clientId, s.node(), reason));
+        s.backend().leave(new LeaveRequest(g, user, clientId, s.node(), reason, connection));
       }
     }
     groups.clear();

@@ -15,6 +15,7 @@ public final class WsSessions {
   private final FrameParser parser;
   private final Set<WsSession> open = new LinkedHashSet<>();
   private volatile int count;
+  private long opened;
   private long sweepTimer = -1;
 
   public WsSessions(SessionSettings settings) {
@@ -28,7 +29,7 @@ public final class WsSessions {
   }
 
   public void open(ServerWebSocket ws) {
-    WsSession session = new WsSession(ws, settings, parser, this);
+    WsSession session = new WsSession(ws, ++opened, settings, parser, this);
     open.add(session);
     count = open.size();
     session.start();

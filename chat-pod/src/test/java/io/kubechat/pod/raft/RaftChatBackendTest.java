@@ -93,7 +93,7 @@ class RaftChatBackendTest {
       }
       // join in the middle of the stream; remember where live events start on the joiner
       int[] liveFrom = new int[1];
-      var joined = joiner.backend.join(new JoinRequest("g", "j", "cj", joiner.node, 0, null))
+      var joined = joiner.backend.join(new JoinRequest("g", "j", "cj", joiner.node, 0, null, 1))
           .onSuccess(r -> liveFrom[0] = joiner.events.size());
       for (int i = 20; i < 40; i++) {
         acks.add(sender.backend.send(new SendRequest("g", "s", "cs", "a" + i, "x", sender.node)));
@@ -178,24 +178,24 @@ class RaftChatBackendTest {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod leader = c.leader();
       TestPod cut = c.followers().get(0);
-      get(leader.backend.join(new JoinRequest("g", "ann", "c-ann", leader.node, -1, null)));
-      get(cut.backend.join(new JoinRequest("g", "zed", "c-zed", cut.node, -1, null)));
+      get(leader.backend.join(new JoinRequest("g", "ann", "c-ann", leader.node, -1, null, 1)));
+      get(cut.backend.join(new JoinRequest("g", "zed", "c-zed", cut.node, -1, null, 1)));
       assertThat(followerCutOffAfterFirstMessage(c)).isSameAs(cut);
       await().atMost(Duration.ofSeconds(10)).until(() -> !cut.backend.status().available());
       String epoch = cut.backend.localView("g", -1, null).epoch();
 
       JoinResult joined = get(cut.backend.join(
-          new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch)));
+          new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch, 1)));
       assertThat(joined.local()).isTrue();
       assertThat(joined.replay()).extracting(ChatMessage::id).containsExactly("first");
       assertThat(joined.members()).containsExactly("ann", "bob", "zed");
       LeaveResult left = get(cut.backend.leave(
-          new LeaveRequest("g", "zed", "c-zed", cut.node, "leave")));
+          new LeaveRequest("g", "zed", "c-zed", cut.node, "leave", 1)));
       assertThat(left.local()).isTrue();
       assertThat(left.members()).containsExactly("ann", "bob");
       // a group this pod never saw has no epoch yet: only the log can create it
       Throwable err = catchFailure(cut.backend.join(
-          new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null)));
+          new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null, 1)));
       assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
       assertThat(leader.backend.members("g")).containsExactly("ann", "zed");
 

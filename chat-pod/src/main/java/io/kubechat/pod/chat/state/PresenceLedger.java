@@ -2,8 +2,10 @@ package io.kubechat.pod.chat.state;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -29,8 +31,8 @@ public final class PresenceLedger {
 
   private static final class Entry {
     String user;
-    /** Sockets of this client on this pod that joined the group (a reconnect can overlap). */
-    int sockets;
+    /** Connections of this client on this pod that joined the group (a reconnect can overlap). */
+    final Set<Long> connections = new HashSet<>();
     /** Proposals about this key not finished yet: their outcome is unknown, so no correction. */
     int inFlight;
   }
@@ -44,18 +46,17 @@ public final class PresenceLedger {
     this.node = node;
   }
 
-  /** A socket of {@code clientId} on this pod joined {@code group}. */
-  public void joined(Key key, String user) {
+  /** {@code clientId} joined {@code group} through {@code connection} on this pod (again). */
+  public void joined(Key key, String user, long connection) {
     Entry e = entries.computeIfAbsent(key, k -> new Entry());
     e.user = user;
-    e.sockets++;
+    e.connections.add(connection);
   }
 
-  /** A socket of {@code clientId} on this pod left {@code group} (or closed). */
-  public void left(Key key) {
+  /** {@code clientId} left {@code group} through {@code connection} (or it closed). */
+  public void left(Key key, long connection) {
     Entry e = entries.get(key);
-    if (e != null && e.sockets > 0) {
-      e.sockets--;
+    if (e != null && e.connections.remove(connection)) {
       forgetIfIdle(key, e);
     }
   }
@@ -77,7 +78,7 @@ public final class PresenceLedger {
   /**
    * The entries that make the state match what this pod's clients want: a {@code Join} for a
    * wanted client the state does not have in the group at all, a {@code Leave} for one the state
-   * holds through this pod ({@code onThisNode}) that no socket here wants. A client the state holds
+   * holds through this pod ({@code onThisNode}) that no connection here wants. A client the state holds
    * through another pod has moved there: it is left alone. A difference is corrected only when it
    * was also seen at the previous call and nothing about it is in flight, so that entries on their
    * way to the log are not doubled. At most {@code max} corrections per call.
@@ -93,7 +94,7 @@ public final class PresenceLedger {
     }
     Map<Key, ChatCommand> diverged = new HashMap<>();
     entries.forEach((key, e) -> {
-      if (e.sockets > 0 && e.inFlight == 0) {
+      if (!e.connections.isEmpty() && e.inFlight == 0) {
         ClientPresence p = inState.apply(key);
         if (p == null || (p.node().equals(node) && !p.user().equals(e.user))) {
           diverged.put(key, new ChatCommand.Join(key.group(), e.user, key.clientId(), node, -1,
@@ -103,7 +104,7 @@ public final class PresenceLedger {
     });
     logged.forEach((key, user) -> {
       Entry e = entries.get(key);
-      if (e == null || (e.sockets == 0 && e.inFlight == 0)) {
+      if (e == null || (e.connections.isEmpty() && e.inFlight == 0)) {
         diverged.put(key, new ChatCommand.Leave(key.group(), user, key.clientId(), node, "disconnect"));
       }
     });
@@ -125,12 +126,12 @@ public final class PresenceLedger {
     TreeSet<String> users = new TreeSet<>();
     for (ClientPresence p : inLog) {
       Entry mine = p.node().equals(node) ? entries.get(new Key(group, p.clientId())) : null;
-      if (!p.node().equals(node) || (mine != null && mine.sockets > 0)) {
+      if (!p.node().equals(node) || (mine != null && !mine.connections.isEmpty())) {
         users.add(p.user());
       }
     }
     entries.forEach((key, e) -> {
-      if (key.group().equals(group) && e.sockets > 0) {
+      if (key.group().equals(group) && !e.connections.isEmpty()) {
         users.add(e.user);
       }
     });
@@ -138,7 +139,7 @@ public final class PresenceLedger {
   }
 
   private void forgetIfIdle(Key key, Entry e) {
-    if (e.sockets == 0 && e.inFlight == 0) {
+    if (e.connections.isEmpty() && e.inFlight == 0) {
       entries.remove(key);
     }
   }

@@ -28,7 +28,7 @@ class PresenceLedgerTest {
   @Test
   void aJoinThatNeverReachedTheLogIsProposedOnceTheDifferenceIsSeenTwice() {
     apply(new ChatCommand.Join("g", "ann", "c-ann", "pod-b", -1, null));
-    ledger.joined(BOB_G, "bob"); // answered from the local state: not in the log
+    ledger.joined(BOB_G, "bob", 1); // answered from the local state: not in the log
     assertThat(corrections()).isEmpty(); // seen once: may still be on its way
     List<Correction> fix = corrections();
     assertThat(fix).containsExactly(new Correction(BOB_G,
@@ -41,7 +41,7 @@ class PresenceLedgerTest {
 
   @Test
   void nothingIsCorrectedWhileAnEntryIsInFlight() {
-    ledger.joined(BOB_G, "bob");
+    ledger.joined(BOB_G, "bob", 1);
     ledger.proposing(BOB_G);
     assertThat(corrections()).isEmpty();
     assertThat(corrections()).isEmpty();
@@ -65,23 +65,34 @@ class PresenceLedgerTest {
 
   @Test
   void aClientThatMovedToAnotherPodIsLeftAlone() {
-    ledger.joined(BOB_G, "bob"); // its old socket here has not noticed yet
+    ledger.joined(BOB_G, "bob", 1); // its old connection here has not noticed yet
     apply(new ChatCommand.Join("g", "bob", "c-bob", "pod-b", -1, null));
     corrections();
     assertThat(corrections()).isEmpty();
   }
 
   @Test
-  void twoSocketsOfOneClientKeepItJoinedUntilBothLeft() {
-    ledger.joined(BOB_G, "bob");
-    ledger.joined(BOB_G, "bob"); // a reconnect to this pod overlapped the old socket
-    ledger.left(BOB_G);
+  void twoConnectionsOfOneClientKeepItJoinedUntilBothLeft() {
+    ledger.joined(BOB_G, "bob", 1);
+    ledger.joined(BOB_G, "bob", 2); // a reconnect to this pod overlapped the old connection
+    ledger.left(BOB_G, 1);
     corrections();
     assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
         .containsExactly("Join");
     apply(new ChatCommand.Join("g", "bob", "c-bob", "pod-a", -1, null));
-    ledger.left(BOB_G);
+    ledger.left(BOB_G, 2);
     assertThat(corrections()).as("a different correction for the same key starts over").isEmpty();
+    assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
+        .containsExactly("Leave");
+  }
+
+  @Test
+  void joiningTwiceThroughOneConnectionIsUndoneByOneLeave() {
+    apply(new ChatCommand.Join("g", "bob", "c-bob", "pod-a", -1, null));
+    ledger.joined(BOB_G, "bob", 7);
+    ledger.joined(BOB_G, "bob", 7); // a second join of the group on the same connection
+    ledger.left(BOB_G, 7);
+    corrections();
     assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
         .containsExactly("Leave");
   }
@@ -89,7 +100,7 @@ class PresenceLedgerTest {
   @Test
   void atMostMaxCorrectionsPerCall() {
     for (int i = 0; i < 30; i++) {
-      ledger.joined(new Key("g" + i, "c"), "u");
+      ledger.joined(new Key("g" + i, "c"), "u", 1);
     }
     corrections();
     assertThat(corrections()).hasSize(10);
@@ -99,7 +110,7 @@ class PresenceLedgerTest {
   void membersOverlayThisPodsChangesOnTheLog() {
     apply(new ChatCommand.Join("g", "ann", "c-ann", "pod-b", -1, null));
     apply(new ChatCommand.Join("g", "old", "c-old", "pod-a", -1, null)); // no socket here any more
-    ledger.joined(BOB_G, "bob");
+    ledger.joined(BOB_G, "bob", 1);
     assertThat(ledger.members("g", state.presence("g"))).containsExactly("ann", "bob");
     assertThat(ledger.members("other", state.presence("other"))).isEmpty();
   }
