@@ -42,7 +42,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -92,14 +91,13 @@ public final class RaftChatBackend implements ChatBackend {
   private final ScaledTime time = new ScaledTime();
   private final GroupDiscovery discovery;
   private final PresenceLedger presence;
+  private final Proposals proposals;
 
-  private final Map<Long, Pending> pending = new HashMap<>();
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
   private Handler<ChatEvent> eventHandler = e -> { };
   private Handler<Void> resyncHandler = v -> { };
   private MessageConsumer<JsonObject> podConsumer;
   private MessageConsumer<JsonObject> discoveryConsumer;
-  private long requestCounter;
   private long maintenanceTimer = -1;
   private boolean membershipChangeRunning;
   private boolean stopping;
@@ -110,7 +108,6 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile RaftNode raft;
   private volatile ChatState state;
   private volatile String groupId;
-  private long leaderlessSince;
   private volatile List<MemberInfo> membershipCopy = List.of();
   /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
   private int generation;
@@ -142,6 +139,33 @@ public final class RaftChatBackend implements ChatBackend {
     this.metrics = new RaftMetrics(registry, node, () -> status);
     this.discovery = new GroupDiscovery(vertx, node, settings.discoveryWindowMs());
     this.presence = new PresenceLedger(node);
+    this.proposals = new Proposals(vertx, node, settings, metrics, new Proposals.Consensus() {
+      @Override
+      public BackendStatus status() {
+        return status;
+      }
+
+      @Override
+      public String refusal() {
+        return stopping ? "the pod is stopping"
+            : raft == null ? "not a member of the consensus group" : null;
+      }
+
+      @Override
+      public Future<?> refresh() {
+        return freshReport();
+      }
+
+      @Override
+      public Future<Long> replicate(Proposal proposal) {
+        return RaftChatBackend.this.replicate(proposal);
+      }
+
+      @Override
+      public Future<JsonObject> forward(String leader, JsonObject proposal) {
+        return request(leader, "cmd", proposal, settings.forwardTimeoutMs());
+      }
+    });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -238,9 +262,7 @@ public final class RaftChatBackend implements ChatBackend {
     // the log holds our removal: join as a new member, or replaying it would remove us again
     self = self.rejoined(++rejoins);
     report = null;
-    for (Pending p : new ArrayList<>(pending.values())) {
-      p.fail(unavailable("removed from the consensus group, rejoining"));
-    }
+    proposals.failAll("removed from the consensus group, rejoining");
     status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
         "removed from the consensus group, rejoining", List.of());
     discover();
@@ -435,9 +457,7 @@ public final class RaftChatBackend implements ChatBackend {
       if (started != null) {
         started.tryFail(new ChatException("UNAVAILABLE", "stopped before joining a group", true));
       }
-      for (Pending p : new ArrayList<>(pending.values())) {
-        p.fail(unavailable("the pod is stopping"));
-      }
+      proposals.failAll("the pod is stopping");
       status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
           "stopped", List.of());
       List<Future<Void>> unregister = new ArrayList<>();
@@ -593,84 +613,11 @@ public final class RaftChatBackend implements ChatBackend {
 
   // ------------------------------------------------------------------ proposals
 
-  /**
-   * Orders a command: forwards it to the leader, which replicates it; completes when this pod
-   * applies it (so the caller's result and the events around it are in log order). Fails with
-   * UNAVAILABLE, never later than the send timeout.
-   */
+  /** Orders a command (see {@link Proposals}); completes on this backend's context. */
   private Future<Object> propose(ChatCommand command) {
     Promise<Object> promise = Promise.promise();
-    context.runOnContext(v -> {
-      long id = ++requestCounter;
-      Proposal proposal = new Proposal(self.getId(), id, command);
-      Pending p = new Pending(id, promise, System.nanoTime(), proposal);
-      pending.put(id, p);
-      p.timer = vertx.setTimer(settings.sendTimeoutMs(),
-          t -> p.fail(unavailable("not committed within " + settings.sendTimeoutMs() + " ms")));
-      attempt(p, proposal);
-    });
+    context.runOnContext(v -> proposals.propose(self.getId(), command).onComplete(promise));
     return promise.future();
-  }
-
-  private void attempt(Pending p, Proposal proposal) {
-    if (p.done) {
-      return;
-    }
-    int n = ++p.attempt; // answers to an earlier attempt are ignored
-    p.forwardedTo = null;
-    BackendStatus s = status;
-    if (stopping || raft == null) {
-      p.fail(unavailable(stopping ? "the pod is stopping" : "not a member of the consensus group"));
-      return;
-    }
-    if (s.leader() == null && electionMayBeRunning()) {
-      // a leader change (e.g. a handover) takes a few ms: wait for it rather than fail
-      vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> attempt(p, proposal)));
-      return;
-    }
-    if (s.leader() == null || !s.available()) {
-      p.fail(unavailable(s.reason() == null ? "no leader" : s.reason()));
-      return;
-    }
-    if (s.leader().equals(node)) {
-      replicate(proposal).onComplete(ar -> {
-        if (ar.failed() && p.attempt == n) {
-          retryOrFail(p, proposal, ar.cause());
-        }
-      });
-      return;
-    }
-    p.forwardedTo = s.leader();
-    request(s.leader(), "cmd", RaftCodec.encodeProposal(proposal), settings.forwardTimeoutMs())
-        .onComplete(ar -> {
-          if (p.attempt != n) {
-            return;
-          }
-          if (ar.failed() && ar.cause() instanceof ReplyException re
-              && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            retryOrFail(p, proposal, ar.cause()); // the leader's pod just went away
-          } else if (ar.failed()) {
-            p.fail(unavailable("leader " + s.leader() + " did not answer: "
-                + ar.cause().getMessage()));
-          } else if (!ar.result().getBoolean("ok", false)) {
-            retryOrFail(p, proposal, new IllegalStateException(ar.result().getString("error")));
-          }
-        });
-  }
-
-  /** Retries after a leader change (the entry is deduplicated by its request id), else fails. */
-  private void retryOrFail(Pending p, Proposal proposal, Throwable cause) {
-    if (p.done) {
-      return;
-    }
-    vertx.setTimer(RETRY_DELAY_MS, t -> freshReport().onComplete(x -> {
-      if (!p.done && ((status.leader() != null && status.available())
-          || electionMayBeRunning())) {
-        attempt(p, proposal);
-      } else {
-        p.fail(unavailable("no leader: " + cause.getMessage()));
-      }
-    }));
   }
 
   /** On the leader: replicates and completes with the entry's index (after commit). */
@@ -692,11 +639,7 @@ public final class RaftChatBackend implements ChatBackend {
       }
     }
     if (proposal.origin().equals(self.getId())) {
-      Pending p = pending.get(proposal.requestId());
-      if (p != null) {
-        metrics.commitLatency(System.nanoTime() - p.startNanos);
-        p.complete(applied.result());
-      }
+      proposals.applied(proposal, applied.result());
     }
     checkStarted();
   }
@@ -952,20 +895,7 @@ public final class RaftChatBackend implements ChatBackend {
     report = r;
     // report timestamps are on MicroRaft's (scaled) clock
     status = StatusView.of(r, self, time.millis(), settings.heartbeatTimeoutMs());
-    String leader = status.leader();
-    if (leader == null && leaderlessSince == 0) {
-      leaderlessSince = System.currentTimeMillis();
-    } else if (leader != null) {
-      leaderlessSince = 0;
-    }
-    if (leader != null && status.available()) {
-      // proposals waiting on a former leader go to the new one now, not after their timeout
-      for (Pending p : new ArrayList<>(pending.values())) {
-        if (p.forwardedTo != null && !p.forwardedTo.equals(leader)) {
-          attempt(p, p.proposal);
-        }
-      }
-    }
+    proposals.statusChanged(status);
     checkStarted();
   }
 
@@ -993,15 +923,6 @@ public final class RaftChatBackend implements ChatBackend {
       }
       return o.getResult();
     });
-  }
-
-  /**
-   * True while the group has been leaderless for less than two election timeouts: an election is
-   * probably about to end. Longer means no majority is reachable: fail fast.
-   */
-  private boolean electionMayBeRunning() {
-    long since = leaderlessSince;
-    return since > 0 && System.currentTimeMillis() - since < 2 * settings.electionTimeoutMs();
   }
 
   private boolean isLeader() {
@@ -1035,52 +956,4 @@ public final class RaftChatBackend implements ChatBackend {
     }
     return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
-
-  private ChatException unavailable(String why) {
-    metrics.unavailable();
-    return new ChatException("UNAVAILABLE", why, true);
-  }
-
-  /** A proposal waiting for its local apply; lives on the context. */
-  private final class Pending {
-    final long id;
-    final Promise<Object> promise;
-    final long startNanos;
-    final Proposal proposal;
-    long timer = -1;
-    boolean done;
-    int attempt;
-    /** The leader the current attempt was forwarded to, null when not forwarded. */
-    String forwardedTo;
-
-    Pending(long id, Promise<Object> promise, long startNanos, Proposal proposal) {
-      this.id = id;
-      this.promise = promise;
-      this.startNanos = startNanos;
-      this.proposal = proposal;
-    }
-
-    void complete(Object result) {
-      if (finish()) {
-        promise.complete(result);
-      }
-    }
-
-    void fail(Throwable error) {
-      if (finish()) {
-        promise.fail(error);
-      }
-    }
-
-    private boolean finish() {
-      if (done) {
-        return false;
-      }
-      done = true;
-      pending.remove(id);
-      vertx.cancelTimer(timer);
-      return true;
-    }
-  }
-
 }
