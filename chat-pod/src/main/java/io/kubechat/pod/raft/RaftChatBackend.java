@@ -606,11 +606,6 @@ public final class RaftChatBackend implements ChatBackend {
     return s == null ? List.of() : s.members(group);
   }
 
-  /** The Raft group id (also the prefix of every epoch), or null before joining one. */
-  public String groupId() {
-    return groupId;
-  }
-
   // ------------------------------------------------------------------ proposals
 
   /** Orders a command (see {@link Proposals}); completes on this backend's context. */
