@@ -164,7 +164,10 @@ final class WsSession implements LocalGroupRouter.Subscriber {
             return;
           }
           s.router().subscribe(j.group(), this);
-          delivered.put(j.group(), new Position(r.epoch(), r.seq()));
+          // the client has everything up to its `since` (same epoch); a pod answering from a state
+          // that lags behind it (no quorum) must not send those again when they reach it live
+          long has = j.since() >= 0 && !r.reset() ? j.since() : -1;
+          delivered.put(j.group(), new Position(r.epoch(), Math.max(r.seq(), has)));
           write(ServerFrames.joinedSelf(r, user, clientId));
           // what was missed since the client's `since`: reset or gap first, then the messages in
           // seq order; live messages follow (the result is computed at the join's log position)
