@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 final class ClientCore implements Connection.Handler {
   /** Retries after a retryable refusal use at most this backoff exponent. */
   private static final int MAX_RETRY_EXPONENT = 8;
+  /** Messages written and not answered yet, at most: well under the pods' default rate limit. */
+  static final int SEND_WINDOW = 32;
 
   private final Vertx vertx;
   private final WebSocketClient webSocketClient;
@@ -160,10 +162,7 @@ final class ClientCore implements Connection.Handler {
       result.completeExceptionally(e);
       return;
     }
-    // while refused messages wait for their resend, newer ones wait behind them (order)
-    if (welcomed && joinedHere.contains(group) && resendTimer == -1) {
-      write(send);
-    }
+    writeOutbox();
   }
 
   int outboxSize() {
@@ -383,11 +382,7 @@ final class ClientCore implements Connection.Handler {
         waiter.complete(presence);
       }
       listeners.emit(listener -> listener.onPresence(presence));
-      for (PendingSend send : outbox.forGroup(group)) {
-        if (!send.sentOn(generation)) {
-          write(send);
-        }
-      }
+      writeOutbox();
     } else if (tracker.isTracked(group)) {
       listeners.emit(listener -> listener.onPresence(presence));
     }
@@ -414,6 +409,7 @@ final class ClientCore implements Connection.Handler {
     Ack complete = ack.group() == null
         ? new Ack(ack.id(), send.group(), ack.seq(), ack.epoch(), ack.ts()) : ack;
     send.result().complete(complete);
+    writeOutbox(); // a place in the send window came free
   }
 
   private void onError(ChatError error) {
@@ -426,6 +422,7 @@ final class ClientCore implements Connection.Handler {
         outbox.remove(send.id());
         send.result().completeExceptionally(
             new ChatServerException(error.code(), error.message()));
+        writeOutbox();
       }
       return;
     }
@@ -485,15 +482,31 @@ final class ClientCore implements Connection.Handler {
         backoff.delay(Math.min(refusalsInARow++, MAX_RETRY_EXPONENT)).toMillis());
     resendTimer = vertx.setTimer(delay, id -> {
       resendTimer = -1;
-      if (!welcomed) {
+      writeOutbox();
+    });
+  }
+
+  /**
+   * Writes, oldest first, the outbox's messages of groups joined on this connection that are not
+   * on their way on it yet, keeping at most {@link #SEND_WINDOW} unanswered: a full outbox would
+   * otherwise hit the server's rate limit in one burst. While refused messages wait for their
+   * resend, nothing is written, so that nothing overtakes them.
+   */
+  private void writeOutbox() {
+    if (!welcomed || resendTimer != -1) {
+      return;
+    }
+    List<PendingSend> pending = outbox.all();
+    long unanswered = pending.stream().filter(p -> p.sentOn(generation)).count();
+    for (PendingSend send : pending) {
+      if (unanswered >= SEND_WINDOW) {
         return;
       }
-      for (PendingSend send : outbox.all()) {
-        if (joinedHere.contains(send.group()) && !send.sentOn(generation)) {
-          write(send);
-        }
+      if (joinedHere.contains(send.group()) && !send.sentOn(generation)) {
+        write(send);
+        unanswered++;
       }
-    });
+    }
   }
 
   private void write(PendingSend send) {

@@ -335,6 +335,20 @@ class ChatClientMisbehavingServerTest {
   }
 
   @Test
+  void keepsAtMostAWindowOfUnansweredMessagesOnTheWire() throws Exception {
+    s1.loseAcks(true);
+    ChatClient a = client("alice", new Recorder(), s1.uri());
+    get(a.join(GROUP));
+    for (int i = 1; i <= ClientCore.SEND_WINDOW + 8; i++) {
+      a.send(GROUP, "m" + i);
+    }
+    get(a.join("after-the-sends")); // answered after the server read every frame before it
+    assertThat(cluster.received("send")).extracting(r -> r.frame().getString("text"))
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, ClientCore.SEND_WINDOW)
+            .mapToObj(i -> "m" + i).toList());
+  }
+
+  @Test
   void refusesSendsWhenTheOutboxIsFull() throws Exception {
     s1.loseAcks(true);
     ChatClient a = client("alice", new Recorder(), 2, s1.uri());

@@ -96,7 +96,16 @@ class ChatClientRealClusterTest {
     for (int i = MESSAGES / 2 + 1; i <= MESSAGES; i++) {
       send("m" + i);
     }
-    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    try {
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("not every send acknowledged within 90 s: acked "
+          + acks.stream().filter(a -> a.isDone() && !a.isCompletedExceptionally()).count() + " of "
+          + acks.size() + "; alice's states " + alice.states.stream()
+              .map(c -> c.current() + "(" + c.reason() + ")").toList()
+          + "; her joins " + alice.presence.stream().filter(p -> p.self()).toList()
+          + "; pod logs in target/pod-logs/" + cluster.clusterName(), e);
+    }
   }
 
   private static void send(String text) {

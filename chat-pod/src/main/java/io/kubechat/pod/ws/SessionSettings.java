@@ -15,4 +15,7 @@ public record SessionSettings(Vertx vertx, String node, String incarnation, Stri
 
   /** Sends of one connection waiting to be ordered, at most (as many as deduplication remembers). */
   public static final int MAX_QUEUED_SENDS = 256;
+
+  /** How long a refused message holds back its connection's later ones, at most (see OrderedSends). */
+  public static final long REFUSED_HOLD_MS = 10_000;
 }

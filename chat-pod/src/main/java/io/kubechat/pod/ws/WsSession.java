@@ -56,7 +56,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     this.owner = owner;
     this.lastReceivedMs = now();
     this.rate = new RateLimiter(settings.rateLimitPerS(), lastReceivedMs);
-    this.sends = new OrderedSends(settings.backend()::send, SessionSettings.MAX_QUEUED_SENDS);
+    this.sends = new OrderedSends(settings.backend()::send, SessionSettings.MAX_QUEUED_SENDS,
+        SessionSettings.REFUSED_HOLD_MS);
   }
 
   void start() {
@@ -76,13 +77,13 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   }
 
   private void onBinary(Buffer b) {
-    if (admit()) {
+    if (admit(null)) {
       reject(new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
     }
   }
 
   private void onText(String text) {
-    if (!admit()) {
+    if (!admit(text)) {
       return;
     }
     FrameParser.Result r = parser.parse(text);
@@ -99,8 +100,11 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
   }
 
-  /** Counts activity and applies the rate limit; false when the frame must be dropped. */
-  private boolean admit() {
+  /**
+   * Counts activity and applies the rate limit; false when the frame ({@code text}, null for a
+   * binary one) must be dropped.
+   */
+  private boolean admit(String text) {
     if (closed) {
       return false;
     }
@@ -110,9 +114,16 @@ final class WsSession implements LocalGroupRouter.Subscriber {
         return true;
       case DROP:
         s.metrics().frameRejected(ErrorCodes.RATE_LIMITED);
-        if (rate.firstDropInWindow()) {
-          write(ServerFrames.error(new FrameError(ErrorCodes.RATE_LIMITED,
-              "more than " + s.rateLimitPerS() + " frames per second; frames are being dropped", null)));
+        String message = "more than " + s.rateLimitPerS() + " frames per second; frames are being dropped";
+        // A dropped message is refused by its id, so that the client resends it (and nothing of
+        // this connection overtakes it); a flood is cut off before this costs much (4004).
+        FrameParser.Result r = text == null ? null : parser.parse(text);
+        if (r != null && r.frame() instanceof ClientFrame.Send m) {
+          ChatException refused = new ChatException(ErrorCodes.RATE_LIMITED, message, true);
+          sends.refuse(m.id(), refused);
+          backendError(refused, m.id());
+        } else if (rate.firstDropInWindow()) {
+          write(ServerFrames.error(new FrameError(ErrorCodes.RATE_LIMITED, message, null)));
         }
         return false;
       default:

@@ -1,12 +1,14 @@
 package io.kubechat.pod.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kubechat.pod.chat.ChatException;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class OrderedSendsTest {
     Promise<SendResult> p = Promise.promise();
     open.add(p);
     return p.future();
-  }, 3);
+  }, 3, 200);
 
   private static SendRequest req(String id) {
     return new SendRequest("g", "ann", "c1", id, "text", "pod-a");
@@ -56,11 +58,25 @@ class OrderedSendsTest {
       assertThat(e.retryable()).isTrue();
     }
     assertThat(proposed).extracting(SendRequest::id).containsExactly("a");
+    // a message sent before the client learned of the refusal must not overtake it either
+    Future<SendResult> late = sends.submit(req("d"));
+    assertThat(((ChatException) late.cause()).getMessage()).contains("resend it first");
     // the client's resend, in order
     Future<SendResult> again = sends.submit(req("a"));
     assertThat(proposed).extracting(SendRequest::id).containsExactly("a", "a");
     open.get(1).complete(ok("a", 1));
     assertThat(again.succeeded()).isTrue();
+  }
+
+  @Test
+  void aRefusedMessageThatIsNeverResentHoldsTheOthersBackForALimitedTime() {
+    sends.submit(req("a"));
+    open.get(0).fail(new ChatException("UNAVAILABLE", "no leader", true));
+    assertThat(sends.submit(req("b")).failed()).isTrue();
+    // the client gave "a" up; after the hold the connection sends again
+    await().atMost(Duration.ofSeconds(5)).until(() -> sends.submit(req("b")).succeeded()
+        || proposed.size() == 2);
+    assertThat(proposed).extracting(SendRequest::id).containsExactly("a", "b");
   }
 
   @Test

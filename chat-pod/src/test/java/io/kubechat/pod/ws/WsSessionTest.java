@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class WsSessionTest {
   private static final String HOST = "127.0.8.2";
   private static final String EPOCH = "kc1-1";
+  /** Frames per second per connection (bursts of 2 x): low, so that one test can exceed it. */
+  private static final int RATE = 10;
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
@@ -54,7 +56,7 @@ class WsSessionTest {
     Promise<Integer> listening = Promise.promise();
     context.runOnContext(v -> {
       WsSessions sessions = new WsSessions(new SessionSettings(vertx, "pod-t", "i1", "test",
-          65536, 8192, 10, 1000, 1000, 30_000, backend, router, new PodMetrics()));
+          65536, 8192, 10, 1000, RATE, 30_000, backend, router, new PodMetrics()));
       vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
           .webSocketHandler(sessions::open).listen()
           .onSuccess(s -> listening.complete(s.actualPort())).onFailure(listening::fail);
@@ -136,6 +138,31 @@ class WsSessionTest {
           })
           .extracting(f -> f.getString("ref")).containsExactly("m1", "m2", "m3");
       assertThat(backend.sends).extracting(SendRequest::id).containsExactly("m1");
+    }
+  }
+
+  @Test
+  void aSendDroppedByTheRateLimitIsRefusedByItsIdAndHoldsBackTheRest() {
+    backend.onJoin = r -> Future.succeededFuture(new JoinResult("g", EPOCH, 0, List.of("ann"),
+        List.of(), -1, -1, false, false));
+    backend.onSend = r -> Future.succeededFuture(new SendResult("g", r.id(), 1, EPOCH, 0));
+    try (WsTestClient ann = WsTestClient.hello(vertx, HOST, port, "ann", "c-ann")) {
+      ann.join("g");
+      int sent = 2 * RATE + 5; // over the burst, under the flood threshold
+      for (int i = 1; i <= sent; i++) {
+        ann.send(send("m" + i));
+      }
+      // every send is answered: an ack, or RATE_LIMITED naming it (so the client can resend it)
+      await().until(() -> ann.count(f -> "ack".equals(f.getString("type"))
+          || "error".equals(f.getString("type"))) == sent);
+      List<String> refused = ann.frames().stream().filter(f -> "error".equals(f.getString("type")))
+          .peek(f -> assertThat(f.getString("code")).isEqualTo("RATE_LIMITED"))
+          .peek(f -> assertThat(f.getBoolean("retryable")).isTrue())
+          .map(f -> f.getString("ref")).toList();
+      int passed = sent - refused.size();
+      assertThat(refused).isNotEmpty().containsExactlyElementsOf(
+          java.util.stream.IntStream.rangeClosed(passed + 1, sent).mapToObj(i -> "m" + i).toList());
+      assertThat(backend.sends).hasSize(passed);
     }
   }
 
