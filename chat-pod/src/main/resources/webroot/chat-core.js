@@ -4,6 +4,8 @@
 /** Names (user, clientId, group) as the server checks them. */
 export const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
+/** Messages written and not answered yet, at most: well under the pods' default rate limit. */
+const SEND_WINDOW = 32;
 
 /** Delay before reconnect attempt {@code attempt} (1, 2, ...): exponential, capped, with "equal jitter". */
 export function backoffDelay(attempt, { baseMs, maxMs }, random = Math.random) {
@@ -219,8 +221,8 @@ export class ChatClient extends EventTarget {
 
   start() {
     this.stopped = false;
-    this.held = new Set();     // ids refused (retryable) or sent meanwhile, written again together
-    this.resendDue = false;
+    this.onWire = new Set();   // ids written on this socket and not answered yet
+    this.resendDue = false;    // a refused message waits for its resend: nothing may overtake it
     this.attempt = 0;
     this.connect();
   }
@@ -248,10 +250,7 @@ export class ChatClient extends EventTarget {
     }
     const entry = this.outbox.add(this.group.name, text);
     this.emitOutbox();
-    if (this.group.joined) {
-      if (this.resendDue) this.held.add(entry.id); // behind the refused ones, to keep the order
-      else this.write({ type: "send", group: entry.group, id: entry.id, text: entry.text });
-    }
+    this.writeOutbox();
     return entry;
   }
 
@@ -262,7 +261,7 @@ export class ChatClient extends EventTarget {
     const endpoint = this.endpoints[this.index % this.endpoints.length];
     this.setState({ state: "connecting", endpoint, attempt: this.attempt });
     this.welcomed = false;
-    this.held = new Set();     // the next connection writes the whole outbox on joined
+    this.onWire = new Set();   // the next connection writes the whole outbox on joined
     this.resendDue = false;
     let ws;
     try {
@@ -380,7 +379,7 @@ export class ChatClient extends EventTarget {
       if (f.local) {
         this.notice("warn", "The chat cluster has no quorum right now: the history and members shown come from this server alone, and messages are sent once it is back.", "local");
       }
-      this.flushOutbox();
+      this.writeOutbox();
     } else {
       this.group.members = f.members || this.group.members;
       this.dispatch("presence", { group: f.group, user: f.user, joined: true });
@@ -402,7 +401,9 @@ export class ChatClient extends EventTarget {
   }
 
   onAck(f) {
+    this.onWire.delete(f.id);
     if (this.outbox.remove(f.id)) this.emitOutbox({ acked: f.id, seq: f.seq });
+    this.writeOutbox(); // a place in the send window came free
   }
 
   onGap(f) {
@@ -423,8 +424,9 @@ export class ChatClient extends EventTarget {
 
   onError(f) {
     const entry = typeof f.ref === "string" ? this.outbox.get(f.ref) : undefined;
+    if (entry) this.onWire.delete(entry.id);
     if (entry && (f.code === "UNAVAILABLE" || f.code === "RATE_LIMITED" || f.code === "INTERNAL")) {
-      this.holdForResend(entry.id);
+      this.resendLater();
       this.notice("info", describeError(f, this.limits), "error");
       return;
     }
@@ -436,34 +438,37 @@ export class ChatClient extends EventTarget {
     if (entry) {
       this.outbox.remove(entry.id); // refused for good (too large, invalid): resending cannot help
       this.emitOutbox({ failed: entry.id });
+      this.writeOutbox();
     }
     this.notice("error", describeError(f, this.limits), "error");
   }
 
   /**
    * Retryable refusal: the same id again after a pause (the server deduplicates), together with the
-   * other refused messages and those sent meanwhile, oldest first: the server refuses what it had
-   * queued behind a refused message too, so this keeps the order the user typed.
+   * other refused messages and those typed meanwhile, oldest first: the server refuses whatever
+   * comes before the refused message is sent again, so this keeps the order the user typed.
    */
-  holdForResend(id) {
-    this.held.add(id);
+  resendLater() {
     if (this.resendDue) return;
     this.resendDue = true;
     const ws = this.ws;
     this.later(() => {
       if (this.ws !== ws) return;
       this.resendDue = false;
-      const held = this.held;
-      this.held = new Set();
-      if (!this.group.joined) return;
-      for (const e of this.outbox.forGroup(this.group.name)) {
-        if (held.has(e.id)) this.write({ type: "send", group: e.group, id: e.id, text: e.text });
-      }
+      this.writeOutbox();
     }, this.opts.retryMs);
   }
 
-  flushOutbox() {
+  /**
+   * Writes, oldest first, the pending messages not on their way on this socket yet, keeping at most
+   * 32 unanswered (a full outbox in one burst would hit the server's rate limit).
+   */
+  writeOutbox() {
+    if (!this.group.joined || this.resendDue) return;
     for (const e of this.outbox.forGroup(this.group.name)) {
+      if (this.onWire.size >= SEND_WINDOW) return;
+      if (this.onWire.has(e.id)) continue;
+      this.onWire.add(e.id);
       this.write({ type: "send", group: e.group, id: e.id, text: e.text });
     }
   }

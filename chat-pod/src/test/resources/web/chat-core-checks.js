@@ -192,6 +192,17 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     client.stop();
   });
 
+  await check("at most 32 messages are on the wire unanswered; an ack lets the next one go", async () => {
+    const { client } = newClient({ outboxLimit: 100 });
+    client.start();
+    const ws = await serve("e1", 0);
+    for (let i = 1; i <= 40; i++) client.send("m" + i);
+    eq(ws.frames("send").length, 32, "the window");
+    ws.push({ type: "ack", id: "web-test:1", group: "g", seq: 1, epoch: "e1", ts: 1 });
+    eq(ws.frames("send").map((f) => f.id).slice(-1), ["web-test:33"], "the next one");
+    client.stop();
+  });
+
   await check("gap and reset are announced; after a reset numbering restarts", async () => {
     const { client, events, messages } = newClient();
     client.start();
