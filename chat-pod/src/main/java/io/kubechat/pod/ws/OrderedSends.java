@@ -54,8 +54,10 @@ final class OrderedSends {
       }
     }
     if (queue.size() >= capacity) {
-      return Future.failedFuture(new ChatException(ErrorCodes.UNAVAILABLE,
-          capacity + " messages of this connection are already waiting to be ordered", true));
+      ChatException full = new ChatException(ErrorCodes.UNAVAILABLE,
+          capacity + " messages of this connection are already waiting to be ordered", true);
+      refuse(request.id(), full);
+      return Future.failedFuture(full);
     }
     Promise<SendResult> result = Promise.promise();
     queue.add(new Queued(request, result));

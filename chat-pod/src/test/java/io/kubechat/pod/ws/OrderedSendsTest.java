@@ -96,6 +96,7 @@ class OrderedSendsTest {
         sends.submit(req("d")));
     Future<SendResult> tooMany = sends.submit(req("e"));
     assertThat(((ChatException) tooMany.cause()).retryable()).isTrue();
+    assertThat(sends.submit(req("f")).failed()).as("nothing overtakes the refused e").isTrue();
     sends.abandon();
     assertThat(queued).allMatch(Future::failed);
     open.get(0).complete(ok("a", 1));
