@@ -60,10 +60,6 @@ public final class OperatorMetrics {
         .increment();
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   /** Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();

@@ -1,5 +1,6 @@
 package io.kubechat.operator.health;
 
+import io.kubechat.operator.Quorum;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class ReplacementPolicy {
     candidates.sort(Comparator.comparingInt(Candidate::severity).thenComparingInt(c -> c.pod.ordinal()));
     int budget = maxConcurrent - inFlight;
     int ready = (int) pods.stream().filter(p -> p.ready() && !p.terminating()).count();
-    int majority = desired / 2 + 1;
+    int majority = Quorum.majority(desired);
     List<Replacement> out = new ArrayList<>();
     for (Candidate c : candidates) {
       if (budget <= 0) {
@@ -54,30 +55,25 @@ public final class ReplacementPolicy {
     return out;
   }
 
-  /** Why a single pod should be replaced, if it should; ignores budgets. */
-  public static Optional<Replacement> reason(PodFacts p, Duration unhealthyAfter, Instant now) {
-    return judge(p, unhealthyAfter, now).map(c -> c.replacement);
-  }
-
   private record Candidate(PodFacts pod, int severity, Replacement replacement) {}
 
   private static Optional<Candidate> judge(PodFacts p, Duration unhealthyAfter, Instant now) {
     String n = p.name();
     if ("Failed".equals(p.phase())) {
-      return Optional.of(new Candidate(p, 0, new Replacement(n, "PodFailed", n + " has failed")));
+      return Optional.of(new Candidate(p, 0, new Replacement(n, "PodFailed", n + " has failed", false)));
     }
     if ("Succeeded".equals(p.phase())) {
       return Optional.of(
-          new Candidate(p, 0, new Replacement(n, "PodSucceeded", n + " has exited")));
+          new Candidate(p, 0, new Replacement(n, "PodSucceeded", n + " has exited", false)));
     }
     if (p.node() == PodFacts.NodeState.GONE) {
       return Optional.of(
-          new Candidate(p, 1, new Replacement(n, "NodeLost", "the node of " + n + " is gone")));
+          new Candidate(p, 1, new Replacement(n, "NodeLost", "the node of " + n + " is gone", true)));
     }
     if ("Unknown".equals(p.phase())) {
       return Optional.of(
           new Candidate(
-              p, 1, new Replacement(n, "PodUnknown", n + " is in phase Unknown (node lost?)")));
+              p, 1, new Replacement(n, "PodUnknown", n + " is in phase Unknown (node lost?)", true)));
     }
     if (p.reportedDeadFor().isPresent()
         && p.reportedDeadFor().get().compareTo(unhealthyAfter) >= 0
@@ -89,7 +85,8 @@ public final class ReplacementPolicy {
                   n, "ReportedDead",
                   String.format(
                       "the cluster has reported %s DEAD for %d s (limit %d s)",
-                      n, p.reportedDeadFor().get().toSeconds(), unhealthyAfter.toSeconds()))));
+                      n, p.reportedDeadFor().get().toSeconds(), unhealthyAfter.toSeconds()),
+                  false)));
     }
     if (!p.ready()) {
       Instant since = p.notReadySince() == null || p.notReadySince().isBefore(p.started())
@@ -104,7 +101,8 @@ public final class ReplacementPolicy {
                     n, "NotReady",
                     String.format(
                         "%s has not been ready for %d s (limit %d s)",
-                        n, notReady.toSeconds(), unhealthyAfter.toSeconds()))));
+                        n, notReady.toSeconds(), unhealthyAfter.toSeconds()),
+                    false)));
       }
     }
     return Optional.empty();

@@ -156,7 +156,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         events.warning(cc, "InvalidSpec", message);
       }
       return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-          message, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, null), now);
+          message, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active), leader, wasFormed, null), now);
     }
 
     OwnedObjects.ensure(client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
@@ -177,7 +177,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
     return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-        null, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active, observed), leader, wasFormed, plan.activity()), now);
+        null, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active), leader, wasFormed, plan.activity()), now);
   }
 
   private UpdateControl<ChatCluster> finish(
@@ -275,8 +275,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     }
     for (PodAction a : plan.delete()) {
       var op = client.pods().inNamespace(ns).withName(a.pod());
-      boolean force = "NodeLost".equals(a.reason()) || "PodUnknown".equals(a.reason());
-      (force ? op.withGracePeriod(0) : op).delete();
+      (a.force() ? op.withGracePeriod(0) : op).delete();
       switch (a.kind()) {
         case REPLACE -> {
           metrics.replaced(a.reason());

@@ -74,7 +74,7 @@ public final class PodPlanner {
 
     List<PodAction> delete = new ArrayList<>();
     for (Replacement r : ReplacementPolicy.decide(pods, desired, unhealthyAfter, maxConcurrent, now)) {
-      delete.add(new PodAction(r.pod(), PodAction.Kind.REPLACE, r.reason(), r.message()));
+      delete.add(new PodAction(r.pod(), PodAction.Kind.REPLACE, r.reason(), r.message(), r.force()));
     }
     if (!delete.isEmpty()) {
       return new PodPlan(create, bootstrap, delete, "replacing " + delete.stream().map(PodAction::pod).toList());
@@ -98,7 +98,8 @@ public final class PodPlanner {
       return new PodPlan(
           List.of(), OptionalInt.empty(),
           List.of(new PodAction(victim.name(), PodAction.Kind.SCALE_DOWN, "ScalingDown",
-              "removing " + victim.name() + " to scale from " + active.size() + " to " + desired + " pods")),
+              "removing " + victim.name() + " to scale from " + active.size() + " to " + desired + " pods",
+              false)),
           "scaling down to " + desired);
     }
 
@@ -116,7 +117,7 @@ public final class PodPlanner {
           List.of(), OptionalInt.empty(),
           List.of(new PodAction(next.name(), PodAction.Kind.ROLL, "RollingUpdate",
               "recreating " + next.name() + (next.leader() ? " (the leader, last)" : "")
-                  + " with the new spec; " + outdated.size() + " pod(s) outdated")),
+                  + " with the new spec; " + outdated.size() + " pod(s) outdated", false)),
           "rolling update: " + outdated.size() + " pod(s) outdated");
     }
     return idle(null);

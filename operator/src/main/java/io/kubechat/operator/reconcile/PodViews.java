@@ -35,7 +35,7 @@ final class PodViews {
     Instant created = parse(p.getMetadata().getCreationTimestamp()).orElse(now);
     Instant started = Optional.ofNullable(st).map(s -> s.getStartTime()).flatMap(PodViews::parse).orElse(created);
     Optional<PodCondition> readyCond = readyCondition(p);
-    boolean ready = readyCond.map(c -> "True".equals(c.getStatus())).orElse(false);
+    boolean ready = isReady(p);
     Instant notReadySince = ready ? null : readyCond.map(PodCondition::getLastTransitionTime).flatMap(PodViews::parse).orElse(started);
     // Until a pod has answered once, the cluster cannot have reported this incarnation DEAD.
     Optional<Duration> deadFor = incarnation.isPresent() ? peers.deadFor() : Optional.empty();
@@ -62,7 +62,7 @@ final class PodViews {
       Optional<PodStatusReport> own = obs.flatMap(PodObservation::current);
       Optional<String> incarnation = obs.flatMap(PodObservation::report).map(PodStatusReport::incarnation);
       PeerViews.View peers = PeerViews.of(name, incarnation, reachable);
-      boolean ready = readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false);
+      boolean ready = isReady(p);
       MemberStatus m = new MemberStatus();
       m.setPod(name);
       m.setRole(own.map(PodStatusReport::role).orElse(null));
@@ -101,17 +101,21 @@ final class PodViews {
   }
 
   static int countReady(List<Pod> active) {
-    return (int) active.stream().filter(p -> readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false)).count();
+    return (int) active.stream().filter(PodViews::isReady).count();
   }
 
-  static List<String> notReady(List<Pod> active, Map<String, PodObservation> observed) {
+  static List<String> notReady(List<Pod> active) {
     return active.stream()
-        .filter(p -> !readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false))
+        .filter(p -> !isReady(p))
         .map(p -> p.getMetadata().getName() + " " + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending"))
         .toList();
   }
 
-  static Optional<PodCondition> readyCondition(Pod p) {
+  static boolean isReady(Pod p) {
+    return readyCondition(p).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  private static Optional<PodCondition> readyCondition(Pod p) {
     return p.getStatus() == null || p.getStatus().getConditions() == null
         ? Optional.empty()
         : p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();

@@ -78,9 +78,4 @@ public final class Names {
         .ifPresent(v -> m.put("app.kubernetes.io/version", v));
     return m;
   }
-
-  /** Whether a label or annotation key belongs to the operator. */
-  public static boolean reserved(String key) {
-    return key.startsWith("app.kubernetes.io/") || key.startsWith("kubechat.io/");
-  }
 }

@@ -1,5 +1,6 @@
 package io.kubechat.operator.resources;
 
+import io.kubechat.operator.Quorum;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -14,7 +15,7 @@ public final class PdbFactory {
     return new PodDisruptionBudgetBuilder()
         .withMetadata(Owners.meta(c, Names.pdb(c), Names.labels(c, "disruption-budget")))
         .withNewSpec()
-        .withMinAvailable(new IntOrString(replicas / 2 + 1))
+        .withMinAvailable(new IntOrString(Quorum.majority(replicas)))
         .withNewSelector()
         .withMatchLabels(Names.selector(c))
         .endSelector()

@@ -1,5 +1,6 @@
 package io.kubechat.operator.status;
 
+import io.kubechat.operator.Quorum;
 import java.util.List;
 
 /**
@@ -28,6 +29,6 @@ public record ClusterFacts(
   }
 
   public int majority() {
-    return desired / 2 + 1;
+    return Quorum.majority(desired);
   }
 }

@@ -1,5 +1,6 @@
 package io.kubechat.operator.status;
 
+import io.kubechat.operator.Quorum;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -35,7 +36,7 @@ public final class LeaderDerivation {
           Optional.empty(), 0, LeaderView.Outcome.CONSENSUS_DISABLED,
           "the pods report role NONE: this chat pod version has no leader election");
     }
-    int majority = clusterSize / 2 + 1;
+    int majority = Quorum.majority(clusterSize);
     record Claim(String leader, long term) {}
     Map<Claim, List<String>> votes = new TreeMap<>(
         Comparator.comparingLong(Claim::term).reversed().thenComparing(Claim::leader));

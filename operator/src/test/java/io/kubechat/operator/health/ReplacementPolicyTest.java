@@ -25,7 +25,8 @@ class ReplacementPolicyTest {
   @Test
   void failedAndSucceededPodsAreReplaced() {
     assertThat(ReplacementPolicy.decide(List.of(pod(0, "Running", true), pod(1, "Running", true), pod(2, "Failed", false)), 3, LIMIT, 1, NOW))
-        .extracting(Replacement::pod, Replacement::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("c-2", "PodFailed"));
+        .extracting(Replacement::pod, Replacement::reason, Replacement::force)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("c-2", "PodFailed", false));
     assertThat(ReplacementPolicy.decide(List.of(pod(0, "Running", true), pod(1, "Succeeded", false), pod(2, "Running", true)), 3, LIMIT, 1, NOW))
         .extracting(Replacement::reason).containsExactly("PodSucceeded");
   }
@@ -34,9 +35,11 @@ class ReplacementPolicyTest {
   void lostNodeAndUnknownPhaseAreReplaced() {
     PodFacts lost = with(pod(1, "Running", true), PodFacts.NodeState.GONE, NOW.minusSeconds(600), null, Optional.empty(), false);
     assertThat(ReplacementPolicy.decide(List.of(pod(0, "Running", true), lost, pod(2, "Running", true)), 3, LIMIT, 1, NOW))
-        .extracting(Replacement::reason).containsExactly("NodeLost");
+        .extracting(Replacement::reason, Replacement::force)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("NodeLost", true));
     assertThat(ReplacementPolicy.decide(List.of(pod(0, "Running", true), pod(1, "Unknown", false), pod(2, "Running", true)), 3, LIMIT, 1, NOW))
-        .extracting(Replacement::reason).containsExactly("PodUnknown");
+        .extracting(Replacement::reason, Replacement::force)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("PodUnknown", true));
   }
 
   @Test
