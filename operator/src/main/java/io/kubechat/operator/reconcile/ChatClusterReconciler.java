@@ -171,7 +171,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         PodPlanner.plan(
             facts, desired, pods.desiredHash(cc), wasFormed, unhealthyAfter,
             Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
-            Duration.ofSeconds(PodFactory.DEFAULT_TERMINATION_GRACE_SECONDS + 60),
+            Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
             PeerViews.notLeft(existing, reachable), now);
     execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);

@@ -42,7 +42,7 @@ import java.util.TreeMap;
  */
 public final class PodFactory {
   public static final String BOOTSTRAP_ENV = "KUBECHAT_BOOTSTRAP";
-  public static final int DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+  private static final int DEFAULT_TERMINATION_GRACE_SECONDS = 30;
 
   private final String defaultImage;
   private final String clusterDomain;
@@ -182,7 +182,7 @@ public final class PodFactory {
   }
 
   /** Long enough for the pod's graceful leave (its own grace plus margin). */
-  static long terminationGrace(ChatClusterSpec s) {
+  public static long terminationGrace(ChatClusterSpec s) {
     return s.getShutdownGraceSeconds() == null
         ? DEFAULT_TERMINATION_GRACE_SECONDS
         : s.getShutdownGraceSeconds() + 10L;
