@@ -92,8 +92,8 @@ public final class EnvConfigLoader {
   private PodConfig load() {
     String podIp = ipv4(POD_IP, raw(POD_IP, "127.0.0.1"));
     String nodeName = name(NODE_NAME, raw(NODE_NAME, defaultNodeName(podIp)));
-    String clusterName = name(CLUSTER_NAME, raw(CLUSTER_NAME, "kubechat"));
-    Discovery discovery = discovery(raw(DISCOVERY, "static"));
+    String clusterName = name(CLUSTER_NAME, raw(CLUSTER_NAME));
+    Discovery discovery = discovery(raw(DISCOVERY));
     String service = env.get(CLUSTER_SERVICE);
     if (service != null && service.isBlank()) {
       service = null;
@@ -104,9 +104,9 @@ public final class EnvConfigLoader {
     if (discovery == Discovery.KUBERNETES && service == null) {
       throw new ConfigException(CLUSTER_SERVICE + " is required when " + DISCOVERY + "=kubernetes");
     }
-    int httpPort = intIn(HTTP_PORT, "8080", 1, 65535);
-    int hazelcastPort = intIn(HAZELCAST_PORT, "5701", 1, 65535);
-    int eventBusPort = intIn(EVENTBUS_PORT, "5702", 1, 65535);
+    int httpPort = intIn(HTTP_PORT, 1, 65535);
+    int hazelcastPort = intIn(HAZELCAST_PORT, 1, 65535);
+    int eventBusPort = intIn(EVENTBUS_PORT, 1, 65535);
     if (hazelcastPort == eventBusPort || httpPort == hazelcastPort || httpPort == eventBusPort) {
       throw new ConfigException(HTTP_PORT + ", " + HAZELCAST_PORT + " and " + EVENTBUS_PORT
           + " must be three different ports (got " + httpPort + ", " + hazelcastPort + ", "
@@ -114,20 +114,20 @@ public final class EnvConfigLoader {
     }
     String httpHost = ipv4(HTTP_HOST, raw(HTTP_HOST, discovery == Discovery.KUBERNETES ? "0.0.0.0" : podIp));
     List<String> members = staticMembers(raw(STATIC_MEMBERS, podIp), hazelcastPort);
-    long interval = intIn(HEARTBEAT_INTERVAL_MS, "500", 50, 60_000);
-    long timeout = intIn(HEARTBEAT_TIMEOUT_MS, "2000", 1, 600_000);
+    long interval = intIn(HEARTBEAT_INTERVAL_MS, 50, 60_000);
+    long timeout = intIn(HEARTBEAT_TIMEOUT_MS, 1, 600_000);
     if (timeout <= interval) {
       throw new ConfigException(HEARTBEAT_TIMEOUT_MS + " (" + timeout + ") must be greater than "
           + HEARTBEAT_INTERVAL_MS + " (" + interval + ")");
     }
-    int idle = intIn(CLIENT_IDLE_TIMEOUT_S, "30", 1, 3600);
-    int maxFrame = intIn(MAX_FRAME_BYTES, "65536", 256, 16 * 1024 * 1024);
-    int maxText = intIn(MAX_TEXT_BYTES, "8192", 1, maxFrame);
-    int maxGroups = intIn(MAX_GROUPS_PER_CLIENT, "100", 1, 10_000);
-    int queue = intIn(OUTBOUND_QUEUE_FRAMES, "256", 1, 100_000);
-    int rate = intIn(RATE_LIMIT_PER_S, "50", 1, 100_000);
-    int grace = intIn(SHUTDOWN_GRACE_S, "10", 1, 300);
-    String level = raw(LOG_LEVEL, "INFO").trim().toUpperCase(Locale.ROOT);
+    int idle = intIn(CLIENT_IDLE_TIMEOUT_S, 1, 3600);
+    int maxFrame = intIn(MAX_FRAME_BYTES, 256, 16 * 1024 * 1024);
+    int maxText = intIn(MAX_TEXT_BYTES, 1, maxFrame);
+    int maxGroups = intIn(MAX_GROUPS_PER_CLIENT, 1, 10_000);
+    int queue = intIn(OUTBOUND_QUEUE_FRAMES, 1, 100_000);
+    int rate = intIn(RATE_LIMIT_PER_S, 1, 100_000);
+    int grace = intIn(SHUTDOWN_GRACE_S, 1, 300);
+    String level = raw(LOG_LEVEL).trim().toUpperCase(Locale.ROOT);
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
       throw invalid(LOG_LEVEL, level, "one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
@@ -139,6 +139,12 @@ public final class EnvConfigLoader {
   private String defaultNodeName(String podIp) {
     String host = env.get("HOSTNAME");
     return host != null && NAME.matcher(host).matches() ? host : "pod-" + podIp;
+  }
+
+  /** {@code var}'s value, or its default as {@link #SETTINGS} lists it. */
+  private String raw(String var) {
+    return raw(var, SETTINGS.stream().filter(s -> s.env().equals(var)).findFirst().orElseThrow()
+        .defaultValue());
   }
 
   private String raw(String var, String dflt) {
@@ -168,8 +174,8 @@ public final class EnvConfigLoader {
     };
   }
 
-  private int intIn(String var, String dflt, int min, int max) {
-    String value = raw(var, dflt);
+  private int intIn(String var, int min, int max) {
+    String value = raw(var);
     long parsed;
     try {
       parsed = Long.parseLong(value);

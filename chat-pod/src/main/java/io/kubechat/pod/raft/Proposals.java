@@ -65,7 +65,7 @@ final class Proposals {
   Future<Object> propose(String origin, ChatCommand command) {
     long id = ++requestCounter;
     Promise<Object> promise = Promise.promise();
-    Pending p = new Pending(id, promise, new Proposal(origin, id, command));
+    Pending p = new Pending(promise, new Proposal(origin, id, command));
     pending.put(id, p);
     p.timer = vertx.setTimer(timeoutMs,
         t -> p.fail(unavailable("not committed within " + timeoutMs + " ms")));
@@ -183,7 +183,6 @@ final class Proposals {
 
   /** A proposal waiting for its local apply. */
   private final class Pending {
-    final long id;
     final Promise<Object> promise;
     final long startNanos = System.nanoTime();
     final Proposal proposal;
@@ -193,8 +192,7 @@ final class Proposals {
     /** The leader the current attempt was forwarded to, null when not forwarded. */
     String forwardedTo;
 
-    Pending(long id, Promise<Object> promise, Proposal proposal) {
-      this.id = id;
+    Pending(Promise<Object> promise, Proposal proposal) {
       this.promise = promise;
       this.proposal = proposal;
     }
@@ -216,7 +214,7 @@ final class Proposals {
         return false;
       }
       done = true;
-      pending.remove(id);
+      pending.remove(proposal.requestId());
       vertx.cancelTimer(timer);
       return true;
     }

@@ -401,9 +401,7 @@ public final class RaftChatBackend implements ChatBackend {
             .recover(e -> retryRemoveSelf(deadline));
       }
       if (leader == null || leader.equals(node)) {
-        Promise<Void> later = Promise.promise();
-        vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
-        return later.future();
+        return retryRemoveSelf(deadline);
       }
       return removeVia(leader, deadline);
     });
@@ -440,11 +438,7 @@ public final class RaftChatBackend implements ChatBackend {
         .compose(reply -> reply.getBoolean("ok", false)
             ? Future.<Void>succeededFuture()
             : Future.failedFuture(reply.encode()))
-        .recover(err -> {
-          Promise<Void> later = Promise.promise();
-          vertx.setTimer(RETRY_DELAY_MS, t -> removeSelf(deadline).onComplete(later));
-          return later.future();
-        });
+        .recover(err -> retryRemoveSelf(deadline));
   }
 
   private Future<Void> terminate() {
@@ -610,9 +604,7 @@ public final class RaftChatBackend implements ChatBackend {
 
   /** Orders a command (see {@link Proposals}); completes on this backend's context. */
   private Future<Object> propose(ChatCommand command) {
-    Promise<Object> promise = Promise.promise();
-    context.runOnContext(v -> proposals.propose(self.getId(), command).onComplete(promise));
-    return promise.future();
+    return onContext(() -> proposals.propose(self.getId(), command));
   }
 
   /** On the leader: replicates and completes with the entry's index (after commit). */
@@ -804,15 +796,12 @@ public final class RaftChatBackend implements ChatBackend {
 
   /** Periodic: refreshes the status; on the leader promotes caught-up learners, removes the dead. */
   private void maintain() {
-    RaftNode node = raft;
-    if (node == null || stopping) {
+    if (raft == null || stopping) {
       return;
     }
-    membershipView(); // refreshes the copy the transport reads
-    Future.fromCompletionStage(node.getReport(), context).onSuccess(o -> {
-      onReport(o.getResult());
+    List<MemberInfo> view = membershipView(); // also refreshes the copy the transport reads
+    freshReport().onSuccess(r -> {
       reconcilePresence();
-      RaftNodeReport r = o.getResult();
       if (r.getRole() != RaftRole.LEADER || membershipChangeRunning || stopping) {
         return;
       }
@@ -837,7 +826,7 @@ public final class RaftChatBackend implements ChatBackend {
           .toList();
       List<PodEndpoint> voters = committed.getVotingMembers().stream()
           .map(PodEndpoint.class::cast).toList();
-      deadMembers.pick(System.currentTimeMillis(), self, members, voters, membershipView())
+      deadMembers.pick(System.currentTimeMillis(), self, members, voters, view)
           .ifPresent(dead -> {
             LOG.info("{}: removing {}: its pod is gone", this.node, dead);
             changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER).onSuccess(i -> {

@@ -74,12 +74,6 @@ public record RaftSettings(boolean bootstrap, long discoveryWindowMs, long heart
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
   }
 
-  public RaftSettings withHistoryLimit(int value) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
-        electionTimeoutMs, memberRemovalTimeoutS, value, snapshotEveryEntries, sendTimeoutMs,
-        forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
-  }
-
   public RaftSettings withSnapshotEveryEntries(int value) {
     return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, value, sendTimeoutMs,
@@ -90,14 +84,6 @@ public record RaftSettings(boolean bootstrap, long discoveryWindowMs, long heart
     return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
         electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries, value,
         forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients, maintenancePeriodMs);
-  }
-
-  public RaftSettings withTimeouts(long heartbeatPeriodMs, long heartbeatTimeoutMs,
-      long electionTimeoutMs) {
-    return new RaftSettings(bootstrap, discoveryWindowMs, heartbeatPeriodMs, heartbeatTimeoutMs,
-        electionTimeoutMs, memberRemovalTimeoutS, historyLimit, snapshotEveryEntries,
-        sendTimeoutMs, forwardTimeoutMs, promoteLagEntries, dedupPerClient, dedupClients,
-        maintenancePeriodMs);
   }
 
   private static void require(boolean ok, String name, String range) {

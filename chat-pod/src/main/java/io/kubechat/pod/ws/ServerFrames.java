@@ -28,13 +28,14 @@ final class ServerFrames {
     return r.local() ? f.put("local", true) : f;
   }
 
-  static JsonObject presence(ChatEvent.Presence p, boolean self) {
+  /** Someone else joined or left ({@code self: false}). */
+  static JsonObject presence(ChatEvent.Presence p) {
     JsonObject f = new JsonObject().put("type", p.joined() ? "joined" : "left").put("group", p.group())
         .put("user", p.user()).put("clientId", p.clientId()).put("members", new JsonArray(p.members()));
     if (!p.joined()) {
       f.put("reason", p.reason());
     }
-    return f.put("self", self);
+    return f.put("self", false);
   }
 
   static JsonObject leftSelf(String group, String user, String clientId, List<String> members,

@@ -72,10 +72,6 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     return lastReceivedMs;
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   private void onBinary(Buffer b) {
     if (admit(null)) {
       reject(new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
@@ -236,7 +232,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     if (event instanceof ChatEvent.Message m) {
       if (groups.contains(m.group()) && advance(m.message())) {
         s.metrics().messageOut();
-        write(ServerFrames.message(m.message()));
+        writeText(owner.encoded(m, () -> ServerFrames.message(m.message())));
       }
       return;
     }
@@ -245,7 +241,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     if (mine && !p.joined()) {
       finishLeave(p.group(), p.members(), false);
     } else if (!mine && groups.contains(p.group())) {
-      write(ServerFrames.presence(p, false));
+      writeText(owner.encoded(p, () -> ServerFrames.presence(p)));
     }
   }
 
@@ -275,8 +271,12 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     write(ServerFrames.leftSelf(group, user, clientId, members, local));
   }
 
-  /** Writes a frame; a client whose queue stays full for too many frames is disconnected. */
   private void write(JsonObject frame) {
+    writeText(frame.encode());
+  }
+
+  /** Writes a frame; a client whose queue stays full for too many frames is disconnected. */
+  private void writeText(String frame) {
     // The peer may have closed before our close handler ran; Vert.x then throws on writes.
     if (closed || ws.isClosed()) {
       return;
@@ -289,7 +289,7 @@ final class WsSession implements LocalGroupRouter.Subscriber {
         return;
       }
     }
-    ws.writeTextMessage(frame.encode());
+    ws.writeTextMessage(frame);
   }
 
   private void reject(FrameError e) {

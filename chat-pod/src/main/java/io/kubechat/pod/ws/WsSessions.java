@@ -1,10 +1,13 @@
 package io.kubechat.pod.ws;
 
+import io.kubechat.pod.chat.ChatEvent;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The open connections of this pod: opens sessions, closes idle ones (one sweep timer per pod, not
@@ -16,6 +19,9 @@ public final class WsSessions {
   private final Set<WsSession> open = new LinkedHashSet<>();
   private volatile int count;
   private long opened;
+  /** The event delivered last and its frame: every local member of a group gets the same text. */
+  private ChatEvent lastEvent;
+  private String lastFrame;
   private long sweepTimer = -1;
 
   public WsSessions(SessionSettings settings) {
@@ -33,6 +39,15 @@ public final class WsSessions {
     open.add(session);
     count = open.size();
     session.start();
+  }
+
+  /** The text of {@code frame} for {@code event}, encoded once for all the sessions it goes to. */
+  String encoded(ChatEvent event, Supplier<JsonObject> frame) {
+    if (event != lastEvent) {
+      lastFrame = frame.get().encode();
+      lastEvent = event;
+    }
+    return lastFrame;
   }
 
   void removed(WsSession session) {
