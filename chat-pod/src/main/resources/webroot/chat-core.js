@@ -221,8 +221,6 @@ export class ChatClient extends EventTarget {
 
   start() {
     this.stopped = false;
-    this.onWire = new Set();   // ids written on this socket and not answered yet
-    this.resendDue = false;    // a refused message waits for its resend: nothing may overtake it
     this.attempt = 0;
     this.connect();
   }
@@ -234,10 +232,7 @@ export class ChatClient extends EventTarget {
     this.clearTimers();
     const ws = this.ws;
     this.ws = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      try { ws.close(1000, "bye"); } catch { /* already closed */ }
-    }
+    if (ws) this.detach(ws, 1000, "bye");
     this.group.joined = false;
     this.setState({ state: "offline", reason });
   }
@@ -261,8 +256,8 @@ export class ChatClient extends EventTarget {
     const endpoint = this.endpoints[this.index % this.endpoints.length];
     this.setState({ state: "connecting", endpoint, attempt: this.attempt });
     this.welcomed = false;
-    this.onWire = new Set();   // the next connection writes the whole outbox on joined
-    this.resendDue = false;
+    this.onWire = new Set();   // ids written on this socket and not answered yet
+    this.resendDue = false;    // a refused message waits for its resend: nothing may overtake it
     let ws;
     try {
       ws = new this.WebSocketImpl(`${this.secure ? "wss" : "ws"}://${endpoint}/ws`);
@@ -313,9 +308,10 @@ export class ChatClient extends EventTarget {
     this.later(() => this.connect(), delay);
   }
 
-  detach(ws) {
+  /** Silences {@code ws} and closes it if it is still open ({@code close} arguments optional). */
+  detach(ws, ...close) {
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-    try { if (ws.readyState <= 1) ws.close(); } catch { /* ignore */ }
+    try { if (ws.readyState <= 1) ws.close(...close); } catch { /* already closed */ }
   }
 
   write(frame) {
@@ -375,7 +371,7 @@ export class ChatClient extends EventTarget {
   onJoined(f) {
     if (f.group !== this.group.name) return;
     if (f.self) {
-      if (this.group.joinedSelf(f)) this.announceReset(f.epoch);
+      if (this.group.joinedSelf(f)) this.announceReset();
       if (f.local) {
         this.notice("warn", "The chat cluster has no quorum right now: the history and members shown come from this server alone, and messages are sent once it is back.", "local");
       }
@@ -414,18 +410,17 @@ export class ChatClient extends EventTarget {
 
   onReset(f) {
     if (f.group !== this.group.name) return;
-    if (this.group.resetTo(f.epoch)) this.announceReset(f.epoch);
+    if (this.group.resetTo(f.epoch)) this.announceReset();
   }
 
-  announceReset(epoch) {
-    this.group.announcedEpoch = epoch;
+  announceReset() {
     this.notice("warn", "The group's history was reset on the server: earlier messages cannot be replayed.", "reset");
   }
 
   onError(f) {
     const entry = typeof f.ref === "string" ? this.outbox.get(f.ref) : undefined;
     if (entry) this.onWire.delete(entry.id);
-    if (entry && (f.code === "UNAVAILABLE" || f.code === "RATE_LIMITED" || f.code === "INTERNAL")) {
+    if (entry && f.retryable === true) { // the server says which errors a resend can cure
       this.resendLater();
       this.notice("info", describeError(f, this.limits), "error");
       return;

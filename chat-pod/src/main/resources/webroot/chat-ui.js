@@ -115,16 +115,20 @@ export class ChatView {
 
   /** Own messages not yet shown in the log: "sending" until acked, then "sent" until delivered. */
   outbox(o) {
+    const shown = new Set();
     for (const li of [...this.pending.children]) {
       if (li.dataset.id === o.failed) {
         li.remove();
-      } else if (li.dataset.id === o.acked) {
+        continue;
+      }
+      shown.add(li.dataset.id);
+      if (li.dataset.id === o.acked) {
         li.classList.replace("pending", "sent");
         li.querySelector(".state").textContent = "sent";
       }
     }
     for (const e of o.pending) {
-      if (!this.pending.querySelector(`[data-id="${CSS.escape(e.id)}"]`)) {
+      if (!shown.has(e.id)) {
         const li = el("li", "msg own pending");
         li.dataset.id = e.id;
         const meta = el("div", "meta");

@@ -42,7 +42,7 @@ function join(user, group) {
   client.addEventListener("outbox", (e) => view.outbox(e.detail));
   client.addEventListener("notice", (e) => view.notice(e.detail));
   client.start();
-  view.outbox({ pending: client.outbox.forGroup(group) }); // left over from before a reload
+  client.emitOutbox(); // left over from before a reload
   window.kubechat = client; // for the console and the browser test
 }
 

@@ -55,7 +55,6 @@ final class ClientCore implements Connection.Handler {
   private long handshakeTimer = -1;
   private long reconnectTimer = -1;
   private int attempt;
-  private ServerInfo server;
   /** Groups whose join this connection confirmed (joined, self). */
   private final Set<String> joinedHere = new HashSet<>();
   /** Groups whose join was sent on this connection and not answered yet, in send order. */
@@ -227,7 +226,6 @@ final class ClientCore implements Connection.Handler {
   private void dropConnectionState() {
     connection = null;
     welcomed = false;
-    server = null;
     joinedHere.clear();
     joinsInFlight.clear();
     if (heartbeat != null) {
@@ -332,7 +330,6 @@ final class ClientCore implements Connection.Handler {
       return;
     }
     welcomed = true;
-    server = info;
     attempt = 0;
     if (handshakeTimer != -1) {
       vertx.cancelTimer(handshakeTimer);
@@ -514,11 +511,4 @@ final class ClientCore implements Connection.Handler {
     connection.write(codec.send(send.group(), send.id(), send.text()));
   }
 
-  List<String> groups() {
-    return tracker.groups();
-  }
-
-  ServerInfo server() {
-    return server;
-  }
 }

@@ -59,12 +59,7 @@ record CliOptions(String command, List<String> servers, String user, List<String
         case "-h", "--help" -> help = true;
         case "--json" -> json = true;
         case "-s", "--server" -> {
-          String value = inline != null ? inline : value(args, ++i, name);
-          for (String part : value.split(",")) {
-            if (!part.isBlank()) {
-              servers.add(part.trim());
-            }
-          }
+          addServers(servers, inline != null ? inline : value(args, ++i, name));
         }
         case "-u", "--user" -> user = inline != null ? inline : value(args, ++i, name);
         case "-g", "--group" -> groups.add(inline != null ? inline : value(args, ++i, name));
@@ -92,12 +87,7 @@ record CliOptions(String command, List<String> servers, String user, List<String
           true, texts);
     }
     if (servers.isEmpty()) {
-      String fromEnv = env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS);
-      for (String part : fromEnv.split(",")) {
-        if (!part.isBlank()) {
-          servers.add(part.trim());
-        }
-      }
+      addServers(servers, env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS));
     }
     for (String server : servers) {
       if (!server.startsWith("ws://") && !server.startsWith("wss://")) {
@@ -159,5 +149,14 @@ record CliOptions(String command, List<String> servers, String user, List<String
       return "guest";
     }
     return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
+  }
+
+  /** Adds the comma-separated server URLs of {@code value}, trimmed, skipping empty ones. */
+  private static void addServers(List<String> into, String value) {
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        into.add(part.trim());
+      }
+    }
   }
 }

@@ -33,8 +33,4 @@ public final class EndpointRotation {
     next = (next + 1) % endpoints.size();
     return uri;
   }
-
-  public List<URI> all() {
-    return endpoints;
-  }
 }

@@ -75,10 +75,6 @@ public final class Outbox {
     return pending.size();
   }
 
-  public int capacity() {
-    return capacity;
-  }
-
   public boolean isEmpty() {
     return pending.isEmpty();
   }

@@ -38,10 +38,6 @@ public final class PendingSend {
     return result;
   }
 
-  public long sentOn() {
-    return sentOn;
-  }
-
   public void markSent(long connection) {
     this.sentOn = connection;
   }
