@@ -18,12 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A kubechat client that survives pod failures. It connects to one of its endpoints, says hello
  * with a stable {@code clientId}, joins groups and sends messages; when the connection is lost it
- * reconnects (backoff with full jitter, endpoints in rotation), rejoins every group with
- * {@code since}/{@code epoch} so missed messages are replayed, and resends every unacknowledged
- * message with its original id (the server deduplicates on clientId + id).
+ * reconnects (backoff with full jitter, endpoints in rotation), rejoins every group with {@code
+ * since}/{@code epoch} so missed messages are replayed, and resends every unacknowledged message
+ * with its original id (the server deduplicates on clientId + id).
  *
- * <p>All methods are thread-safe and non-blocking (except {@link #awaitConnected}); results come
- * as {@link CompletableFuture}s and events through {@link ChatListener}s, both on the client's
+ * <p>All methods are thread-safe and non-blocking (except {@link #awaitConnected}); results come as
+ * {@link CompletableFuture}s and events through {@link ChatListener}s, both on the client's
  * event-loop thread.
  *
  * <pre>{@code
@@ -50,8 +50,10 @@ public final class ChatClient implements AutoCloseable {
   private final ClientCore core;
   private final String clientId;
   private final String user;
+
   /** Makes generated message ids unique across restarts of a client with a fixed clientId. */
   private final String idPrefix = randomToken(10);
+
   private final AtomicLong idCounter = new AtomicLong();
   private final Object stateMonitor = new Object();
   private volatile ConnectionState state = ConnectionState.NEW;
@@ -61,12 +63,20 @@ public final class ChatClient implements AutoCloseable {
 
   private ChatClient(Builder builder, ClientSettings settings) {
     this.ownsVertx = builder.vertx == null;
-    this.vertx = ownsVertx
-        ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-            .setInternalBlockingPoolSize(1))
-        : builder.vertx;
-    this.webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(256 * 1024).setMaxMessageSize(1024 * 1024).setClosingTimeout(2));
+    this.vertx =
+        ownsVertx
+            ? Vertx.vertx(
+                new VertxOptions()
+                    .setEventLoopPoolSize(1)
+                    .setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1))
+            : builder.vertx;
+    this.webSocketClient =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxFrameSize(256 * 1024)
+                .setMaxMessageSize(1024 * 1024)
+                .setClosingTimeout(2));
     this.context = vertx.getOrCreateContext();
     this.listeners = new Listeners();
     builder.listeners.forEach(listeners::add);
@@ -86,17 +96,17 @@ public final class ChatClient implements AutoCloseable {
   }
 
   /**
-   * Joins {@code group} (now, or on the next connection); the future completes with the own
-   * {@code joined} presence carrying the member list. The group is rejoined after every reconnect
-   * until {@link #leave}.
+   * Joins {@code group} (now, or on the next connection); the future completes with the own {@code
+   * joined} presence carrying the member list. The group is rejoined after every reconnect until
+   * {@link #leave}.
    */
   public CompletableFuture<Presence> join(String group) {
     return join(group, null);
   }
 
   /**
-   * Joins {@code group} and asks for the messages after {@code since} (the history the server
-   * still has); null means only new messages.
+   * Joins {@code group} and asks for the messages after {@code since} (the history the server still
+   * has); null means only new messages.
    */
   public CompletableFuture<Presence> join(String group, Long since) {
     Names.requireName("group", group);
@@ -109,8 +119,8 @@ public final class ChatClient implements AutoCloseable {
   }
 
   /**
-   * Leaves {@code group}; messages to it that still wait for their ack fail with an
-   * {@link IllegalStateException} (they may or may not have been delivered).
+   * Leaves {@code group}; messages to it that still wait for their ack fail with an {@link
+   * IllegalStateException} (they may or may not have been delivered).
    */
   public CompletableFuture<Void> leave(String group) {
     Names.requireName("group", group);
@@ -121,10 +131,10 @@ public final class ChatClient implements AutoCloseable {
 
   /**
    * Sends {@code text} to a joined group with a generated id. The future completes with the ack
-   * ({@code seq} of the message) once the server ordered it, however many reconnects that takes;
-   * it fails with {@link OutboxFullException} when too many messages wait for their ack, with
-   * {@link ChatServerException} when the server refuses the message for good, and with
-   * {@link ChatClientClosedException} when the client is closed first.
+   * ({@code seq} of the message) once the server ordered it, however many reconnects that takes; it
+   * fails with {@link OutboxFullException} when too many messages wait for their ack, with {@link
+   * ChatServerException} when the server refuses the message for good, and with {@link
+   * ChatClientClosedException} when the client is closed first.
    */
   public CompletableFuture<Ack> send(String group, String text) {
     return send(group, idPrefix + "-" + idCounter.incrementAndGet(), text);
@@ -197,8 +207,8 @@ public final class ChatClient implements AutoCloseable {
 
   /**
    * Closes the connection; pending sends and joins fail with {@link ChatClientClosedException}.
-   * Blocks until the client's resources are released (at most a few seconds), except when called
-   * on the client's own event loop (from a listener), where it closes without waiting.
+   * Blocks until the client's resources are released (at most a few seconds), except when called on
+   * the client's own event loop (from a listener), where it closes without waiting.
    */
   @Override
   public void close() {
@@ -222,10 +232,16 @@ public final class ChatClient implements AutoCloseable {
       // closing anyway
     }
     try {
-      webSocketClient.close().toCompletionStage().toCompletableFuture()
+      webSocketClient
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(5, java.util.concurrent.TimeUnit.SECONDS);
       if (ownsVertx) {
-        vertx.close().toCompletionStage().toCompletableFuture()
+        vertx
+            .close()
+            .toCompletionStage()
+            .toCompletableFuture()
             .get(5, java.util.concurrent.TimeUnit.SECONDS);
       }
     } catch (Exception e) {
@@ -277,16 +293,18 @@ public final class ChatClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration backoffInitial = Duration.ofMillis(200);
     private Duration backoffMax = Duration.ofSeconds(10);
+
     /** Matches the pods' default dedup window (KUBECHAT_DEDUP_PER_CLIENT, 256 ids per client). */
     private int outboxCapacity = 256;
+
     private Vertx vertx;
     private final List<ChatListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * The servers ({@code ws://host:8080/ws}): one Service address, or several pod addresses
-     * tried in rotation. Each string may hold several addresses separated by commas.
+     * The servers ({@code ws://host:8080/ws}): one Service address, or several pod addresses tried
+     * in rotation. Each string may hold several addresses separated by commas.
      */
     public Builder endpoints(String... endpoints) {
       for (String value : endpoints) {
@@ -340,8 +358,8 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * How many messages may wait for their ack (default 256). Keep it at or below the pods'
-     * dedup window ({@code KUBECHAT_DEDUP_PER_CLIENT}, default 256): a resend the server no longer
+     * How many messages may wait for their ack (default 256). Keep it at or below the pods' dedup
+     * window ({@code KUBECHAT_DEDUP_PER_CLIENT}, default 256): a resend the server no longer
      * remembers would be ordered a second time.
      */
     public Builder outboxCapacity(int outboxCapacity) {
@@ -378,8 +396,17 @@ public final class ChatClient implements AutoCloseable {
       if (outboxCapacity < 1) {
         throw new IllegalArgumentException("outboxCapacity must be >= 1");
       }
-      ClientSettings settings = new ClientSettings(List.copyOf(endpoints), user, id,
-          pingInterval, pongTimeout, connectTimeout, backoffInitial, backoffMax, outboxCapacity);
+      ClientSettings settings =
+          new ClientSettings(
+              List.copyOf(endpoints),
+              user,
+              id,
+              pingInterval,
+              pongTimeout,
+              connectTimeout,
+              backoffInitial,
+              backoffMax,
+              outboxCapacity);
       new io.kubechat.client.connection.EndpointRotation(settings.endpoints()); // validates
       return new ChatClient(this, settings);
     }

@@ -5,5 +5,5 @@ package io.kubechat.client;
  * operation claimed, or a local problem such as an undecodable frame ({@code local} true, codes
  * {@code BAD_FRAME}, {@code UNKNOWN_FRAME}).
  */
-public record ChatError(String code, String message, String ref, boolean retryable,
-    boolean local) {}
+public record ChatError(
+    String code, String message, String ref, boolean retryable, boolean local) {}

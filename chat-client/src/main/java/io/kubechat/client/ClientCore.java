@@ -26,13 +26,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The session logic of a {@link ChatClient}: connect, hello, rejoin, resend, heartbeat,
- * reconnect. Every method runs on the client's single Vert.x context, which is what makes the
- * client thread-safe without locks; {@link ChatClient} hops onto that context.
+ * The session logic of a {@link ChatClient}: connect, hello, rejoin, resend, heartbeat, reconnect.
+ * Every method runs on the client's single Vert.x context, which is what makes the client
+ * thread-safe without locks; {@link ChatClient} hops onto that context.
  */
 final class ClientCore implements Connection.Handler {
   /** Retries after a retryable refusal use at most this backoff exponent. */
   private static final int MAX_RETRY_EXPONENT = 8;
+
   /** Messages written and not answered yet, at most: well under the pods' default rate limit. */
   static final int SEND_WINDOW = 32;
 
@@ -55,22 +56,32 @@ final class ClientCore implements Connection.Handler {
   private long handshakeTimer = -1;
   private long reconnectTimer = -1;
   private int attempt;
+
   /** Groups whose join this connection confirmed (joined, self). */
   private final Set<String> joinedHere = new HashSet<>();
+
   /** Groups whose join was sent on this connection and not answered yet, in send order. */
   private final Deque<String> joinsInFlight = new ArrayDeque<>();
+
   private final Map<String, CompletableFuture<Presence>> joinWaiters = new HashMap<>();
   private final Map<String, Presence> lastSelfJoin = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> leaveWaiters = new HashMap<>();
+
   /** Retryable refusals of a group's join in a row, for the backoff of the next attempt. */
   private final Map<String, Integer> joinRetries = new HashMap<>();
+
   /** Retryable refusals of messages since the last ack, for the backoff of the next resend. */
   private int refusalsInARow;
+
   /** The timer of the next resend of refused messages, -1 when none is due. */
   private long resendTimer = -1;
 
-  ClientCore(Vertx vertx, WebSocketClient webSocketClient, ClientSettings settings,
-      Listeners listeners, Consumer<StateChange> stateSink) {
+  ClientCore(
+      Vertx vertx,
+      WebSocketClient webSocketClient,
+      ClientSettings settings,
+      Listeners listeners,
+      Consumer<StateChange> stateSink) {
     this.vertx = vertx;
     this.webSocketClient = webSocketClient;
     this.settings = settings;
@@ -100,14 +111,16 @@ final class ClientCore implements Connection.Handler {
       result.complete(lastSelfJoin.get(group));
       return;
     }
-    joinWaiters.computeIfAbsent(group, g -> new CompletableFuture<>())
-        .whenComplete((presence, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(presence);
-          }
-        });
+    joinWaiters
+        .computeIfAbsent(group, g -> new CompletableFuture<>())
+        .whenComplete(
+            (presence, error) -> {
+              if (error != null) {
+                result.completeExceptionally(error);
+              } else {
+                result.complete(presence);
+              }
+            });
     boolean alreadyTracked = tracker.isTracked(group);
     tracker.track(group, since);
     if (welcomed && !alreadyTracked) {
@@ -127,12 +140,15 @@ final class ClientCore implements Connection.Handler {
       joinWaiter.completeExceptionally(new IllegalStateException("left " + group));
     }
     for (PendingSend send : outbox.drainGroup(group)) {
-      send.result().completeExceptionally(new IllegalStateException(
-          "left " + group + " before the message " + send.id() + " was acknowledged"));
+      send.result()
+          .completeExceptionally(
+              new IllegalStateException(
+                  "left " + group + " before the message " + send.id() + " was acknowledged"));
     }
     if (welcomed && (joinedHere.contains(group) || joinsInFlight.contains(group))) {
       joinedHere.remove(group);
-      leaveWaiters.computeIfAbsent(group, g -> new CompletableFuture<>())
+      leaveWaiters
+          .computeIfAbsent(group, g -> new CompletableFuture<>())
           .whenComplete((v, e) -> result.complete(null));
       connection.write(codec.leave(group));
     } else {
@@ -187,19 +203,26 @@ final class ClientCore implements Connection.Handler {
     generation++;
     Connection opening = new Connection(endpoints.next(), this);
     connection = opening;
-    opening.open(webSocketClient, settings.connectTimeout()).onSuccess(v -> {
-      if (connection != opening) {
-        return;
-      }
-      opening.write(codec.hello(settings.user(), settings.clientId()));
-      handshakeTimer = vertx.setTimer(settings.pongTimeout().toMillis(), id -> {
-        handshakeTimer = -1;
-        if (connection == opening && !welcomed) {
-          opening.close((short) 1000, "no welcome within " + settings.pongTimeout().toMillis()
-              + " ms");
-        }
-      });
-    });
+    opening
+        .open(webSocketClient, settings.connectTimeout())
+        .onSuccess(
+            v -> {
+              if (connection != opening) {
+                return;
+              }
+              opening.write(codec.hello(settings.user(), settings.clientId()));
+              handshakeTimer =
+                  vertx.setTimer(
+                      settings.pongTimeout().toMillis(),
+                      id -> {
+                        handshakeTimer = -1;
+                        if (connection == opening && !welcomed) {
+                          opening.close(
+                              (short) 1000,
+                              "no welcome within " + settings.pongTimeout().toMillis() + " ms");
+                        }
+                      });
+            });
   }
 
   @Override
@@ -208,15 +231,19 @@ final class ClientCore implements Connection.Handler {
       return;
     }
     dropConnectionState();
-    String why = code == null ? (reason == null ? "connection lost" : reason)
-        : CloseCodes.describe(code) + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+    String why =
+        code == null
+            ? (reason == null ? "connection lost" : reason)
+            : CloseCodes.describe(code) + (reason == null || reason.isEmpty() ? "" : ": " + reason);
     CloseCodes.Action action = CloseCodes.actionFor(code);
     if (action == CloseCodes.Action.GIVE_UP) {
       terminate(ConnectionState.FAILED, "server closed with " + why);
       return;
     }
-    Duration delay = action == CloseCodes.Action.RECONNECT_NOW && attempt == 0
-        ? Duration.ZERO : backoff.delay(attempt);
+    Duration delay =
+        action == CloseCodes.Action.RECONNECT_NOW && attempt == 0
+            ? Duration.ZERO
+            : backoff.delay(attempt);
     attempt++;
     changeState(ConnectionState.RECONNECTING, ended.endpoint().toString(), why, delay, null);
     reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connectNext());
@@ -265,12 +292,11 @@ final class ClientCore implements Connection.Handler {
     joinWaiters.clear();
   }
 
-  private void changeState(ConnectionState next, String endpoint, String reason, Duration retryIn,
-      ServerInfo info) {
+  private void changeState(
+      ConnectionState next, String endpoint, String reason, Duration retryIn, ServerInfo info) {
     ConnectionState previous = state;
     state = next;
-    StateChange change = new StateChange(previous, next, endpoint, reason, retryIn, attempt,
-        info);
+    StateChange change = new StateChange(previous, next, endpoint, reason, retryIn, attempt, info);
     stateSink.accept(change);
     listeners.emit(listener -> listener.onStateChange(change));
   }
@@ -280,8 +306,11 @@ final class ClientCore implements Connection.Handler {
   @Override
   public void onBinary(Connection from) {
     if (from == connection) {
-      listeners.emit(listener -> listener.onError(new ChatError("BAD_FRAME",
-          "binary frame from the server ignored", null, false, true)));
+      listeners.emit(
+          listener ->
+              listener.onError(
+                  new ChatError(
+                      "BAD_FRAME", "binary frame from the server ignored", null, false, true)));
     }
   }
 
@@ -336,10 +365,15 @@ final class ClientCore implements Connection.Handler {
       handshakeTimer = -1;
     }
     Connection current = connection;
-    heartbeat = new Heartbeat(vertx, pingInterval(info), settings.pongTimeout(),
-        ref -> current.write(codec.ping(ref)),
-        () -> current.close((short) 1000,
-            "no pong within " + settings.pongTimeout().toMillis() + " ms"));
+    heartbeat =
+        new Heartbeat(
+            vertx,
+            pingInterval(info),
+            settings.pongTimeout(),
+            ref -> current.write(codec.ping(ref)),
+            () ->
+                current.close(
+                    (short) 1000, "no pong within " + settings.pongTimeout().toMillis() + " ms"));
     heartbeat.start();
     changeState(ConnectionState.CONNECTED, current.endpoint().toString(), null, null, info);
     for (String group : tracker.groups()) {
@@ -403,8 +437,10 @@ final class ClientCore implements Connection.Handler {
     if (send == null) {
       return; // a second ack for a resent message: the first one already completed it
     }
-    Ack complete = ack.group() == null
-        ? new Ack(ack.id(), send.group(), ack.seq(), ack.epoch(), ack.ts()) : ack;
+    Ack complete =
+        ack.group() == null
+            ? new Ack(ack.id(), send.group(), ack.seq(), ack.epoch(), ack.ts())
+            : ack;
     send.result().complete(complete);
     writeOutbox(); // a place in the send window came free
   }
@@ -417,8 +453,7 @@ final class ClientCore implements Connection.Handler {
         scheduleResend();
       } else {
         outbox.remove(send.id());
-        send.result().completeExceptionally(
-            new ChatServerException(error.code(), error.message()));
+        send.result().completeExceptionally(new ChatServerException(error.code(), error.message()));
         writeOutbox();
       }
       return;
@@ -429,8 +464,7 @@ final class ClientCore implements Connection.Handler {
       if (error.retryable()) {
         connection.close((short) 1000, "hello refused: " + error.code());
       } else {
-        terminate(ConnectionState.FAILED,
-            "hello refused: " + error.code() + " " + error.message());
+        terminate(ConnectionState.FAILED, "hello refused: " + error.code() + " " + error.message());
       }
       return;
     } else if ("leave".equals(error.ref()) && !leaveWaiters.isEmpty()) {
@@ -446,12 +480,16 @@ final class ClientCore implements Connection.Handler {
       long joinedOn = generation;
       int retries = joinRetries.merge(group, 1, Integer::sum);
       long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
-      vertx.setTimer(Math.max(1, delay), id -> {
-        if (generation == joinedOn && welcomed && tracker.isTracked(group)
-            && !joinedHere.contains(group)) {
-          sendJoin(group);
-        }
-      });
+      vertx.setTimer(
+          Math.max(1, delay),
+          id -> {
+            if (generation == joinedOn
+                && welcomed
+                && tracker.isTracked(group)
+                && !joinedHere.contains(group)) {
+              sendJoin(group);
+            }
+          });
       return;
     }
     tracker.untrack(group);
@@ -475,17 +513,20 @@ final class ClientCore implements Connection.Handler {
     if (resendTimer != -1) {
       return;
     }
-    long delay = Math.max(1,
-        backoff.delay(Math.min(refusalsInARow++, MAX_RETRY_EXPONENT)).toMillis());
-    resendTimer = vertx.setTimer(delay, id -> {
-      resendTimer = -1;
-      writeOutbox();
-    });
+    long delay =
+        Math.max(1, backoff.delay(Math.min(refusalsInARow++, MAX_RETRY_EXPONENT)).toMillis());
+    resendTimer =
+        vertx.setTimer(
+            delay,
+            id -> {
+              resendTimer = -1;
+              writeOutbox();
+            });
   }
 
   /**
-   * Writes, oldest first, the outbox's messages of groups joined on this connection that are not
-   * on their way on it yet, keeping at most {@link #SEND_WINDOW} unanswered: a full outbox would
+   * Writes, oldest first, the outbox's messages of groups joined on this connection that are not on
+   * their way on it yet, keeping at most {@link #SEND_WINDOW} unanswered: a full outbox would
    * otherwise hit the server's rate limit in one burst. While refused messages wait for their
    * resend, nothing is written, so that nothing overtakes them.
    */
@@ -510,5 +551,4 @@ final class ClientCore implements Connection.Handler {
     send.markSent(generation);
     connection.write(codec.send(send.group(), send.id(), send.text()));
   }
-
 }

@@ -9,13 +9,23 @@ import java.util.List;
  * {@code node-gone}). {@code local} marks an answer the pod gave from its own copy because the
  * cluster had no quorum: the members are that pod's view, and messages wait until it is back.
  */
-public record Presence(Kind kind, String group, String user, String clientId, List<String> members,
-    String reason, boolean self, boolean local) {
+public record Presence(
+    Kind kind,
+    String group,
+    String user,
+    String clientId,
+    List<String> members,
+    String reason,
+    boolean self,
+    boolean local) {
 
   public Presence {
     members = List.copyOf(members);
   }
 
   /** Whether a member came or went. */
-  public enum Kind { JOINED, LEFT }
+  public enum Kind {
+    JOINED,
+    LEFT
+  }
 }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client against protocol-faithful test servers (docs/protocol.md) that misbehave the ways
- * real pods do: sockets closed mid-session, garbage frames, slow acks, silent heartbeats, lost
- * acks, retryable refusals, replays of what the client already has, lost history.
+ * The client against protocol-faithful test servers (docs/protocol.md) that misbehave the ways real
+ * pods do: sockets closed mid-session, garbage frames, slow acks, silent heartbeats, lost acks,
+ * retryable refusals, replays of what the client already has, lost history.
  */
 class ChatClientMisbehavingServerTest {
   private static final String GROUP = "room";
@@ -65,11 +65,17 @@ class ChatClientMisbehavingServerTest {
   }
 
   private ChatClient client(String user, Recorder recorder, int outbox, URI... endpoints) {
-    ChatClient client = ChatClient.builder().endpoints(List.of(endpoints)).user(user)
-        .pingInterval(Duration.ofMillis(200)).pongTimeout(Duration.ofSeconds(1))
-        .connectTimeout(Duration.ofSeconds(2))
-        .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).outboxCapacity(outbox)
-        .listener(recorder).connect();
+    ChatClient client =
+        ChatClient.builder()
+            .endpoints(List.of(endpoints))
+            .user(user)
+            .pingInterval(Duration.ofMillis(200))
+            .pongTimeout(Duration.ofSeconds(1))
+            .connectTimeout(Duration.ofSeconds(2))
+            .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+            .outboxCapacity(outbox)
+            .listener(recorder)
+            .connect();
     clients.add(client);
     return client;
   }
@@ -79,7 +85,9 @@ class ChatClientMisbehavingServerTest {
   }
 
   private List<String> sentIds() {
-    return cluster.received("send").stream().map(r -> r.frame().getString("id")).distinct()
+    return cluster.received("send").stream()
+        .map(r -> r.frame().getString("id"))
+        .distinct()
         .toList();
   }
 
@@ -93,8 +101,15 @@ class ChatClientMisbehavingServerTest {
     Presence joined = get(b.join(GROUP));
     assertThat(joined.members()).containsExactly("alice", "bob");
     assertThat(joined.self()).isTrue();
-    await().until(() -> alice.presence.stream()
-        .anyMatch(p -> p.kind() == Presence.Kind.JOINED && "bob".equals(p.user()) && !p.self()));
+    await()
+        .until(
+            () ->
+                alice.presence.stream()
+                    .anyMatch(
+                        p ->
+                            p.kind() == Presence.Kind.JOINED
+                                && "bob".equals(p.user())
+                                && !p.self()));
 
     List<CompletableFuture<Ack>> acks = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
@@ -111,8 +126,15 @@ class ChatClientMisbehavingServerTest {
     await().until(() -> alice.messages.size() == 5);
 
     get(b.leave(GROUP));
-    await().until(() -> alice.presence.stream().anyMatch(p -> p.kind() == Presence.Kind.LEFT
-        && "bob".equals(p.user()) && "leave".equals(p.reason())));
+    await()
+        .until(
+            () ->
+                alice.presence.stream()
+                    .anyMatch(
+                        p ->
+                            p.kind() == Presence.Kind.LEFT
+                                && "bob".equals(p.user())
+                                && "leave".equals(p.reason())));
     assertThatThrownBy(() -> get(b.send(GROUP, "after leave")))
         .hasCauseInstanceOf(IllegalStateException.class);
   }
@@ -130,8 +152,8 @@ class ChatClientMisbehavingServerTest {
 
     // The pod orders a, b, c but dies before acking them.
     s1.loseAcks(true);
-    List<CompletableFuture<Ack>> pending = List.of(a.send(GROUP, "a"), a.send(GROUP, "b"),
-        a.send(GROUP, "c"));
+    List<CompletableFuture<Ack>> pending =
+        List.of(a.send(GROUP, "a"), a.send(GROUP, "b"), a.send(GROUP, "c"));
     await().until(() -> bob.messages.size() == 4 && alice.messages.size() == 4);
     assertThat(pending).noneMatch(CompletableFuture::isDone);
     List<String> ids = sentIds().subList(1, 4);
@@ -148,17 +170,30 @@ class ChatClientMisbehavingServerTest {
     assertThat(get(whileDown).seq()).isEqualTo(5);
     assertThat(a.server().node()).isEqualTo("s2");
 
-    List<JsonObject> after = cluster.received().subList(framesBefore, cluster.received().size())
-        .stream().filter(r -> r.node().equals("s2")).map(FakeCluster.Received::frame)
-        .filter(f -> !"ping".equals(f.getString("type"))).toList();
-    assertThat(after.get(0)).isEqualTo(new JsonObject().put("type", "hello").put("user", "alice")
-        .put("clientId", a.clientId()));
+    List<JsonObject> after =
+        cluster.received().subList(framesBefore, cluster.received().size()).stream()
+            .filter(r -> r.node().equals("s2"))
+            .map(FakeCluster.Received::frame)
+            .filter(f -> !"ping".equals(f.getString("type")))
+            .toList();
+    assertThat(after.get(0))
+        .isEqualTo(
+            new JsonObject()
+                .put("type", "hello")
+                .put("user", "alice")
+                .put("clientId", a.clientId()));
     assertThat(after.get(1).getString("type")).isEqualTo("join");
     assertThat(after.get(1).getLong("since")).isEqualTo(4L);
     assertThat(after.get(1).getString("epoch"))
-        .isEqualTo(alice.messages.get(0).epoch()).isNotNull();
-    assertThat(after.stream().filter(f -> "send".equals(f.getString("type")))
-        .map(f -> f.getString("id")).toList().subList(0, 3)).isEqualTo(ids);
+        .isEqualTo(alice.messages.get(0).epoch())
+        .isNotNull();
+    assertThat(
+            after.stream()
+                .filter(f -> "send".equals(f.getString("type")))
+                .map(f -> f.getString("id"))
+                .toList()
+                .subList(0, 3))
+        .isEqualTo(ids);
     for (String id : ids) {
       assertThat(cluster.sendsOf(id)).as("one send per connection of " + id).isEqualTo(2);
     }
@@ -168,8 +203,8 @@ class ChatClientMisbehavingServerTest {
     await().until(() -> alice.messages.size() == 5);
     assertThat(alice.texts()).containsExactly("before", "a", "b", "c", "d");
     assertThat(get(a.outboxSize())).isZero();
-    assertThat(alice.states).anySatisfy(s -> assertThat(s.current())
-        .isEqualTo(ConnectionState.RECONNECTING));
+    assertThat(alice.states)
+        .anySatisfy(s -> assertThat(s.current()).isEqualTo(ConnectionState.RECONNECTING));
   }
 
   @Test
@@ -186,16 +221,24 @@ class ChatClientMisbehavingServerTest {
     await().until(() -> alice.messages.size() == 5);
 
     s1.closeConnections((short) 4001, "shutting down");
-    await().until(() -> a.state() == ConnectionState.CONNECTED && a.server() != null
-        && "s2".equals(a.server().node()));
-    StateChange lost = alice.states.stream()
-        .filter(s -> s.current() == ConnectionState.RECONNECTING).findFirst().orElseThrow();
+    await()
+        .until(
+            () ->
+                a.state() == ConnectionState.CONNECTED
+                    && a.server() != null
+                    && "s2".equals(a.server().node()));
+    StateChange lost =
+        alice.states.stream()
+            .filter(s -> s.current() == ConnectionState.RECONNECTING)
+            .findFirst()
+            .orElseThrow();
     assertThat(lost.reason()).contains("4001");
     assertThat(lost.retryIn()).isEqualTo(Duration.ZERO);
 
     get(b.send(GROUP, "m6"));
     await().until(() -> alice.messages.size() >= 6);
-    assertThat(alice.messages).extracting(ChatMessage::seq)
+    assertThat(alice.messages)
+        .extracting(ChatMessage::seq)
         .containsExactly(LongStream.rangeClosed(1, 6).boxed().toArray(Long[]::new));
   }
 
@@ -228,11 +271,13 @@ class ChatClientMisbehavingServerTest {
     s1.restart();
     await().until(() -> alice.messages.size() == 4);
     assertThat(alice.resets).containsExactly(new Reset(GROUP, fresh.epoch()));
-    assertThat(alice.messages.get(3)).satisfies(m -> {
-      assertThat(m.text()).isEqualTo("n1");
-      assertThat(m.seq()).isEqualTo(1);
-      assertThat(m.epoch()).isEqualTo(fresh.epoch());
-    });
+    assertThat(alice.messages.get(3))
+        .satisfies(
+            m -> {
+              assertThat(m.text()).isEqualTo("n1");
+              assertThat(m.seq()).isEqualTo(1);
+              assertThat(m.epoch()).isEqualTo(fresh.epoch());
+            });
   }
 
   @Test
@@ -245,7 +290,8 @@ class ChatClientMisbehavingServerTest {
     s1.sendRawText("{\"type\":\"message\",\"group\":42}");
     s1.sendBinary();
     await().until(() -> alice.errors.size() == 4);
-    assertThat(alice.errors).extracting(ChatError::code)
+    assertThat(alice.errors)
+        .extracting(ChatError::code)
         .containsExactly("BAD_FRAME", "UNKNOWN_FRAME", "BAD_FRAME", "BAD_FRAME");
     assertThat(alice.errors).allMatch(ChatError::local);
 
@@ -273,8 +319,7 @@ class ChatClientMisbehavingServerTest {
       seqs.add(get(ack).seq());
     }
     assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L);
-    assertThat(sentIds()).hasSize(5).allSatisfy(id -> assertThat(cluster.sendsOf(id))
-        .isEqualTo(1));
+    assertThat(sentIds()).hasSize(5).allSatisfy(id -> assertThat(cluster.sendsOf(id)).isEqualTo(1));
     assertThat(alice.connects()).isEqualTo(1);
     assertThat(cluster.received("ping")).isNotEmpty();
   }
@@ -288,10 +333,12 @@ class ChatClientMisbehavingServerTest {
     s1.answerPings(false);
 
     await().until(() -> "s2".equals(a.server() == null ? null : a.server().node()));
-    assertThat(alice.states).anySatisfy(s -> {
-      assertThat(s.current()).isEqualTo(ConnectionState.RECONNECTING);
-      assertThat(s.reason()).contains("no pong");
-    });
+    assertThat(alice.states)
+        .anySatisfy(
+            s -> {
+              assertThat(s.current()).isEqualTo(ConnectionState.RECONNECTING);
+              assertThat(s.reason()).contains("no pong");
+            });
     await().until(() -> cluster.received("join").stream().anyMatch(r -> r.node().equals("s2")));
     assertThat(get(a.send(GROUP, "after")).seq()).isEqualTo(1);
   }
@@ -308,9 +355,10 @@ class ChatClientMisbehavingServerTest {
     assertThat(alice.connects()).isEqualTo(1);
 
     assertThatThrownBy(() -> get(a.send(GROUP, "x".repeat(9000))))
-        .isInstanceOf(ExecutionException.class).cause()
-        .isInstanceOfSatisfying(ChatServerException.class,
-            e -> assertThat(e.code()).isEqualTo("TOO_LARGE"));
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ChatServerException.class, e -> assertThat(e.code()).isEqualTo("TOO_LARGE"));
     assertThat(get(a.outboxSize())).isZero();
   }
 
@@ -343,9 +391,12 @@ class ChatClientMisbehavingServerTest {
       a.send(GROUP, "m" + i);
     }
     get(a.join("after-the-sends")); // answered after the server read every frame before it
-    assertThat(cluster.received("send")).extracting(r -> r.frame().getString("text"))
-        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, ClientCore.SEND_WINDOW)
-            .mapToObj(i -> "m" + i).toList());
+    assertThat(cluster.received("send"))
+        .extracting(r -> r.frame().getString("text"))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.rangeClosed(1, ClientCore.SEND_WINDOW)
+                .mapToObj(i -> "m" + i)
+                .toList());
   }
 
   @Test
@@ -356,8 +407,10 @@ class ChatClientMisbehavingServerTest {
     CompletableFuture<Ack> one = a.send(GROUP, "1");
     CompletableFuture<Ack> two = a.send(GROUP, "2");
     assertThatThrownBy(() -> get(a.send(GROUP, "3")))
-        .isInstanceOf(ExecutionException.class).cause()
-        .isInstanceOf(OutboxFullException.class).hasMessageContaining("outbox full");
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(OutboxFullException.class)
+        .hasMessageContaining("outbox full");
     assertThat(one).isNotDone();
     assertThat(two).isNotDone();
   }
@@ -373,13 +426,12 @@ class ChatClientMisbehavingServerTest {
 
     s1.closeConnections((short) 4500, "protocol violation");
     await().until(() -> a.state() == ConnectionState.FAILED);
-    await().until(() -> alice.states.stream()
-        .anyMatch(c -> c.current() == ConnectionState.FAILED));
+    await().until(() -> alice.states.stream().anyMatch(c -> c.current() == ConnectionState.FAILED));
     assertThat(alice.states.get(alice.states.size() - 1).reason()).contains("4500");
-    assertThatThrownBy(() -> get(pending)).cause()
-        .isInstanceOf(ChatClientClosedException.class);
+    assertThatThrownBy(() -> get(pending)).cause().isInstanceOf(ChatClientClosedException.class);
     assertThat(s2.connectionCount()).isZero();
-    assertThatThrownBy(() -> get(a.send(GROUP, "after"))).cause()
+    assertThatThrownBy(() -> get(a.send(GROUP, "after")))
+        .cause()
         .isInstanceOf(ChatClientClosedException.class);
   }
 
@@ -390,10 +442,12 @@ class ChatClientMisbehavingServerTest {
     assertThat(get(a.join(GROUP)).members()).containsExactly("alice");
     assertThat(cluster.received("join")).hasSize(3);
 
-    assertThatThrownBy(() -> get(a.join("second"))).cause()
-        .isInstanceOfSatisfying(ChatServerException.class,
-            e -> assertThat(e.code()).isEqualTo("TOO_MANY_GROUPS"));
-    assertThatThrownBy(() -> get(a.send("second", "nowhere"))).cause()
+    assertThatThrownBy(() -> get(a.join("second")))
+        .cause()
+        .isInstanceOfSatisfying(
+            ChatServerException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_GROUPS"));
+    assertThatThrownBy(() -> get(a.send("second", "nowhere")))
+        .cause()
         .isInstanceOf(IllegalStateException.class);
     assertThat(get(a.send(GROUP, "still fine")).seq()).isEqualTo(1);
   }
@@ -406,8 +460,7 @@ class ChatClientMisbehavingServerTest {
     CompletableFuture<Presence> join = a.join(GROUP);
     assertThat(a.awaitConnected(Duration.ofSeconds(10))).isFalse();
     assertThat(a.state()).isEqualTo(ConnectionState.FAILED);
-    await().until(() -> alice.states.stream()
-        .anyMatch(c -> c.current() == ConnectionState.FAILED));
+    await().until(() -> alice.states.stream().anyMatch(c -> c.current() == ConnectionState.FAILED));
     assertThat(alice.states.get(alice.states.size() - 1).reason()).contains("INVALID_NAME");
     assertThatThrownBy(() -> get(join)).cause().isInstanceOf(ChatClientClosedException.class);
     assertThat(s2.connectionCount()).isZero();
@@ -418,17 +471,19 @@ class ChatClientMisbehavingServerTest {
     Recorder alice = new Recorder();
     ChatClient a = client("alice", alice, s1.uri());
     assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
-    a.addListener(new ChatListener() {
-      @Override
-      public void onMessage(ChatMessage message) {
-        a.close();
-      }
-    });
+    a.addListener(
+        new ChatListener() {
+          @Override
+          public void onMessage(ChatMessage message) {
+            a.close();
+          }
+        });
     get(a.join(GROUP));
     a.send(GROUP, "bye");
     await().until(() -> a.state() == ConnectionState.CLOSED);
     await().until(() -> s1.openSockets() == 0);
-    assertThatThrownBy(() -> get(a.send(GROUP, "after close"))).cause()
+    assertThatThrownBy(() -> get(a.send(GROUP, "after close")))
+        .cause()
         .isInstanceOf(ChatClientClosedException.class);
     a.close();
   }
@@ -445,13 +500,15 @@ class ChatClientMisbehavingServerTest {
     List<CompletableFuture<List<Ack>>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      results.add(CompletableFuture.supplyAsync(() -> {
-        List<CompletableFuture<Ack>> acks = new ArrayList<>();
-        for (int i = 0; i < perThread; i++) {
-          acks.add(a.send(GROUP, "t" + thread + "-" + i));
-        }
-        return acks.stream().map(CompletableFuture::join).toList();
-      }));
+      results.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<CompletableFuture<Ack>> acks = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                  acks.add(a.send(GROUP, "t" + thread + "-" + i));
+                }
+                return acks.stream().map(CompletableFuture::join).toList();
+              }));
     }
     List<Long> allSeqs = new ArrayList<>();
     for (CompletableFuture<List<Ack>> result : results) {
@@ -459,7 +516,9 @@ class ChatClientMisbehavingServerTest {
       assertThat(seqs).as("one thread's sends keep their order").isSorted();
       allSeqs.addAll(seqs);
     }
-    assertThat(allSeqs).doesNotHaveDuplicates().hasSize(threads * perThread)
+    assertThat(allSeqs)
+        .doesNotHaveDuplicates()
+        .hasSize(threads * perThread)
         .allSatisfy(seq -> assertThat(seq).isBetween(1L, (long) threads * perThread));
     await().until(() -> bob.messages.size() == threads * perThread);
     assertThat(cluster.received("send")).hasSize(threads * perThread);

@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires one pod on a single event loop: the backend, heartbeats and membership, the WebSocket
- * sessions and the HTTP API. Everything stateful (sessions, router, membership) is confined to
- * this verticle's context, so none of it needs locks; the backend is created on that context too,
- * so its futures and events arrive there.
+ * sessions and the HTTP API. Everything stateful (sessions, router, membership) is confined to this
+ * verticle's context, so none of it needs locks; the backend is created on that context too, so its
+ * futures and events arrive there.
  *
  * <p>Start: inbox, heartbeats, HTTP (so /healthz answers at once), then the backend joins the
  * consensus group in the background; /readyz and WebSocket upgrades wait for it. Before serving
- * clients the pod clears what a former incarnation of the same pod name left in the groups.
- * Stop (SIGTERM): refuse new connections, close clients with 4001, leave the consensus group (a
- * leader hands over first), say goodbye (LEFT), close the server.
+ * clients the pod clears what a former incarnation of the same pod name left in the groups. Stop
+ * (SIGTERM): refuse new connections, close clients with 4001, leave the consensus group (a leader
+ * hands over first), say goodbye (LEFT), close the server.
  */
 public final class ChatPod extends VerticleBase implements StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(ChatPod.class);
@@ -54,17 +54,21 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private final BooleanSupplier clusterJoined;
   private final LocalGroupRouter router = new LocalGroupRouter();
   private final MembershipTable members;
+
   /**
-   * Written on the pod's context; read there by metrics and by the backend (which calls it on
-   * this same context, but any thread could: it is an immutable list).
+   * Written on the pod's context; read there by metrics and by the backend (which calls it on this
+   * same context, but any thread could: it is an immutable list).
    */
   private final AtomicReference<List<MemberInfo>> lastSnapshot = new AtomicReference<>(List.of());
+
   private Heartbeats heartbeats;
   private WsSessions sessions;
   private HttpServer server;
   private volatile boolean serving;
+
   /** The backend has joined the consensus group and this pod's former presence is cleared. */
   private volatile boolean backendReady;
+
   private long snapshotTimer = -1;
   private volatile boolean draining;
 
@@ -72,8 +76,13 @@ public final class ChatPod extends VerticleBase implements StatusSource {
    * @param backendFactory creates the message path on this verticle's context, given the latest
    *     immutable snapshot of the heartbeat membership table
    */
-  public ChatPod(PodConfig config, PodIdentity id, PodInbox inbox, MembershipTable members,
-      Function<Supplier<List<MemberInfo>>, ChatBackend> backendFactory, PodMetrics metrics,
+  public ChatPod(
+      PodConfig config,
+      PodIdentity id,
+      PodInbox inbox,
+      MembershipTable members,
+      Function<Supplier<List<MemberInfo>>, ChatBackend> backendFactory,
+      PodMetrics metrics,
       BooleanSupplier clusterJoined) {
     this.config = config;
     this.id = id;
@@ -87,78 +96,130 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   @Override
   public Future<?> start() {
     backend = backendFactory.apply(lastSnapshot::get);
-    sessions = new WsSessions(new SessionSettings(vertx, id.node(), id.incarnation(), id.version(),
-        config.maxFrameBytes(), config.maxTextBytes(), config.maxGroupsPerClient(),
-        config.outboundQueueFrames(), config.rateLimitPerS(), config.clientIdleTimeoutS() * 1000L,
-        backend, router, metrics));
+    sessions =
+        new WsSessions(
+            new SessionSettings(
+                vertx,
+                id.node(),
+                id.incarnation(),
+                id.version(),
+                config.maxFrameBytes(),
+                config.maxTextBytes(),
+                config.maxGroupsPerClient(),
+                config.outboundQueueFrames(),
+                config.rateLimitPerS(),
+                config.clientIdleTimeoutS() * 1000L,
+                backend,
+                router,
+                metrics));
     metrics.clientsGauge(sessions::count);
     for (MemberState state : MemberState.values()) {
-      metrics.membersGauge(state.name(), () -> lastSnapshot.get().stream().filter(m -> m.state() == state).count());
+      metrics.membersGauge(
+          state.name(), () -> lastSnapshot.get().stream().filter(m -> m.state() == state).count());
     }
     backend.eventHandler(this::onEvent);
-    backend.resyncHandler(v -> {
-      int n = sessions.closeAllForResync();
-      if (n > 0) {
-        LOG.warn("local chat state replaced by a snapshot: {} clients asked to resume (4005)", n);
-      }
-    });
-    heartbeats = new Heartbeats(vertx, id.node(), id.incarnation(), config.heartbeatIntervalMs(), inbox,
-        members, sessions::count, metrics::heartbeatsMissed, this::onTransition);
-    int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost()).setPort(config.httpPort())
-        .setMaxWebSocketFrameSize(hardCap).setMaxWebSocketMessageSize(hardCap)
-        .setWebSocketClosingTimeout(2)
-        .setIdleTimeout(0);
-    server = vertx.createHttpServer(options)
-        .webSocketHandshakeHandler(hs -> {
-          if (!"/ws".equals(hs.path())) {
-            hs.reject(404);
-          } else if (draining || !serving || !backendReady) {
-            // not momentary unavailability (a leader election): sends fail fast and are retried
-            hs.reject(503);
-          } else {
-            hs.accept();
+    backend.resyncHandler(
+        v -> {
+          int n = sessions.closeAllForResync();
+          if (n > 0) {
+            LOG.warn(
+                "local chat state replaced by a snapshot: {} clients asked to resume (4005)", n);
           }
-        })
-        .webSocketHandler(sessions::open)
-        .requestHandler(HttpApi.router(vertx, this));
-    snapshotTimer = vertx.setPeriodic(config.heartbeatIntervalMs(),
-        t -> lastSnapshot.set(members.snapshot(now())));
-    return inbox.start()
+        });
+    heartbeats =
+        new Heartbeats(
+            vertx,
+            id.node(),
+            id.incarnation(),
+            config.heartbeatIntervalMs(),
+            inbox,
+            members,
+            sessions::count,
+            metrics::heartbeatsMissed,
+            this::onTransition);
+    int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.httpHost())
+            .setPort(config.httpPort())
+            .setMaxWebSocketFrameSize(hardCap)
+            .setMaxWebSocketMessageSize(hardCap)
+            .setWebSocketClosingTimeout(2)
+            .setIdleTimeout(0);
+    server =
+        vertx
+            .createHttpServer(options)
+            .webSocketHandshakeHandler(
+                hs -> {
+                  if (!"/ws".equals(hs.path())) {
+                    hs.reject(404);
+                  } else if (draining || !serving || !backendReady) {
+                    // not momentary unavailability (a leader election): sends fail fast and are
+                    // retried
+                    hs.reject(503);
+                  } else {
+                    hs.accept();
+                  }
+                })
+            .webSocketHandler(sessions::open)
+            .requestHandler(HttpApi.router(vertx, this));
+    snapshotTimer =
+        vertx.setPeriodic(
+            config.heartbeatIntervalMs(), t -> lastSnapshot.set(members.snapshot(now())));
+    return inbox
+        .start()
         .compose(v -> heartbeats.start())
         .compose(v -> server.listen())
-        .onSuccess(s -> {
-          sessions.startIdleSweep();
-          serving = true;
-          LOG.info("pod {} (incarnation {}) listening on http://{}:{}/, joining the consensus group",
-              id.node(), id.incarnation(), config.httpHost(), s.actualPort());
-          joinConsensus();
-        });
+        .onSuccess(
+            s -> {
+              sessions.startIdleSweep();
+              serving = true;
+              LOG.info(
+                  "pod {} (incarnation {}) listening on http://{}:{}/, joining the consensus group",
+                  id.node(),
+                  id.incarnation(),
+                  config.httpHost(),
+                  s.actualPort());
+              joinConsensus();
+            });
   }
 
   /**
-   * Starts the backend (it completes once this pod is a caught-up member), then removes from
-   * every group the clients a former incarnation of this pod name left behind, so that they are
-   * gone before any client of this incarnation joins.
+   * Starts the backend (it completes once this pod is a caught-up member), then removes from every
+   * group the clients a former incarnation of this pod name left behind, so that they are gone
+   * before any client of this incarnation joins.
    */
   private void joinConsensus() {
-    backend.start()
-        .compose(v -> backend.dropNode(id.node()).recover(e -> {
-          LOG.warn("could not clear the presence of a former incarnation: {}", e.getMessage());
-          return Future.succeededFuture();
-        }))
-        .onSuccess(v -> {
-          backendReady = true;
-          BackendStatus b = backend.status();
-          LOG.info("pod {} serving: consensus role {}, leader {}, term {}", id.node(), b.role(),
-              b.leader(), b.term());
-        })
-        .onFailure(e -> {
-          if (!draining) {
-            LOG.error("the chat backend failed to start: {}", e.getMessage());
-          }
-        });
+    backend
+        .start()
+        .compose(
+            v ->
+                backend
+                    .dropNode(id.node())
+                    .recover(
+                        e -> {
+                          LOG.warn(
+                              "could not clear the presence of a former incarnation: {}",
+                              e.getMessage());
+                          return Future.succeededFuture();
+                        }))
+        .onSuccess(
+            v -> {
+              backendReady = true;
+              BackendStatus b = backend.status();
+              LOG.info(
+                  "pod {} serving: consensus role {}, leader {}, term {}",
+                  id.node(),
+                  b.role(),
+                  b.leader(),
+                  b.term());
+            })
+        .onFailure(
+            e -> {
+              if (!draining) {
+                LOG.error("the chat backend failed to start: {}", e.getMessage());
+              }
+            });
   }
 
   @Override
@@ -169,12 +230,15 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     vertx.cancelTimer(snapshotTimer);
     sessions.closeAllForShutdown();
     // Leave the consensus group first (a leader hands over), while peers still hear us.
-    return backend.stop().recover(e -> Future.succeededFuture())
-        .compose(v -> {
-          Promise<Void> goodbyeSent = Promise.promise();
-          heartbeats.stop().onComplete(ar -> vertx.setTimer(300, t -> goodbyeSent.complete()));
-          return goodbyeSent.future();
-        })
+    return backend
+        .stop()
+        .recover(e -> Future.succeededFuture())
+        .compose(
+            v -> {
+              Promise<Void> goodbyeSent = Promise.promise();
+              heartbeats.stop().onComplete(ar -> vertx.setTimer(300, t -> goodbyeSent.complete()));
+              return goodbyeSent.future();
+            })
         .compose(v -> inbox.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> server.close())
         .onComplete(ar -> LOG.info("pod {} stopped serving; leaving the cluster", id.node()));
@@ -190,8 +254,9 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     // several pods are harmless). A restarted pod clears its own before serving (joinConsensus),
     // and the Raft leader also drops the node when it removes its last member.
     if (t.to() == MemberState.DEAD || t.to() == MemberState.LEFT) {
-      backend.dropNode(t.node()).onFailure(e -> LOG.debug("dropNode {} not ordered now: {}",
-          t.node(), e.getMessage()));
+      backend
+          .dropNode(t.node())
+          .onFailure(e -> LOG.debug("dropNode {} not ordered now: {}", t.node(), e.getMessage()));
     }
   }
 
@@ -220,19 +285,40 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   public JsonObject status() {
     BackendStatus b = backend.status();
     String reason = notReadyReason();
-    JsonArray rows = new JsonArray().add(consensusMark(b, new JsonObject().put("node", id.node())
-        .put("incarnation", id.incarnation()).put("state", MemberState.ALIVE.name())
-        .put("lastSeenMillisAgo", 0).put("hearsUs", true).put("self", true)));
+    JsonArray rows =
+        new JsonArray()
+            .add(
+                consensusMark(
+                    b,
+                    new JsonObject()
+                        .put("node", id.node())
+                        .put("incarnation", id.incarnation())
+                        .put("state", MemberState.ALIVE.name())
+                        .put("lastSeenMillisAgo", 0)
+                        .put("hearsUs", true)
+                        .put("self", true)));
     // /status runs on the pod's context (the HTTP server was created there): read the table live.
     for (MemberInfo m : members.snapshot(now())) {
-      rows.add(consensusMark(b, new JsonObject().put("node", m.node()).put("incarnation", m.incarnation())
-          .put("state", m.state().name()).put("lastSeenMillisAgo", m.lastSeenMillisAgo())
-          .put("hearsUs", m.hearsUs()).put("self", false)));
+      rows.add(
+          consensusMark(
+              b,
+              new JsonObject()
+                  .put("node", m.node())
+                  .put("incarnation", m.incarnation())
+                  .put("state", m.state().name())
+                  .put("lastSeenMillisAgo", m.lastSeenMillisAgo())
+                  .put("hearsUs", m.hearsUs())
+                  .put("self", false)));
     }
     JsonArray raftMembers = new JsonArray();
     for (BackendStatus.Member m : b.members()) {
-      raftMembers.add(new JsonObject().put("node", m.node()).put("incarnation", m.incarnation())
-          .put("voter", m.voter()).put("leader", m.leader()).put("matchIndex", m.matchIndex()));
+      raftMembers.add(
+          new JsonObject()
+              .put("node", m.node())
+              .put("incarnation", m.incarnation())
+              .put("voter", m.voter())
+              .put("leader", m.leader())
+              .put("matchIndex", m.matchIndex()));
     }
     return new JsonObject()
         .put("node", id.node())
@@ -258,10 +344,14 @@ public final class ChatPod extends VerticleBase implements StatusSource {
    * member, e.g. still joining or already removed).
    */
   private static JsonObject consensusMark(BackendStatus b, JsonObject row) {
-    BackendStatus.Member match = b.members().stream()
-        .filter(m -> m.node().equals(row.getString("node"))
-            && m.incarnation().equals(row.getString("incarnation")))
-        .findFirst().orElse(null);
+    BackendStatus.Member match =
+        b.members().stream()
+            .filter(
+                m ->
+                    m.node().equals(row.getString("node"))
+                        && m.incarnation().equals(row.getString("incarnation")))
+            .findFirst()
+            .orElse(null);
     return row.put("voter", match != null && match.voter())
         .put("learner", match != null && !match.voter());
   }

@@ -20,7 +20,10 @@ public final class ChatPodMain {
       return;
     }
     if (args.length > 0) {
-      System.err.println("unknown argument " + args[0] + "; the pod is configured by environment variables, see --help");
+      System.err.println(
+          "unknown argument "
+              + args[0]
+              + "; the pod is configured by environment variables, see --help");
       System.exit(2);
     }
     PodConfig config;
@@ -31,29 +34,41 @@ public final class ChatPodMain {
       System.exit(2);
       return;
     }
-    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty(
+        "vertx.logger-delegate-factory-class-name",
+        "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kubechat")).setLevel(Level.toLevel(config.logLevel()));
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kubechat"))
+        .setLevel(Level.toLevel(config.logLevel()));
     Logger log = LoggerFactory.getLogger(ChatPodMain.class);
 
     PodLauncher launcher;
     try {
-      launcher = PodLauncher.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      launcher =
+          PodLauncher.start(config)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.error("pod failed to start", e);
       System.exit(1);
       return;
     }
     long graceMs = config.shutdownGraceS() * 1000L;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("SIGTERM: stopping within {} s", config.shutdownGraceS());
-      CompletableFuture<Void> done = launcher.stop();
-      try {
-        done.get(Math.max(500, graceMs - 500), TimeUnit.MILLISECONDS);
-        log.info("stopped");
-      } catch (Exception e) {
-        log.warn("graceful stop did not finish within the grace period; exiting anyway");
-      }
-    }, "kubechat-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("SIGTERM: stopping within {} s", config.shutdownGraceS());
+                  CompletableFuture<Void> done = launcher.stop();
+                  try {
+                    done.get(Math.max(500, graceMs - 500), TimeUnit.MILLISECONDS);
+                    log.info("stopped");
+                  } catch (Exception e) {
+                    log.warn(
+                        "graceful stop did not finish within the grace period; exiting anyway");
+                  }
+                },
+                "kubechat-shutdown"));
   }
 }

@@ -8,13 +8,13 @@ import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.metrics.PodMetrics;
 import io.kubechat.pod.raft.RaftChatBackend;
 import io.vertx.core.Future;
-import java.util.concurrent.CompletableFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(PodLauncher.class);
+
   /** The event bus's own failure detection between nodes: ping every second. */
   static final long EVENTBUS_PING_MS = 1000;
 
@@ -40,30 +41,54 @@ public final class PodLauncher {
   public static Future<PodLauncher> start(PodConfig config) {
     PodIdentity id = PodIdentity.fresh(config.nodeName());
     PodMetrics metrics = new PodMetrics();
-    HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastConfigFactory.create(config));
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
-        .setEventBusOptions(new EventBusOptions()
-            .setHost(config.podIp()).setPort(config.eventBusPort())
-            .setClusterPublicHost(config.podIp()).setClusterPublicPort(config.eventBusPort())
-            .setClusterPingInterval(EVENTBUS_PING_MS).setClusterPingReplyInterval(EVENTBUS_PING_MS)
-            .setConnectTimeout(2000));
-    return Vertx.builder().with(options).withClusterManager(cluster)
+    HazelcastClusterManager cluster =
+        new HazelcastClusterManager(HazelcastConfigFactory.create(config));
+    VertxOptions options =
+        new VertxOptions()
+            .setMetricsOptions(
+                new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost(config.podIp())
+                    .setPort(config.eventBusPort())
+                    .setClusterPublicHost(config.podIp())
+                    .setClusterPublicPort(config.eventBusPort())
+                    .setClusterPingInterval(EVENTBUS_PING_MS)
+                    .setClusterPingReplyInterval(EVENTBUS_PING_MS)
+                    .setConnectTimeout(2000));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(cluster)
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered()
-        .compose(vertx -> {
-          PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
-          // Peers as heard by heartbeats; the pod hands the backend immutable snapshots of it.
-          MembershipTable members = new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
-          // The message path: a Raft log (docs/consensus.md), created on the pod's context.
-          ChatPod pod = new ChatPod(config, id, inbox, members,
-              membership -> new RaftChatBackend(vertx, id.node(), id.incarnation(), config.raft(),
-                  membership, metrics.registry()),
-              metrics, cluster::isActive);
-          return vertx.deployVerticle(pod)
-              .map(depId -> new PodLauncher(vertx, depId, pod))
-              .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
-        });
+        .compose(
+            vertx -> {
+              PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
+              // Peers as heard by heartbeats; the pod hands the backend immutable snapshots of it.
+              MembershipTable members =
+                  new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
+              // The message path: a Raft log (docs/consensus.md), created on the pod's context.
+              ChatPod pod =
+                  new ChatPod(
+                      config,
+                      id,
+                      inbox,
+                      members,
+                      membership ->
+                          new RaftChatBackend(
+                              vertx,
+                              id.node(),
+                              id.incarnation(),
+                              config.raft(),
+                              membership,
+                              metrics.registry()),
+                      metrics,
+                      cluster::isActive);
+              return vertx
+                  .deployVerticle(pod)
+                  .map(depId -> new PodLauncher(vertx, depId, pod))
+                  .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+            });
   }
 
   public ChatPod pod() {
@@ -75,21 +100,27 @@ public final class PodLauncher {
   }
 
   /**
-   * Graceful stop: the pod's own shutdown, then leave the cluster and close Vert.x. Vert.x is closed
-   * from a plain thread: a close started on one of its own event loops completes on a loop that is
-   * already gone and never reports back.
+   * Graceful stop: the pod's own shutdown, then leave the cluster and close Vert.x. Vert.x is
+   * closed from a plain thread: a close started on one of its own event loops completes on a loop
+   * that is already gone and never reports back.
    */
   public CompletableFuture<Void> stop() {
     long t0 = System.nanoTime();
-    return vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture()
-        .handle((v, e) -> {
-          if (e != null) {
-            LOG.warn("pod stop failed: {}", e.toString());
-          }
-          return (Void) null;
-        })
+    return vertx
+        .undeploy(deploymentId)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .handle(
+            (v, e) -> {
+              if (e != null) {
+                LOG.warn("pod stop failed: {}", e.toString());
+              }
+              return (Void) null;
+            })
         .thenComposeAsync(v -> vertx.close().toCompletionStage())
-        .whenComplete((v, e) -> LOG.info("left the cluster and closed in {} ms",
-            (System.nanoTime() - t0) / 1_000_000));
+        .whenComplete(
+            (v, e) ->
+                LOG.info(
+                    "left the cluster and closed in {} ms", (System.nanoTime() - t0) / 1_000_000));
   }
 }

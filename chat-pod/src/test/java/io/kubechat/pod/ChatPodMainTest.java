@@ -15,15 +15,20 @@ class ChatPodMainTest {
 
   @Test
   void anInvalidVariableStopsThePodWithAMessageNamingIt() throws Exception {
-    PodProcess p = new PodProcess("bad-config", "127.0.1.30",
-        Map.of("KUBECHAT_HEARTBEAT_INTERVAL_MS", "often"), Path.of("target", "main-test-logs"));
+    PodProcess p =
+        new PodProcess(
+            "bad-config",
+            "127.0.1.30",
+            Map.of("KUBECHAT_HEARTBEAT_INTERVAL_MS", "often"),
+            Path.of("target", "main-test-logs"));
     Files.deleteIfExists(p.logFile().toPath());
     p.start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
       assertThat(p.exitCode()).isEqualTo(2);
       assertThat(Files.readString(p.logFile().toPath()))
-          .contains("KUBECHAT_HEARTBEAT_INTERVAL_MS").contains("often");
+          .contains("KUBECHAT_HEARTBEAT_INTERVAL_MS")
+          .contains("often");
     } finally {
       p.kill();
     }

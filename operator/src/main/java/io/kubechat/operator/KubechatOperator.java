@@ -42,8 +42,14 @@ public final class KubechatOperator implements AutoCloseable {
         new PodStatusPoller(cfg.pollInterval(), cfg.pollTimeout(), clock, statusWriter::forget);
     ChatClusterReconciler reconciler =
         new ChatClusterReconciler(
-            new PodFactory(cfg.podImage(), cfg.clusterDomain()), poller, events, metrics, nodes,
-            clock, cfg.resync(), statusWriter);
+            new PodFactory(cfg.podImage(), cfg.clusterDomain()),
+            poller,
+            events,
+            metrics,
+            nodes,
+            clock,
+            cfg.resync(),
+            statusWriter);
     operator =
         new Operator(
             o -> {
@@ -78,19 +84,22 @@ public final class KubechatOperator implements AutoCloseable {
     try {
       http =
           new OperatorHttpServer(
-              cfg.httpHost(), cfg.httpPort(),
+              cfg.httpHost(),
+              cfg.httpPort(),
               () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
               () -> operator.getRuntimeInfo().isStarted(),
               metrics::scrape);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + cfg.httpHost() + ":" + cfg.httpPort(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + cfg.httpHost() + ":" + cfg.httpPort(), e);
     }
     LOG.info(
         "kubechat operator {} watching {}; leader election {}; http on {}:{}",
         OperatorConfig.version(),
         cfg.namespaces().isEmpty() ? "all namespaces" : cfg.namespaces(),
         cfg.leaderElection() ? "on (lease " + cfg.leaseName() + ")" : "off",
-        cfg.httpHost(), http.port());
+        cfg.httpHost(),
+        http.port());
   }
 
   /** Starts the operator; it needs no server-side apply. */

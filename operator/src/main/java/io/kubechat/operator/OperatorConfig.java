@@ -15,8 +15,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The operator's configuration, read from environment variables (see docs/operator.md). A bad
- * value fails the start with a message naming the variable.
+ * The operator's configuration, read from environment variables (see docs/operator.md). A bad value
+ * fails the start with a message naming the variable.
  *
  * @param namespaces namespaces to watch; empty means all
  * @param podImage chat pod image used when a ChatCluster does not name one
@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  * @param resync how often every ChatCluster is reconciled even without events
  * @param clusterDomain the Kubernetes cluster DNS domain
  * @param reconcileThreads concurrent reconciliations
- * @param exitOnLostLease exit the process when the Lease is lost (a restarted pod competes
- *     again); false only when embedded, in tests
+ * @param exitOnLostLease exit the process when the Lease is lost (a restarted pod competes again);
+ *     false only when embedded, in tests
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -73,7 +73,11 @@ public record OperatorConfig(
 
   public static OperatorConfig from(Map<String, String> env) {
     Function<String, String> get =
-        k -> Optional.ofNullable(env.get(k)).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        k ->
+            Optional.ofNullable(env.get(k))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .orElse(null);
     return new OperatorConfig(
         Optional.ofNullable(get.apply("KUBECHAT_OPERATOR_NAMESPACES"))
             .map(
@@ -99,26 +103,70 @@ public record OperatorConfig(
 
   public OperatorConfig withHttp(String host, int port) {
     return new OperatorConfig(
-        namespaces, podImage, host, port, leaderElection, leaseName, leaseNamespace, pollInterval,
-        pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
+        namespaces,
+        podImage,
+        host,
+        port,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        pollInterval,
+        pollTimeout,
+        resync,
+        clusterDomain,
+        reconcileThreads,
+        exitOnLostLease);
   }
 
   public OperatorConfig withLeaderElection(boolean enabled) {
     return new OperatorConfig(
-        namespaces, podImage, httpHost, httpPort, enabled, leaseName, leaseNamespace, pollInterval,
-        pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
+        namespaces,
+        podImage,
+        httpHost,
+        httpPort,
+        enabled,
+        leaseName,
+        leaseNamespace,
+        pollInterval,
+        pollTimeout,
+        resync,
+        clusterDomain,
+        reconcileThreads,
+        exitOnLostLease);
   }
 
   public OperatorConfig withTimings(Duration pollInterval, Duration resync) {
     return new OperatorConfig(
-        namespaces, podImage, httpHost, httpPort, leaderElection, leaseName, leaseNamespace,
-        pollInterval, pollTimeout, resync, clusterDomain, reconcileThreads, exitOnLostLease);
+        namespaces,
+        podImage,
+        httpHost,
+        httpPort,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        pollInterval,
+        pollTimeout,
+        resync,
+        clusterDomain,
+        reconcileThreads,
+        exitOnLostLease);
   }
 
   public OperatorConfig embedded() {
     return new OperatorConfig(
-        namespaces, podImage, httpHost, httpPort, leaderElection, leaseName, leaseNamespace,
-        pollInterval, pollTimeout, resync, clusterDomain, reconcileThreads, false);
+        namespaces,
+        podImage,
+        httpHost,
+        httpPort,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        pollInterval,
+        pollTimeout,
+        resync,
+        clusterDomain,
+        reconcileThreads,
+        false);
   }
 
   /** The namespace the operator runs in, when it runs in a pod. */
@@ -133,7 +181,8 @@ public record OperatorConfig(
 
   /** The build's version, from a resource Maven filters. */
   public static String version() {
-    try (InputStream in = OperatorConfig.class.getResourceAsStream("/kubechat-operator.properties")) {
+    try (InputStream in =
+        OperatorConfig.class.getResourceAsStream("/kubechat-operator.properties")) {
       Properties p = new Properties();
       if (in != null) {
         p.load(in);

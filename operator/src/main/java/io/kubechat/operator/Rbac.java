@@ -22,7 +22,8 @@ public final class Rbac {
           // informer; create; delete to replace, scale down, roll; patch for the role label
           new Rule("", "pods", List.of("get", "list", "watch", "create", "delete", "patch")),
           new Rule("", "services", List.of("get", "list", "watch", "create", "patch")),
-          new Rule("policy", "poddisruptionbudgets", List.of("get", "list", "watch", "create", "patch")),
+          new Rule(
+              "policy", "poddisruptionbudgets", List.of("get", "list", "watch", "create", "patch")),
           new Rule("", "events", List.of("create")),
           // NodeLost rule (cluster-scoped)
           new Rule("", "nodes", List.of("list", "watch")),

@@ -21,25 +21,35 @@ class OperatorProcessTest {
   void watchesOnlyTheConfiguredNamespacesAndHoldsALease() {
     try (MockApi api = new MockApi("127.0.3.5")) {
       var client = api.client();
-      OperatorConfig cfg = OperatorConfig.from(Map.of(
-              "KUBECHAT_OPERATOR_NAMESPACES", "watched, also",
-              "KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops",
-              "KUBECHAT_OPERATOR_HTTP_HOST", "127.0.3.5",
-              "KUBECHAT_OPERATOR_HTTP_PORT", "0")).embedded();
+      OperatorConfig cfg =
+          OperatorConfig.from(
+                  Map.of(
+                      "KUBECHAT_OPERATOR_NAMESPACES", "watched, also",
+                      "KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops",
+                      "KUBECHAT_OPERATOR_HTTP_HOST", "127.0.3.5",
+                      "KUBECHAT_OPERATOR_HTTP_PORT", "0"))
+              .embedded();
       assertThat(cfg.namespaces()).isEqualTo(Set.of("watched", "also"));
       assertThat(cfg.leaderElection()).isTrue();
       try (KubechatOperator op = KubechatOperator.start(client, cfg)) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          Lease lease = client.leases().inNamespace("ops").withName("kubechat-operator").get();
-          assertThat(lease).isNotNull();
-          assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  Lease lease =
+                      client.leases().inNamespace("ops").withName("kubechat-operator").get();
+                  assertThat(lease).isNotNull();
+                  assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+                });
         client.resource(cluster("watched", "in", 1, s -> {})).create();
         client.resource(cluster("other", "out", 1, s -> {})).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          assertThat(pods(client, "watched", "in")).hasSize(1);
-          assertThat(get(client, "watched", "in").getStatus()).isNotNull();
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  assertThat(pods(client, "watched", "in")).hasSize(1);
+                  assertThat(get(client, "watched", "in").getStatus()).isNotNull();
+                });
         assertThat(pods(client, "other", "out")).isEmpty();
         assertThat(get(client, "other", "out").getStatus()).isNull();
       }
@@ -50,7 +60,8 @@ class OperatorProcessTest {
   void badConfigurationNamesTheVariable() {
     assertThatThrownBy(() -> OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_HTTP_PORT", "eighty")))
         .hasMessageContaining("KUBECHAT_OPERATOR_HTTP_PORT=eighty");
-    assertThatThrownBy(() -> OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEADER_ELECTION", "maybe")))
+    assertThatThrownBy(
+            () -> OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEADER_ELECTION", "maybe")))
         .hasMessageContaining("KUBECHAT_OPERATOR_LEADER_ELECTION");
     assertThatThrownBy(() -> OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_POLL_INTERVAL_MS", "5")))
         .hasMessageContaining("out of range");

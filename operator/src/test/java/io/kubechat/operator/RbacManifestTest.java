@@ -21,25 +21,35 @@ import org.junit.jupiter.api.Test;
  * the Helm chart against deploy/.)
  */
 class RbacManifestTest {
-  private static final Path RBAC = Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/operator/rbac.yaml");
+  private static final Path RBAC =
+      Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/operator/rbac.yaml");
 
   @Test
   void deployGrantsExactlyWhatTheCodeUses() throws IOException {
     List<Rbac.Rule> granted = new ArrayList<>();
     for (String document : Files.readString(RBAC).split("(?m)^---\\s*$")) {
       HasMetadata object = Serialization.unmarshal(document, HasMetadata.class);
-      List<PolicyRule> rules = object instanceof ClusterRole c ? c.getRules()
-          : object instanceof Role r ? r.getRules() : List.of();
+      List<PolicyRule> rules =
+          object instanceof ClusterRole c
+              ? c.getRules()
+              : object instanceof Role r ? r.getRules() : List.of();
       rules.stream().flatMap(RbacManifestTest::split).forEach(granted::add);
     }
 
-    assertThat(granted).containsExactlyInAnyOrderElementsOf(Rbac.RULES.stream().map(RbacManifestTest::sorted).toList());
+    assertThat(granted)
+        .containsExactlyInAnyOrderElementsOf(
+            Rbac.RULES.stream().map(RbacManifestTest::sorted).toList());
   }
 
-  /** One rule per API group and resource, verbs sorted, so that grouping in YAML does not matter. */
+  /**
+   * One rule per API group and resource, verbs sorted, so that grouping in YAML does not matter.
+   */
   private static Stream<Rbac.Rule> split(PolicyRule rule) {
-    return rule.getApiGroups().stream().flatMap(group -> rule.getResources().stream()
-        .map(resource -> sorted(new Rbac.Rule(group, resource, rule.getVerbs()))));
+    return rule.getApiGroups().stream()
+        .flatMap(
+            group ->
+                rule.getResources().stream()
+                    .map(resource -> sorted(new Rbac.Rule(group, resource, rule.getVerbs()))));
   }
 
   private static Rbac.Rule sorted(Rbac.Rule rule) {

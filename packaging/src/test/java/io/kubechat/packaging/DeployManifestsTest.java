@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** deploy/ parses, agrees with the chart, and applies to an API server with the example ChatClusters. */
+/**
+ * deploy/ parses, agrees with the chart, and applies to an API server with the example
+ * ChatClusters.
+ */
 @EnableKubernetesMockClient(crud = true)
 class DeployManifestsTest {
   KubernetesClient client;
@@ -30,12 +33,15 @@ class DeployManifestsTest {
         continue;
       }
       List<HasMetadata> objects = Repo.parse(file);
-      assertThat(objects).as(file.toString()).isNotEmpty()
-          .allSatisfy(o -> {
-            assertThat(o.getApiVersion()).as("%s apiVersion", file).isNotBlank();
-            assertThat(o.getKind()).as("%s kind", file).isNotBlank();
-            assertThat(o.getMetadata().getName()).as("%s name", file).isNotBlank();
-          });
+      assertThat(objects)
+          .as(file.toString())
+          .isNotEmpty()
+          .allSatisfy(
+              o -> {
+                assertThat(o.getApiVersion()).as("%s apiVersion", file).isNotBlank();
+                assertThat(o.getKind()).as("%s kind", file).isNotBlank();
+                assertThat(o.getMetadata().getName()).as("%s name", file).isNotBlank();
+              });
     }
   }
 
@@ -45,17 +51,20 @@ class DeployManifestsTest {
     @SuppressWarnings("unchecked")
     List<String> resources = (List<String>) kustomization.get("resources");
 
-    List<String> installManifests = Repo.yamlFiles(Repo.DEPLOY).stream()
-        .map(f -> Repo.DEPLOY.relativize(f).toString())
-        .filter(f -> f.startsWith("crds/") || f.startsWith("operator/"))
-        .toList();
+    List<String> installManifests =
+        Repo.yamlFiles(Repo.DEPLOY).stream()
+            .map(f -> Repo.DEPLOY.relativize(f).toString())
+            .filter(f -> f.startsWith("crds/") || f.startsWith("operator/"))
+            .toList();
     assertThat(resources).containsExactlyInAnyOrderElementsOf(installManifests);
   }
 
   @Test
   void chartAndDeployShareTheCrdAndTheRbacRules() {
-    CustomResourceDefinition deployed = Repo.only(Repo.parse(Repo.CRD), CustomResourceDefinition.class, null);
-    CustomResourceDefinition charted = Repo.only(HelmChartTest.renderDefaults(), CustomResourceDefinition.class, null);
+    CustomResourceDefinition deployed =
+        Repo.only(Repo.parse(Repo.CRD), CustomResourceDefinition.class, null);
+    CustomResourceDefinition charted =
+        Repo.only(HelmChartTest.renderDefaults(), CustomResourceDefinition.class, null);
     assertThat(charted.getSpec()).isEqualTo(deployed.getSpec());
 
     assertThat(roles(HelmChartTest.renderDefaults()))
@@ -77,40 +86,56 @@ class DeployManifestsTest {
 
   @Test
   void chartAndDeployRunTheOperatorAlike() {
-    Deployment deployed = Repo.only(Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null);
+    Deployment deployed =
+        Repo.only(
+            Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null);
     Deployment charted = Repo.only(HelmChartTest.renderDefaults(), Deployment.class, null);
 
     var deployedContainer = deployed.getSpec().getTemplate().getSpec().getContainers().get(0);
     var chartedContainer = charted.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(chartedContainer.getImage()).isEqualTo(deployedContainer.getImage());
-    assertThat(chartedContainer.getEnv()).containsExactlyInAnyOrderElementsOf(deployedContainer.getEnv());
+    assertThat(chartedContainer.getEnv())
+        .containsExactlyInAnyOrderElementsOf(deployedContainer.getEnv());
     assertThat(chartedContainer.getPorts()).isEqualTo(deployedContainer.getPorts());
     assertThat(chartedContainer.getLivenessProbe()).isEqualTo(deployedContainer.getLivenessProbe());
-    assertThat(chartedContainer.getReadinessProbe()).isEqualTo(deployedContainer.getReadinessProbe());
-    assertThat(chartedContainer.getSecurityContext()).isEqualTo(deployedContainer.getSecurityContext());
+    assertThat(chartedContainer.getReadinessProbe())
+        .isEqualTo(deployedContainer.getReadinessProbe());
+    assertThat(chartedContainer.getSecurityContext())
+        .isEqualTo(deployedContainer.getSecurityContext());
     assertThat(charted.getSpec().getTemplate().getSpec().getSecurityContext())
         .isEqualTo(deployed.getSpec().getTemplate().getSpec().getSecurityContext());
   }
 
   @Test
   void imagesCarryTheProjectVersion() {
-    Deployment deployed = Repo.only(Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null);
+    Deployment deployed =
+        Repo.only(
+            Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null);
     var container = deployed.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(container.getImage()).isEqualTo("kubechat/operator:" + Repo.VERSION);
-    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("KUBECHAT_OPERATOR_POD_IMAGE"))
-        .extracting(EnvVar::getValue).containsExactly("kubechat/chat-pod:" + Repo.VERSION);
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getName().equals("KUBECHAT_OPERATOR_POD_IMAGE"))
+        .extracting(EnvVar::getValue)
+        .containsExactly("kubechat/chat-pod:" + Repo.VERSION);
     Map<String, Object> chart = Repo.yamlMap(Repo.CHART.resolve("Chart.yaml"));
-    assertThat(chart).containsEntry("version", Repo.VERSION).containsEntry("appVersion", Repo.VERSION);
+    assertThat(chart)
+        .containsEntry("version", Repo.VERSION)
+        .containsEntry("appVersion", Repo.VERSION);
   }
 
   @Test
   void installManifestsAndExamplesApplyToTheApiServer() {
-    CustomResourceDefinition crd = Repo.only(Repo.parse(Repo.CRD), CustomResourceDefinition.class, null);
+    CustomResourceDefinition crd =
+        Repo.only(Repo.parse(Repo.CRD), CustomResourceDefinition.class, null);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
 
-    for (String file : List.of("operator/namespace.yaml", "operator/service-account.yaml", "operator/rbac.yaml",
-        "operator/deployment.yaml")) {
+    for (String file :
+        List.of(
+            "operator/namespace.yaml",
+            "operator/service-account.yaml",
+            "operator/rbac.yaml",
+            "operator/deployment.yaml")) {
       for (HasMetadata object : Repo.parse(Repo.DEPLOY.resolve(file))) {
         client.resource(object).create();
       }
@@ -124,17 +149,29 @@ class DeployManifestsTest {
       }
     }
 
-    assertThat(client.apps().deployments().inNamespace("kubechat-system").withName("kubechat-operator").get())
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("kubechat-system")
+                .withName("kubechat-operator")
+                .get())
         .isNotNull();
-    List<GenericKubernetesResource> clusters = client.genericKubernetesResources("kubechat.io/v1alpha1", "ChatCluster")
-        .inNamespace("default").list().getItems();
+    List<GenericKubernetesResource> clusters =
+        client
+            .genericKubernetesResources("kubechat.io/v1alpha1", "ChatCluster")
+            .inNamespace("default")
+            .list()
+            .getItems();
     assertThat(clusters).hasSize(examples.size());
   }
 
   /** Rules as comparable sets, so that the order of verbs or rules does not matter. */
   private static Map<String, List<String>> rules(List<PolicyRule> rules) {
-    return rules.stream().collect(Collectors.toMap(
-        r -> String.join(",", r.getApiGroups()) + "/" + String.join(",", r.getResources()),
-        r -> r.getVerbs().stream().sorted().toList()));
+    return rules.stream()
+        .collect(
+            Collectors.toMap(
+                r -> String.join(",", r.getApiGroups()) + "/" + String.join(",", r.getResources()),
+                r -> r.getVerbs().stream().sorted().toList()));
   }
 }

@@ -24,16 +24,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The chart lints clean, renders with default and other values, and its schema refuses bad values. */
+/**
+ * The chart lints clean, renders with default and other values, and its schema refuses bad values.
+ */
 class HelmChartTest {
   private static final String RELEASE = "kubechat-operator";
   private static final String NAMESPACE = "kubechat-system";
+
   /** Helm template defaults to an old Kubernetes version that the chart's kubeVersion excludes. */
   private static final String KUBE_VERSION = "1.31.0";
 
   static List<HasMetadata> render(UnaryOperator<TemplateCommand> values) {
-    TemplateCommand template = new Helm(Repo.CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
-        .withKubeVersion(KUBE_VERSION);
+    TemplateCommand template =
+        new Helm(Repo.CHART)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     return Repo.parse(values.apply(template).call());
   }
 
@@ -46,7 +53,8 @@ class HelmChartTest {
     LintResult result = new Helm(Repo.CHART).lint().strict().call();
 
     assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
   }
 
   @Test
@@ -57,7 +65,8 @@ class HelmChartTest {
     var pod = deployment.getSpec().getTemplate().getSpec();
     var container = pod.getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("kubechat/operator:" + Repo.VERSION);
-    assertThat(env(container.getEnv())).containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "kubechat/chat-pod:" + Repo.VERSION)
+    assertThat(env(container.getEnv()))
+        .containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "kubechat/chat-pod:" + Repo.VERSION)
         .containsEntry("KUBECHAT_OPERATOR_NAMESPACES", "")
         .containsEntry("KUBECHAT_OPERATOR_LEADER_ELECTION", "true");
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -70,11 +79,13 @@ class HelmChartTest {
     Repo.only(objects, ServiceAccount.class, RELEASE);
     Repo.only(objects, ClusterRole.class, RELEASE);
     ClusterRoleBinding binding = Repo.only(objects, ClusterRoleBinding.class, RELEASE);
-    assertThat(binding.getSubjects()).singleElement()
+    assertThat(binding.getSubjects())
+        .singleElement()
         .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(NAMESPACE));
     Repo.only(objects, Role.class, RELEASE + "-leader-election");
 
-    CustomResourceDefinition crd = Repo.only(objects, CustomResourceDefinition.class, "chatclusters.kubechat.io");
+    CustomResourceDefinition crd =
+        Repo.only(objects, CustomResourceDefinition.class, "chatclusters.kubechat.io");
     assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
   }
 
@@ -86,11 +97,16 @@ class HelmChartTest {
 
     assertThat(objects).noneMatch(CustomResourceDefinition.class::isInstance);
     // Only the binding for nodes (cluster-scoped) stays cluster-wide.
-    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
-        .extracting(o -> o.getMetadata().getName()).containsExactly(RELEASE + "-nodes");
+    assertThat(objects)
+        .filteredOn(ClusterRoleBinding.class::isInstance)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly(RELEASE + "-nodes");
     assertThat(objects).noneMatch(Role.class::isInstance);
     assertThat(objects).noneMatch(ServiceAccount.class::isInstance);
-    assertThat(objects.stream().filter(RoleBinding.class::isInstance).map(o -> o.getMetadata().getNamespace()))
+    assertThat(
+            objects.stream()
+                .filter(RoleBinding.class::isInstance)
+                .map(o -> o.getMetadata().getNamespace()))
         .containsExactlyInAnyOrder("team-a", "team-b");
 
     Deployment deployment = Repo.only(objects, Deployment.class, RELEASE);
@@ -98,28 +114,33 @@ class HelmChartTest {
     var container = pod.getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("registry.example/kubechat/operator:9.9.9");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
-    assertThat(env(container.getEnv())).containsEntry("KUBECHAT_OPERATOR_NAMESPACES", "team-a,team-b")
+    assertThat(env(container.getEnv()))
+        .containsEntry("KUBECHAT_OPERATOR_NAMESPACES", "team-a,team-b")
         .containsEntry("KUBECHAT_OPERATOR_LEADER_ELECTION", "false")
         .containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "registry.example/kubechat/chat-pod:9.9.9")
         .containsEntry("KUBECHAT_OPERATOR_LOG_FORMAT", "text");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     assertThat(pod.getServiceAccountName()).isEqualTo("existing-operator-sa");
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
-    assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(pod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
     assertThat(pod.getAffinity().getNodeAffinity()).isNotNull();
     assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
   }
 
   @ParameterizedTest(name = "{0}={1} is refused")
-  @CsvSource(delimiter = '|', value = {
-      "replicaCount|0|replicaCount",
-      "replicaCount|three|replicaCount",
-      "image.pullPolicy|Sometimes|pullPolicy",
-      "watchNamespaces[0]|Not_A_Namespace|watchNamespaces",
-      "logFormat|xml|logFormat",
-      "replicas|3|replicas",
-      "leaderElection.enabled|maybe|enabled",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "replicaCount|0|replicaCount",
+        "replicaCount|three|replicaCount",
+        "image.pullPolicy|Sometimes|pullPolicy",
+        "watchNamespaces[0]|Not_A_Namespace|watchNamespaces",
+        "logFormat|xml|logFormat",
+        "replicas|3|replicas",
+        "leaderElection.enabled|maybe|enabled",
+      })
   void schemaRefusesBadValues(String key, String value, String named) {
     assertThatThrownBy(() -> render(t -> t.set(key, value)))
         .hasMessageContaining("values don't meet the specifications of the schema")
@@ -127,7 +148,8 @@ class HelmChartTest {
   }
 
   private static Map<String, String> env(List<EnvVar> env) {
-    return env.stream().filter(e -> e.getValue() != null)
+    return env.stream()
+        .filter(e -> e.getValue() != null)
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 }

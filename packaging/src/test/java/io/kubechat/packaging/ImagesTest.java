@@ -16,9 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every path they copy exists, the entry point runs what was copied, and they run as non-root.
  */
 class ImagesTest {
-  private static final Pattern COPY = Pattern.compile("^(?:COPY|ADD)\\s+(?!--from)(.+)$", Pattern.MULTILINE);
+  private static final Pattern COPY =
+      Pattern.compile("^(?:COPY|ADD)\\s+(?!--from)(.+)$", Pattern.MULTILINE);
   private static final Pattern USER = Pattern.compile("^USER\\s+(\\S+)\\s*$", Pattern.MULTILINE);
-  private static final Pattern ENTRYPOINT = Pattern.compile("^ENTRYPOINT\\s+\\[(.+)]\\s*$", Pattern.MULTILINE);
+  private static final Pattern ENTRYPOINT =
+      Pattern.compile("^ENTRYPOINT\\s+\\[(.+)]\\s*$", Pattern.MULTILINE);
 
   @ParameterizedTest
   @ValueSource(strings = {"chat-pod", "operator"})

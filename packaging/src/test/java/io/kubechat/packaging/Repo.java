@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /** Paths of the repository and parsing of the manifests kept in it. */
 final class Repo {
-  static final Path ROOT = Path.of(System.getProperty("kubechat.repoRoot", "..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("kubechat.repoRoot", "..")).toAbsolutePath().normalize();
   static final Path DEPLOY = ROOT.resolve("deploy");
   static final Path CHART = ROOT.resolve("helm/kubechat-operator");
   static final Path CRD = DEPLOY.resolve("crds/chatclusters.kubechat.io-v1.yml");
@@ -24,7 +25,8 @@ final class Repo {
   /** Every YAML file below {@code dir}, sorted, so that failures name files in a stable order. */
   static List<Path> yamlFiles(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+      return files
+          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -64,13 +66,18 @@ final class Repo {
 
   @SuppressWarnings("unchecked")
   static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type, String name) {
-    List<HasMetadata> found = objects.stream()
-        .filter(type::isInstance)
-        .filter(o -> name == null || name.equals(o.getMetadata().getName()))
-        .toList();
+    List<HasMetadata> found =
+        objects.stream()
+            .filter(type::isInstance)
+            .filter(o -> name == null || name.equals(o.getMetadata().getName()))
+            .toList();
     if (found.size() != 1) {
-      throw new AssertionError("expected exactly one " + type.getSimpleName()
-          + (name == null ? "" : " named " + name) + " but found " + found.size());
+      throw new AssertionError(
+          "expected exactly one "
+              + type.getSimpleName()
+              + (name == null ? "" : " named " + name)
+              + " but found "
+              + found.size());
     }
     return (T) found.get(0);
   }

@@ -7,8 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /** The parsed command line of kubechat-chat. */
-record CliOptions(String command, List<String> servers, String user, List<String> groups,
-    String clientId, Long since, Integer count, Duration timeout, boolean json, boolean help,
+record CliOptions(
+    String command,
+    List<String> servers,
+    String user,
+    List<String> groups,
+    String clientId,
+    Long since,
+    Integer count,
+    Duration timeout,
+    boolean json,
+    boolean help,
     List<String> texts) {
 
   static final String DEFAULT_SERVERS =
@@ -83,8 +92,8 @@ record CliOptions(String command, List<String> servers, String user, List<String
       }
     }
     if (help) {
-      return new CliOptions(command, servers, user, groups, clientId, since, count, timeout, json,
-          true, texts);
+      return new CliOptions(
+          command, servers, user, groups, clientId, since, count, timeout, json, true, texts);
     }
     if (servers.isEmpty()) {
       addServers(servers, env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS));
@@ -123,12 +132,11 @@ record CliOptions(String command, List<String> servers, String user, List<String
     if ("chat".equals(command) && json) {
       throw new UsageException("--json is an option of tail");
     }
-    return new CliOptions(command, servers, user, groups, clientId, since, count, timeout, json,
-        false, texts);
+    return new CliOptions(
+        command, servers, user, groups, clientId, since, count, timeout, json, false, texts);
   }
 
-  private static String value(List<String> args, int index, String option)
-      throws UsageException {
+  private static String value(List<String> args, int index, String option) throws UsageException {
     if (index >= args.size()) {
       throw new UsageException(option + " needs a value");
     }

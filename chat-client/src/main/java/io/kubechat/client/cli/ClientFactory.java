@@ -8,9 +8,10 @@ final class ClientFactory {
   private ClientFactory() {}
 
   static ChatClient connect(CliOptions options, ChatListener... listeners) {
-    ChatClient.Builder builder = ChatClient.builder()
-        .endpoints(options.servers().toArray(String[]::new))
-        .user(options.user());
+    ChatClient.Builder builder =
+        ChatClient.builder()
+            .endpoints(options.servers().toArray(String[]::new))
+            .user(options.user());
     if (options.clientId() != null) {
       builder.clientId(options.clientId());
     }

@@ -9,8 +9,8 @@ import io.kubechat.client.StateChange;
 import java.io.PrintStream;
 
 /**
- * Shows connection changes, presence, gaps, resets and errors on a stream (stderr for the
- * scripting commands, stdout for the interactive chat). Messages are printed by each command.
+ * Shows connection changes, presence, gaps, resets and errors on a stream (stderr for the scripting
+ * commands, stdout for the interactive chat). Messages are printed by each command.
  */
 class Console implements ChatListener {
   private final PrintStream out;

@@ -17,16 +17,29 @@ final class ConsoleFormat {
   }
 
   static String messageJson(ChatMessage m) {
-    return new JsonObject().put("group", m.group()).put("seq", m.seq()).put("epoch", m.epoch())
-        .put("from", m.from()).put("text", m.text()).put("id", m.id()).put("ts", m.ts())
-        .put("node", m.node()).encode();
+    return new JsonObject()
+        .put("group", m.group())
+        .put("seq", m.seq())
+        .put("epoch", m.epoch())
+        .put("from", m.from())
+        .put("text", m.text())
+        .put("id", m.id())
+        .put("ts", m.ts())
+        .put("node", m.node())
+        .encode();
   }
 
   static String presence(Presence p) {
     String who = p.self() ? "you (" + p.user() + ")" : p.user();
     if (p.kind() == Presence.Kind.JOINED) {
-      return "* " + who + " joined " + p.group() + " (members: " + String.join(", ", p.members())
-          + ")" + (p.local() ? " [no quorum: this pod's view; messages wait until it is back]" : "");
+      return "* "
+          + who
+          + " joined "
+          + p.group()
+          + " (members: "
+          + String.join(", ", p.members())
+          + ")"
+          + (p.local() ? " [no quorum: this pod's view; messages wait until it is back]" : "");
     }
     return "* " + who + " left " + p.group() + (p.reason() == null ? "" : " (" + p.reason() + ")");
   }
@@ -34,11 +47,20 @@ final class ConsoleFormat {
   static String state(StateChange change) {
     return switch (change.current()) {
       case CONNECTING -> "-- connecting";
-      case CONNECTED -> "-- connected to " + change.endpoint()
-          + (change.server() == null || change.server().node() == null ? ""
-              : " (pod " + change.server().node() + ")");
-      case RECONNECTING -> "-- disconnected from " + change.endpoint() + " (" + change.reason()
-          + "); reconnecting in " + change.retryIn().toMillis() + " ms";
+      case CONNECTED ->
+          "-- connected to "
+              + change.endpoint()
+              + (change.server() == null || change.server().node() == null
+                  ? ""
+                  : " (pod " + change.server().node() + ")");
+      case RECONNECTING ->
+          "-- disconnected from "
+              + change.endpoint()
+              + " ("
+              + change.reason()
+              + "); reconnecting in "
+              + change.retryIn().toMillis()
+              + " ms";
       case FAILED -> "-- giving up: " + change.reason();
       case CLOSED -> "-- closed";
       case NEW -> "-- not started";
@@ -46,12 +68,20 @@ final class ConsoleFormat {
   }
 
   static String gap(Gap gap) {
-    return "-- missed messages " + gap.from() + ".." + gap.to() + " of " + gap.group()
+    return "-- missed messages "
+        + gap.from()
+        + ".."
+        + gap.to()
+        + " of "
+        + gap.group()
         + ": no longer in the history";
   }
 
   static String reset(Reset reset) {
-    return "-- the history of " + reset.group() + " was lost (new epoch " + reset.epoch()
+    return "-- the history of "
+        + reset.group()
+        + " was lost (new epoch "
+        + reset.epoch()
         + "); numbering restarts";
   }
 

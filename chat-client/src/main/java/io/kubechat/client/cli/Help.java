@@ -4,7 +4,8 @@ package io.kubechat.client.cli;
 final class Help {
   private Help() {}
 
-  private static final String COMMON = """
+  private static final String COMMON =
+      """
       Options:
         -s, --server URL     chat pod or Service WebSocket URL (ws://host:8080/ws); repeat it or
                              separate with commas to give several pods, tried in rotation.
@@ -18,7 +19,8 @@ final class Help {
 
   static String forCommand(String command) {
     return switch (command) {
-      case "send" -> """
+      case "send" ->
+          """
           Usage: kubechat-chat send [options] [TEXT...]
 
           Sends each TEXT (or, with no TEXT or TEXT "-", each non-empty line of stdin) to the
@@ -28,8 +30,10 @@ final class Help {
           command line.
 
             --timeout SECONDS    give up after this long (default: 30)
-          """ + COMMON;
-      case "tail" -> """
+          """
+              + COMMON;
+      case "tail" ->
+          """
           Usage: kubechat-chat tail [options]
 
           Prints the messages of the group as they arrive, one per line on stdout
@@ -40,8 +44,10 @@ final class Help {
             --count N            exit 0 after N messages
             --timeout SECONDS    with --count: exit 1 if they did not arrive in time
             --json               print each message as a JSON object
-          """ + COMMON;
-      default -> """
+          """
+              + COMMON;
+      default ->
+          """
           Usage: kubechat-chat [chat] [options]
                  kubechat-chat send [options] [TEXT...]
                  kubechat-chat tail [options]
@@ -51,7 +57,8 @@ final class Help {
           presence and connection changes; reconnects by itself when a pod dies.
           Commands: /join GROUP, /leave GROUP, /switch GROUP, /who, /help, /quit (or Ctrl-D).
           The --group option may be repeated: all are joined, the first is current.
-          """ + COMMON;
+          """
+              + COMMON;
     };
   }
 }

@@ -36,28 +36,31 @@ final class InteractiveChat {
   }
 
   int run() throws IOException {
-    ChatListener printer = new ChatListener() {
-      @Override
-      public void onMessage(ChatMessage message) {
-        streams.out().println(ConsoleFormat.message(message));
-      }
+    ChatListener printer =
+        new ChatListener() {
+          @Override
+          public void onMessage(ChatMessage message) {
+            streams.out().println(ConsoleFormat.message(message));
+          }
 
-      @Override
-      public void onPresence(Presence presence) {
-        synchronized (members) {
-          members.put(presence.group(), presence.members());
-        }
-      }
-    };
-    try (ChatClient client = ClientFactory.connect(options, new Console(streams.out(), true),
-        printer)) {
+          @Override
+          public void onPresence(Presence presence) {
+            synchronized (members) {
+              members.put(presence.group(), presence.members());
+            }
+          }
+        };
+    try (ChatClient client =
+        ClientFactory.connect(options, new Console(streams.out(), true), printer)) {
       for (String group : options.groups()) {
         join(client, group);
       }
-      streams.out().println("-- " + options.user() + " in " + current
-          + ": type a message, /help for commands");
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
+      streams
+          .out()
+          .println(
+              "-- " + options.user() + " in " + current + ": type a message, /help for commands");
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
       String line;
       while ((line = reader.readLine()) != null) {
         if (!handle(client, line.strip())) {
@@ -78,11 +81,13 @@ final class InteractiveChat {
       String group = current;
       sent.removeIf(CompletableFuture::isDone);
       sent.add(client.send(group, line));
-      sent.get(sent.size() - 1).whenComplete((ack, error) -> {
-        if (error != null) {
-          streams.out().println("!! not sent to " + group + ": " + error.getMessage());
-        }
-      });
+      sent.get(sent.size() - 1)
+          .whenComplete(
+              (ack, error) -> {
+                if (error != null) {
+                  streams.out().println("!! not sent to " + group + ": " + error.getMessage());
+                }
+              });
       return true;
     }
     String[] parts = line.split("\\s+", 2);
@@ -110,13 +115,22 @@ final class InteractiveChat {
       }
       case "/who" -> {
         synchronized (members) {
-          streams.out().println("-- members of " + current + ": "
-              + String.join(", ", members.getOrDefault(current, List.of())));
+          streams
+              .out()
+              .println(
+                  "-- members of "
+                      + current
+                      + ": "
+                      + String.join(", ", members.getOrDefault(current, List.of())));
         }
       }
-      case "/help" -> streams.out().println(
-          "-- /join GROUP, /leave GROUP, /switch GROUP, /who, /quit; anything else is sent to "
-              + current);
+      case "/help" ->
+          streams
+              .out()
+              .println(
+                  "-- /join GROUP, /leave GROUP, /switch GROUP, /who, /quit; anything else is sent"
+                      + " to "
+                      + current);
       default -> streams.out().println("!! unknown command " + parts[0] + " (try /help)");
     }
     return true;
@@ -147,10 +161,13 @@ final class InteractiveChat {
   }
 
   private void join(ChatClient client, String group) {
-    client.join(group).whenComplete((presence, error) -> {
-      if (error != null) {
-        streams.out().println("!! cannot join " + group + ": " + error.getMessage());
-      }
-    });
+    client
+        .join(group)
+        .whenComplete(
+            (presence, error) -> {
+              if (error != null) {
+                streams.out().println("!! cannot join " + group + ": " + error.getMessage());
+              }
+            });
   }
 }

@@ -41,16 +41,27 @@ final class SendCommand {
         try {
           Ack done = ack.get(left, TimeUnit.NANOSECONDS);
           acked++;
-          streams.err().println("-- acknowledged " + done.id()
-              + " at seq " + done.seq());
+          streams.err().println("-- acknowledged " + done.id() + " at seq " + done.seq());
         } catch (TimeoutException e) {
-          streams.err().println("kubechat-chat send: timed out after " + timeout.toSeconds()
-              + " s: " + (texts.size() - acked) + " of " + texts.size()
-              + " messages not acknowledged");
+          streams
+              .err()
+              .println(
+                  "kubechat-chat send: timed out after "
+                      + timeout.toSeconds()
+                      + " s: "
+                      + (texts.size() - acked)
+                      + " of "
+                      + texts.size()
+                      + " messages not acknowledged");
           return 1;
         } catch (ExecutionException e) {
-          streams.err().println("kubechat-chat send: message " + (acked + 1) + " failed: "
-              + e.getCause().getMessage());
+          streams
+              .err()
+              .println(
+                  "kubechat-chat send: message "
+                      + (acked + 1)
+                      + " failed: "
+                      + e.getCause().getMessage());
           return 1;
         }
       }
@@ -69,8 +80,8 @@ final class SendCommand {
       }
     }
     if (fromStdin) {
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
       String line;
       while ((line = reader.readLine()) != null) {
         if (!line.isBlank()) {

@@ -17,45 +17,65 @@ final class TailCommand {
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger printed = new AtomicInteger();
     AtomicInteger exitCode = new AtomicInteger(0);
-    ChatListener printer = new ChatListener() {
-      @Override
-      public void onMessage(ChatMessage message) {
-        if (options.count() != null && printed.get() >= options.count()) {
-          return;
-        }
-        streams.out().println(options.json() ? ConsoleFormat.messageJson(message)
-            : ConsoleFormat.message(message));
-        streams.out().flush();
-        if (options.count() != null && printed.incrementAndGet() >= options.count()) {
-          done.countDown();
-        }
-      }
+    ChatListener printer =
+        new ChatListener() {
+          @Override
+          public void onMessage(ChatMessage message) {
+            if (options.count() != null && printed.get() >= options.count()) {
+              return;
+            }
+            streams
+                .out()
+                .println(
+                    options.json()
+                        ? ConsoleFormat.messageJson(message)
+                        : ConsoleFormat.message(message));
+            streams.out().flush();
+            if (options.count() != null && printed.incrementAndGet() >= options.count()) {
+              done.countDown();
+            }
+          }
 
-      @Override
-      public void onStateChange(StateChange change) {
-        if (change.current() == ConnectionState.FAILED) {
-          exitCode.set(1);
-          done.countDown();
-        }
-      }
-    };
-    try (ChatClient client = ClientFactory.connect(options, new Console(streams.err(), false),
-        printer)) {
+          @Override
+          public void onStateChange(StateChange change) {
+            if (change.current() == ConnectionState.FAILED) {
+              exitCode.set(1);
+              done.countDown();
+            }
+          }
+        };
+    try (ChatClient client =
+        ClientFactory.connect(options, new Console(streams.err(), false), printer)) {
       Thread closer = new Thread(done::countDown, "kubechat-tail-stop");
       Runtime.getRuntime().addShutdownHook(closer);
-      client.join(options.group(), options.since()).whenComplete((presence, error) -> {
-        if (error != null) {
-          streams.err().println("kubechat-chat tail: cannot join " + options.group() + ": "
-              + error.getMessage());
-          exitCode.set(1);
-          done.countDown();
-        }
-      });
+      client
+          .join(options.group(), options.since())
+          .whenComplete(
+              (presence, error) -> {
+                if (error != null) {
+                  streams
+                      .err()
+                      .println(
+                          "kubechat-chat tail: cannot join "
+                              + options.group()
+                              + ": "
+                              + error.getMessage());
+                  exitCode.set(1);
+                  done.countDown();
+                }
+              });
       if (options.count() != null && options.timeout() != null) {
         if (!done.await(options.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          streams.err().println("kubechat-chat tail: timed out after "
-              + options.timeout().toSeconds() + " s with " + printed.get() + " of "
-              + options.count() + " messages");
+          streams
+              .err()
+              .println(
+                  "kubechat-chat tail: timed out after "
+                      + options.timeout().toSeconds()
+                      + " s with "
+                      + printed.get()
+                      + " of "
+                      + options.count()
+                      + " messages");
           exitCode.set(1);
         }
       } else {

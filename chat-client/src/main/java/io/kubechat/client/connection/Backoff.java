@@ -29,7 +29,9 @@ public final class Backoff {
   }
 
   public Backoff(Duration initial, Duration max) {
-    this(initial, max,
+    this(
+        initial,
+        max,
         bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
   }
 

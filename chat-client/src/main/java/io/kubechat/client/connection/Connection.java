@@ -40,26 +40,32 @@ public final class Connection {
   public Future<Void> open(WebSocketClient client, Duration connectTimeout) {
     socket = client.webSocket();
     // Handlers first: a frame may arrive right after the handshake.
-    socket.textMessageHandler(text -> {
-      if (!ended) {
-        handler.onText(this, text);
-      }
-    });
-    socket.binaryMessageHandler(buffer -> {
-      if (!ended) {
-        handler.onBinary(this);
-      }
-    });
+    socket.textMessageHandler(
+        text -> {
+          if (!ended) {
+            handler.onText(this, text);
+          }
+        });
+    socket.binaryMessageHandler(
+        buffer -> {
+          if (!ended) {
+            handler.onBinary(this);
+          }
+        });
     socket.exceptionHandler(error -> end(null, String.valueOf(error.getMessage())));
-    socket.closeHandler(v -> {
-      Short code = socket.closeStatusCode();
-      end(code == null ? null : code.intValue(), socket.closeReason());
-    });
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(endpoint.toString())
-        .setConnectTimeout(connectTimeout.toMillis())
-        .setTimeout(connectTimeout.toMillis());
-    return socket.connect(options).<Void>mapEmpty()
+    socket.closeHandler(
+        v -> {
+          Short code = socket.closeStatusCode();
+          end(code == null ? null : code.intValue(), socket.closeReason());
+        });
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setAbsoluteURI(endpoint.toString())
+            .setConnectTimeout(connectTimeout.toMillis())
+            .setTimeout(connectTimeout.toMillis());
+    return socket
+        .connect(options)
+        .<Void>mapEmpty()
         .onFailure(error -> end(null, "connect failed: " + error.getMessage()));
   }
 

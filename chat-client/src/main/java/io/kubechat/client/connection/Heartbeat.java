@@ -19,7 +19,11 @@ public final class Heartbeat {
   private long counter;
   private boolean stopped;
 
-  public Heartbeat(Vertx vertx, Duration interval, Duration timeout, Consumer<String> sendPing,
+  public Heartbeat(
+      Vertx vertx,
+      Duration interval,
+      Duration timeout,
+      Consumer<String> sendPing,
       Runnable onTimeout) {
     this.vertx = vertx;
     this.interval = interval;
@@ -39,13 +43,16 @@ public final class Heartbeat {
     sendPing.accept(Long.toString(++counter));
     if (timeoutTimer == -1) {
       // The oldest unanswered ping sets the deadline; later pings do not push it back.
-      timeoutTimer = vertx.setTimer(timeout.toMillis(), id -> {
-        timeoutTimer = -1;
-        if (!stopped) {
-          stop();
-          onTimeout.run();
-        }
-      });
+      timeoutTimer =
+          vertx.setTimer(
+              timeout.toMillis(),
+              id -> {
+                timeoutTimer = -1;
+                if (!stopped) {
+                  stop();
+                  onTimeout.run();
+                }
+              });
     }
   }
 

@@ -19,6 +19,7 @@ public final class GroupTracker {
   private static final class State {
     String epoch;
     long lastSeq;
+
     /** Whether lastSeq/epoch mean something yet (set by a joined frame, a message or since). */
     boolean positioned;
   }
@@ -57,9 +58,9 @@ public final class GroupTracker {
   }
 
   /**
-   * The server confirmed our join; {@code epoch}/{@code seq} are the group's current position.
-   * On a first join without since, reading starts after {@code seq}. When the server has a new
-   * epoch, numbering restarts: everything of the new epoch is new to us.
+   * The server confirmed our join; {@code epoch}/{@code seq} are the group's current position. On a
+   * first join without since, reading starts after {@code seq}. When the server has a new epoch,
+   * numbering restarts: everything of the new epoch is new to us.
    */
   public void onJoined(String group, String epoch, long seq) {
     State state = groups.get(group);

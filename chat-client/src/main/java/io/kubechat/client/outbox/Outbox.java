@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sent-but-unacknowledged messages in send order, bounded. A message leaves the outbox when its
- * ack arrives, or when it fails for good. Not thread-safe: used on the client's event loop only.
+ * Sent-but-unacknowledged messages in send order, bounded. A message leaves the outbox when its ack
+ * arrives, or when it fails for good. Not thread-safe: used on the client's event loop only.
  */
 public final class Outbox {
   private final int capacity;
@@ -21,7 +21,9 @@ public final class Outbox {
     this.capacity = capacity;
   }
 
-  /** @throws OutboxFullException when {@code capacity} messages already wait for their ack */
+  /**
+   * @throws OutboxFullException when {@code capacity} messages already wait for their ack
+   */
   public void add(PendingSend send) {
     if (pending.containsKey(send.id())) {
       throw new IllegalArgumentException("duplicate message id in outbox: " + send.id());

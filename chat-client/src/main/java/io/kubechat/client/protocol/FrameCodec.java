@@ -20,7 +20,10 @@ import java.util.List;
 public final class FrameCodec {
 
   public String hello(String user, String clientId) {
-    return new JsonObject().put("type", "hello").put("user", user).put("clientId", clientId)
+    return new JsonObject()
+        .put("type", "hello")
+        .put("user", user)
+        .put("clientId", clientId)
         .encode();
   }
 
@@ -41,8 +44,12 @@ public final class FrameCodec {
   }
 
   public String send(String group, String id, String text) {
-    return new JsonObject().put("type", "send").put("group", group).put("id", id)
-        .put("text", text).encode();
+    return new JsonObject()
+        .put("type", "send")
+        .put("group", group)
+        .put("id", id)
+        .put("text", text)
+        .encode();
   }
 
   public String ping(String ref) {
@@ -59,8 +66,8 @@ public final class FrameCodec {
     try {
       return decode(json);
     } catch (ClassCastException e) {
-      throw new FrameDecodeException("BAD_FRAME", "a field has the wrong type: "
-          + abbreviate(text));
+      throw new FrameDecodeException(
+          "BAD_FRAME", "a field has the wrong type: " + abbreviate(text));
     }
   }
 
@@ -71,35 +78,60 @@ public final class FrameCodec {
     }
     return switch (type) {
       case "welcome" -> welcome(json);
-      case "joined" -> new ServerFrame.Joined(presence(Presence.Kind.JOINED, json),
-          str(json, "epoch", null), num(json, "seq"));
+      case "joined" ->
+          new ServerFrame.Joined(
+              presence(Presence.Kind.JOINED, json), str(json, "epoch", null), num(json, "seq"));
       case "left" -> new ServerFrame.Left(presence(Presence.Kind.LEFT, json));
-      case "message" -> new ServerFrame.Message(new ChatMessage(require(json, "group"),
-          str(json, "from", null), str(json, "text", ""), str(json, "id", null),
-          num(json, "ts"), str(json, "node", null), num(json, "seq"),
-          str(json, "epoch", null)));
-      case "ack" -> new ServerFrame.AckFrame(new Ack(require(json, "id"), str(json, "group", null),
-          num(json, "seq"), str(json, "epoch", null), num(json, "ts")));
-      case "gap" -> new ServerFrame.GapFrame(new Gap(require(json, "group"),
-          num(json, "from"), num(json, "to")));
-      case "reset" -> new ServerFrame.ResetFrame(new Reset(require(json, "group"),
-          str(json, "epoch", null)));
-      case "pong" -> new ServerFrame.Pong(json.getValue("ref") == null ? null
-          : String.valueOf(json.getValue("ref")));
-      case "error" -> new ServerFrame.Error(new ChatError(str(json, "code", "UNKNOWN"),
-          str(json, "message", ""), json.getValue("ref") == null ? null
-              : String.valueOf(json.getValue("ref")),
-          json.getBoolean("retryable", false), false));
+      case "message" ->
+          new ServerFrame.Message(
+              new ChatMessage(
+                  require(json, "group"),
+                  str(json, "from", null),
+                  str(json, "text", ""),
+                  str(json, "id", null),
+                  num(json, "ts"),
+                  str(json, "node", null),
+                  num(json, "seq"),
+                  str(json, "epoch", null)));
+      case "ack" ->
+          new ServerFrame.AckFrame(
+              new Ack(
+                  require(json, "id"),
+                  str(json, "group", null),
+                  num(json, "seq"),
+                  str(json, "epoch", null),
+                  num(json, "ts")));
+      case "gap" ->
+          new ServerFrame.GapFrame(
+              new Gap(require(json, "group"), num(json, "from"), num(json, "to")));
+      case "reset" ->
+          new ServerFrame.ResetFrame(new Reset(require(json, "group"), str(json, "epoch", null)));
+      case "pong" ->
+          new ServerFrame.Pong(
+              json.getValue("ref") == null ? null : String.valueOf(json.getValue("ref")));
+      case "error" ->
+          new ServerFrame.Error(
+              new ChatError(
+                  str(json, "code", "UNKNOWN"),
+                  str(json, "message", ""),
+                  json.getValue("ref") == null ? null : String.valueOf(json.getValue("ref")),
+                  json.getBoolean("retryable", false),
+                  false));
       default -> throw new FrameDecodeException("UNKNOWN_FRAME", "unknown frame type: " + type);
     };
   }
 
   private static ServerFrame.Welcome welcome(JsonObject json) throws FrameDecodeException {
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
-    return new ServerFrame.Welcome(new ServerInfo(str(json, "node", null),
-        str(json, "incarnation", null), str(json, "version", null),
-        limits.getInteger("maxFrameBytes", 0), limits.getInteger("maxTextBytes", 0),
-        limits.getInteger("maxGroups", 0), num(json, "idleTimeoutMs")));
+    return new ServerFrame.Welcome(
+        new ServerInfo(
+            str(json, "node", null),
+            str(json, "incarnation", null),
+            str(json, "version", null),
+            limits.getInteger("maxFrameBytes", 0),
+            limits.getInteger("maxTextBytes", 0),
+            limits.getInteger("maxGroups", 0),
+            num(json, "idleTimeoutMs")));
   }
 
   private static Presence presence(Presence.Kind kind, JsonObject json)
@@ -111,16 +143,21 @@ public final class FrameCodec {
         members.add(String.valueOf(member));
       }
     }
-    return new Presence(kind, require(json, "group"), str(json, "user", null),
-        str(json, "clientId", null), members, str(json, "reason", null),
-        json.getBoolean("self", false), json.getBoolean("local", false));
+    return new Presence(
+        kind,
+        require(json, "group"),
+        str(json, "user", null),
+        str(json, "clientId", null),
+        members,
+        str(json, "reason", null),
+        json.getBoolean("self", false),
+        json.getBoolean("local", false));
   }
 
   private static String require(JsonObject json, String field) throws FrameDecodeException {
     String value = str(json, field, null);
     if (value == null) {
-      throw new FrameDecodeException("BAD_FRAME",
-          str(json, "type", null) + " without " + field);
+      throw new FrameDecodeException("BAD_FRAME", str(json, "type", null) + " without " + field);
     }
     return value;
   }

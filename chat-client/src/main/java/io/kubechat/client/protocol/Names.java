@@ -20,8 +20,7 @@ public final class Names {
   /** Returns {@code value} or throws naming {@code what} when it is not a valid name. */
   public static String requireName(String what, String value) {
     if (!isName(value)) {
-      throw new IllegalArgumentException(
-          what + " must match [A-Za-z0-9._-]{1,64}, got: " + value);
+      throw new IllegalArgumentException(what + " must match [A-Za-z0-9._-]{1,64}, got: " + value);
     }
     return value;
   }

@@ -70,11 +70,13 @@ class ChatCliTest {
   private CompletableFuture<Run> start(InputStream stdin, String... args) {
     Output out = new Output();
     Output err = new Output();
-    return CompletableFuture.supplyAsync(() -> {
-      int exit = ChatCli.run(args, new Streams(stdin, out.stream, err.stream,
-          Map.of("USER", "tester")));
-      return new Run(exit, out.text(), err.text());
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int exit =
+              ChatCli.run(
+                  args, new Streams(stdin, out.stream, err.stream, Map.of("USER", "tester")));
+          return new Run(exit, out.text(), err.text());
+        });
   }
 
   private String url() {
@@ -83,8 +85,12 @@ class ChatCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String[] args : List.of(new String[] {"--help"}, new String[] {"send", "--help"},
-        new String[] {"tail", "-h"}, new String[] {"help", "tail"})) {
+    for (String[] args :
+        List.of(
+            new String[] {"--help"},
+            new String[] {"send", "--help"},
+            new String[] {"tail", "-h"},
+            new String[] {"help", "tail"})) {
       Run run = run("", args);
       assertThat(run.exit()).isZero();
       assertThat(run.out()).contains("Usage: kubechat-chat").contains("--server");
@@ -96,8 +102,7 @@ class ChatCliTest {
   @Test
   void aWrongCommandLineExitsWithTwo() {
     assertThat(run("", "--bogus").exit()).isEqualTo(2);
-    assertThat(run("", "send", "--server", "http://x:8080/ws", "hi").err())
-        .contains("ws://");
+    assertThat(run("", "send", "--server", "http://x:8080/ws", "hi").err()).contains("ws://");
     assertThat(run("", "tail", "--count", "zero").err()).contains("--count needs a number");
     assertThat(run("", "send", "--user", "bad name", "hi").exit()).isEqualTo(2);
     assertThat(run("", "chat", "--since", "3").exit()).isEqualTo(2);
@@ -105,36 +110,61 @@ class ChatCliTest {
 
   @Test
   void sendExitsZeroOnceEverythingIsAcknowledgedAndTailPrintsItInOrder() throws Exception {
-    Run sent = run("", "send", "--server", url(), "--user", "alice", "--group", "ops",
-        "first", "second");
+    Run sent =
+        run("", "send", "--server", url(), "--user", "alice", "--group", "ops", "first", "second");
     assertThat(sent.exit()).as(sent.err()).isZero();
     assertThat(sent.err()).contains("acknowledged").contains("at seq 2");
     Run piped = run("third\n\nfourth\n", "send", "-s", url(), "-u", "alice", "-g", "ops");
     assertThat(piped.exit()).as(piped.err()).isZero();
     assertThat(cluster.seqOf("ops")).isEqualTo(4);
 
-    Run tail = run("", "tail", "--server", url(), "--group", "ops", "--since", "0",
-        "--count", "4", "--timeout", "20");
+    Run tail =
+        run(
+            "",
+            "tail",
+            "--server",
+            url(),
+            "--group",
+            "ops",
+            "--since",
+            "0",
+            "--count",
+            "4",
+            "--timeout",
+            "20");
     assertThat(tail.exit()).as(tail.err()).isZero();
-    assertThat(tail.out().lines().toList()).containsExactly("[ops #1] alice: first",
-        "[ops #2] alice: second", "[ops #3] alice: third", "[ops #4] alice: fourth");
+    assertThat(tail.out().lines().toList())
+        .containsExactly(
+            "[ops #1] alice: first",
+            "[ops #2] alice: second",
+            "[ops #3] alice: third",
+            "[ops #4] alice: fourth");
 
-    Run json = run("", "tail", "-s", url(), "-g", "ops", "--since", "3", "--count", "1",
-        "--json");
+    Run json = run("", "tail", "-s", url(), "-g", "ops", "--since", "3", "--count", "1", "--json");
     assertThat(json.out()).contains("\"seq\":4").contains("\"text\":\"fourth\"");
   }
 
   @Test
   void tailFollowsLiveMessages() throws Exception {
-    CompletableFuture<Run> tail = start(InputStream.nullInputStream(), "tail", "-s", url(),
-        "-g", "live", "--count", "2", "--timeout", "30");
+    CompletableFuture<Run> tail =
+        start(
+            InputStream.nullInputStream(),
+            "tail",
+            "-s",
+            url(),
+            "-g",
+            "live",
+            "--count",
+            "2",
+            "--timeout",
+            "30");
     await().until(() -> cluster.received("join").size() == 1);
     assertThat(run("", "send", "-s", url(), "-u", "bob", "-g", "live", "one", "two").exit())
         .isZero();
     Run done = tail.get(30, TimeUnit.SECONDS);
     assertThat(done.exit()).isZero();
-    assertThat(done.out().lines().toList()).containsExactly("[live #1] bob: one",
-        "[live #2] bob: two");
+    assertThat(done.out().lines().toList())
+        .containsExactly("[live #1] bob: one", "[live #2] bob: two");
   }
 
   @Test
@@ -157,12 +187,14 @@ class ChatCliTest {
     String input = "hello there\n/join second\nin second\n/who\n/nonsense\n/quit\n";
     Run run = run(input, "--server", url(), "--user", "carol", "--group", "first");
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).contains("-- connected to " + url())
+    assertThat(run.out())
+        .contains("-- connected to " + url())
         .contains("* you (carol) joined first (members: carol)")
         .contains("!! unknown command /nonsense");
     List<String> sends = new ArrayList<>();
-    cluster.received("send").forEach(r -> sends.add(r.frame().getString("group") + ":"
-        + r.frame().getString("text")));
+    cluster
+        .received("send")
+        .forEach(r -> sends.add(r.frame().getString("group") + ":" + r.frame().getString("text")));
     assertThat(sends).containsExactly("first:hello there", "second:in second");
   }
 }

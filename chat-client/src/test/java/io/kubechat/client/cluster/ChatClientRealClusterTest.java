@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The client against a real 3-pod cluster (chat-pod jar, each pod its own process on
  * 127.0.4.10-12): alice sends while the pod she is connected to is killed with kill -9; bob and
- * carol sit on the other pods. The scenario runs once; each test checks one property of it.
- * The exactly-once/in-order check needs ordered, deduplicating pods (acks carrying a seq, issue
- * 3) and is skipped, not weakened, against pods without it.
+ * carol sit on the other pods. The scenario runs once; each test checks one property of it. The
+ * exactly-once/in-order check needs ordered, deduplicating pods (acks carrying a seq, issue 3) and
+ * is skipped, not weakened, against pods without it.
  */
 class ChatClientRealClusterTest {
   private static final List<String> IPS = List.of("127.0.4.10", "127.0.4.11", "127.0.4.12");
@@ -59,12 +59,12 @@ class ChatClientRealClusterTest {
     try {
       cluster.awaitReady(Duration.ofSeconds(90));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("pods not ready within 90 s; logs in target/pod-logs/"
-          + cluster.clusterName(), e);
+      throw new AssertionError(
+          "pods not ready within 90 s; logs in target/pod-logs/" + cluster.clusterName(), e);
     } catch (PodCluster.NotAServerException e) {
       // Skipped per test (visible in the reports), not failed: the server is not there yet.
-      noServer = "the chat-pod jar is not a chat server yet (issue 2 not merged): "
-          + e.getMessage();
+      noServer =
+          "the chat-pod jar is not a chat server yet (issue 2 not merged): " + e.getMessage();
       return;
     }
 
@@ -77,20 +77,25 @@ class ChatClientRealClusterTest {
     assertThat(aliceClient.server().node()).isEqualTo(cluster.nodeName(0));
 
     // Until every pod routes the group to bob and carol: joins travel through the cluster.
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-      String text = "warmup-" + warmups.size();
-      warmups.add(text);
-      Ack ack = aliceClient.send(GROUP, text).get(10, TimeUnit.SECONDS);
-      ordered = ack.seq() > 0;
-      return bob.texts().stream().anyMatch(t -> t.startsWith("warmup"))
-          && carol.texts().stream().anyMatch(t -> t.startsWith("warmup"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              String text = "warmup-" + warmups.size();
+              warmups.add(text);
+              Ack ack = aliceClient.send(GROUP, text).get(10, TimeUnit.SECONDS);
+              ordered = ack.seq() > 0;
+              return bob.texts().stream().anyMatch(t -> t.startsWith("warmup"))
+                  && carol.texts().stream().anyMatch(t -> t.startsWith("warmup"));
+            });
 
     // Half the messages, some acknowledged, then kill -9 alice's pod while she keeps sending.
     for (int i = 1; i <= MESSAGES / 2; i++) {
       send("m" + i);
     }
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> acks.stream().filter(CompletableFuture::isDone).count() >= 5);
     cluster.kill(0);
     for (int i = MESSAGES / 2 + 1; i <= MESSAGES; i++) {
@@ -99,12 +104,18 @@ class ChatClientRealClusterTest {
     try {
       CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("not every send acknowledged within 90 s: acked "
-          + acks.stream().filter(a -> a.isDone() && !a.isCompletedExceptionally()).count() + " of "
-          + acks.size() + "; alice's states " + alice.states.stream()
-              .map(c -> c.current() + "(" + c.reason() + ")").toList()
-          + "; her joins " + alice.presence.stream().filter(p -> p.self()).toList()
-          + "; pod logs in target/pod-logs/" + cluster.clusterName(), e);
+      throw new AssertionError(
+          "not every send acknowledged within 90 s: acked "
+              + acks.stream().filter(a -> a.isDone() && !a.isCompletedExceptionally()).count()
+              + " of "
+              + acks.size()
+              + "; alice's states "
+              + alice.states.stream().map(c -> c.current() + "(" + c.reason() + ")").toList()
+              + "; her joins "
+              + alice.presence.stream().filter(p -> p.self()).toList()
+              + "; pod logs in target/pod-logs/"
+              + cluster.clusterName(),
+          e);
     }
   }
 
@@ -115,10 +126,16 @@ class ChatClientRealClusterTest {
 
   private static ChatClient client(String user, Recorder recorder, URI... endpoints)
       throws InterruptedException {
-    ChatClient client = ChatClient.builder().endpoints(List.of(endpoints)).user(user)
-        // Generous pong timeout: the machine is shared; a killed pod's sockets reset at once.
-        .pingInterval(Duration.ofSeconds(1)).pongTimeout(Duration.ofSeconds(5))
-        .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).listener(recorder).connect();
+    ChatClient client =
+        ChatClient.builder()
+            .endpoints(List.of(endpoints))
+            .user(user)
+            // Generous pong timeout: the machine is shared; a killed pod's sockets reset at once.
+            .pingInterval(Duration.ofSeconds(1))
+            .pongTimeout(Duration.ofSeconds(5))
+            .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+            .listener(recorder)
+            .connect();
     clients.add(client);
     assertThat(client.awaitConnected(Duration.ofSeconds(30))).as(user + " connected").isTrue();
     return client;
@@ -153,24 +170,51 @@ class ChatClientRealClusterTest {
   /** Waits for every scenario message; on failure says what is missing and what came. */
   private static void awaitEverything(Recorder receiver) {
     String who = receiver == alice ? "alice" : receiver == bob ? "bob" : "carol";
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      List<String> missing = sentTexts.stream().filter(t -> !receiver.texts().contains(t))
-          .toList();
-      assertThat(missing).as(() -> who + " is missing " + missing + "; received (seq:text) "
-          + receiver.messages.stream().map(m -> m.seq() + ":" + m.text()).toList()
-          + "; gaps " + receiver.gaps + "; resets " + receiver.resets + "; states "
-          + receiver.states.stream().map(c -> c.current() + "(" + c.reason() + ")").toList()
-          + "; errors " + receiver.errors + "; acks " + acks.stream()
-              .map(a -> a.isDone() && !a.isCompletedExceptionally() ? a.join().seq() : -1L)
-              .toList()).isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<String> missing =
+                  sentTexts.stream().filter(t -> !receiver.texts().contains(t)).toList();
+              assertThat(missing)
+                  .as(
+                      () ->
+                          who
+                              + " is missing "
+                              + missing
+                              + "; received (seq:text) "
+                              + receiver.messages.stream()
+                                  .map(m -> m.seq() + ":" + m.text())
+                                  .toList()
+                              + "; gaps "
+                              + receiver.gaps
+                              + "; resets "
+                              + receiver.resets
+                              + "; states "
+                              + receiver.states.stream()
+                                  .map(c -> c.current() + "(" + c.reason() + ")")
+                                  .toList()
+                              + "; errors "
+                              + receiver.errors
+                              + "; acks "
+                              + acks.stream()
+                                  .map(
+                                      a ->
+                                          a.isDone() && !a.isCompletedExceptionally()
+                                              ? a.join().seq()
+                                              : -1L)
+                                  .toList())
+                  .isEmpty();
+            });
   }
 
   @Test
   void everyMessageArrivesExactlyOnceAndInOrderEverywhere() throws Exception {
     assumeTrue(noServer == null, noServer);
-    assumeTrue(ordered, "the pods do not order messages yet (ack without seq): exactly-once"
-        + " and order need chat pods part 2 (issue 3)");
+    assumeTrue(
+        ordered,
+        "the pods do not order messages yet (ack without seq): exactly-once"
+            + " and order need chat pods part 2 (issue 3)");
     List<Long> ackSeqs = new ArrayList<>();
     for (CompletableFuture<Ack> ack : acks) {
       ackSeqs.add(ack.get().seq());
@@ -178,12 +222,14 @@ class ChatClientRealClusterTest {
     assertThat(ackSeqs).as("acks in send order").isSorted().doesNotHaveDuplicates();
     for (Recorder receiver : List.of(alice, bob, carol)) {
       awaitEverything(receiver);
-      List<ChatMessage> scenario = receiver.messages.stream()
-          .filter(m -> sentTexts.contains(m.text())).toList();
-      assertThat(scenario).extracting(ChatMessage::text).as("exactly once, in send order")
+      List<ChatMessage> scenario =
+          receiver.messages.stream().filter(m -> sentTexts.contains(m.text())).toList();
+      assertThat(scenario)
+          .extracting(ChatMessage::text)
+          .as("exactly once, in send order")
           .containsExactlyElementsOf(sentTexts);
-      Map<String, Long> seqByText = scenario.stream()
-          .collect(Collectors.toMap(ChatMessage::text, ChatMessage::seq));
+      Map<String, Long> seqByText =
+          scenario.stream().collect(Collectors.toMap(ChatMessage::text, ChatMessage::seq));
       assertThat(sentTexts.stream().map(seqByText::get).toList()).isEqualTo(ackSeqs);
       List<Long> all = receiver.messages.stream().map(ChatMessage::seq).toList();
       assertThat(all).as("no seq twice, no hole").doesNotHaveDuplicates();

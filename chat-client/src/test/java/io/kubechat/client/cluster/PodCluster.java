@@ -33,8 +33,8 @@ public final class PodCluster implements AutoCloseable {
   private final String clusterName = "client-it-" + UUID.randomUUID().toString().substring(0, 8);
   private final Path logDir;
   private final Process[] processes;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread killer = new Thread(this::destroyAll, "pod-cluster-killer");
 
   public PodCluster(Path podJar, List<String> ips, Path logRoot) throws IOException {
@@ -69,10 +69,17 @@ public final class PodCluster implements AutoCloseable {
 
   public void start(int pod) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-jar", podJar.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(pod).toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true",
+                "-jar",
+                podJar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(pod).toFile()));
     Map<String, String> env = builder.environment();
     env.put("KUBECHAT_NODE_NAME", nodeName(pod));
     env.put("KUBECHAT_POD_IP", ips.get(pod));
@@ -88,33 +95,46 @@ public final class PodCluster implements AutoCloseable {
 
   /** Waits until every running pod answers /readyz with 200. */
   public void awaitReady(Duration timeout) {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-      boolean ready = true;
-      for (int pod = 0; pod < processes.length; pod++) {
-        Process process = processes[pod];
-        if (process == null) {
-          continue;
-        }
-        if (!process.isAlive()) {
-          String log = Files.exists(log(pod)) ? Files.readString(log(pod)) : "";
-          if (process.exitValue() == 0) {
-            throw new NotAServerException(nodeName(pod) + " exited at once with code 0: "
-                + log.strip());
-          }
-          throw new IllegalStateException(nodeName(pod) + " exited with code "
-              + process.exitValue() + "; log " + log(pod) + ":\n" + tail(log));
-        }
-        ready &= isReady(pod);
-      }
-      return ready;
-    });
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              boolean ready = true;
+              for (int pod = 0; pod < processes.length; pod++) {
+                Process process = processes[pod];
+                if (process == null) {
+                  continue;
+                }
+                if (!process.isAlive()) {
+                  String log = Files.exists(log(pod)) ? Files.readString(log(pod)) : "";
+                  if (process.exitValue() == 0) {
+                    throw new NotAServerException(
+                        nodeName(pod) + " exited at once with code 0: " + log.strip());
+                  }
+                  throw new IllegalStateException(
+                      nodeName(pod)
+                          + " exited with code "
+                          + process.exitValue()
+                          + "; log "
+                          + log(pod)
+                          + ":\n"
+                          + tail(log));
+                }
+                ready &= isReady(pod);
+              }
+              return ready;
+            });
   }
 
   public boolean isReady(int pod) {
     try {
-      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-              URI.create("http://" + ips.get(pod) + ":8080/readyz"))
-          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + ips.get(pod) + ":8080/readyz"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
       return false;

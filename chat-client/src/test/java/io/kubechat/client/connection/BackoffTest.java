@@ -13,7 +13,8 @@ class BackoffTest {
   @Test
   void ceilingDoublesPerAttemptUpToTheMax() {
     Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), b -> b);
-    assertThat(List.of(0, 1, 2, 3, 4, 5, 100)).extracting(backoff::ceilingMillis)
+    assertThat(List.of(0, 1, 2, 3, 4, 5, 100))
+        .extracting(backoff::ceilingMillis)
         .containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L, 1000L);
   }
 
@@ -28,10 +29,14 @@ class BackoffTest {
   @Test
   void fullJitterDrawsBetweenZeroAndTheCeiling() {
     List<Long> bounds = new ArrayList<>();
-    Backoff low = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), b -> {
-      bounds.add(b);
-      return 0;
-    });
+    Backoff low =
+        new Backoff(
+            Duration.ofMillis(100),
+            Duration.ofSeconds(10),
+            b -> {
+              bounds.add(b);
+              return 0;
+            });
     assertThat(low.delay(3)).isEqualTo(Duration.ZERO);
     assertThat(bounds).containsExactly(800L);
     Backoff high = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), b -> b);

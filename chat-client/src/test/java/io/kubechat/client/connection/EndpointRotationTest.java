@@ -14,14 +14,14 @@ class EndpointRotationTest {
     URI a = URI.create("ws://127.0.4.2:8080/ws");
     URI b = URI.create("ws://127.0.4.3:8080/ws");
     EndpointRotation rotation = new EndpointRotation(List.of(a, b));
-    assertThat(List.of(rotation.next(), rotation.next(), rotation.next()))
-        .containsExactly(a, b, a);
+    assertThat(List.of(rotation.next(), rotation.next(), rotation.next())).containsExactly(a, b, a);
   }
 
   @Test
   void rejectsNonWebSocketAddresses() {
     assertThatThrownBy(() -> new EndpointRotation(List.of(URI.create("http://h:8080/ws"))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ws://");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ws://");
     assertThatThrownBy(() -> new EndpointRotation(List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -50,8 +50,10 @@ public final class FakeChatServer implements AutoCloseable {
 
   /** Listens on {@code host} and an ephemeral port. */
   public FakeChatServer start() throws Exception {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .webSocketHandler(this::accept);
+    server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+            .webSocketHandler(this::accept);
     server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = server.actualPort();
     return this;
@@ -184,10 +186,11 @@ public final class FakeChatServer implements AutoCloseable {
     Session session = new Session(socket);
     sockets.add(socket);
     socket.textMessageHandler(text -> onText(session, text));
-    socket.closeHandler(v -> {
-      sockets.remove(socket);
-      onGone(session);
-    });
+    socket.closeHandler(
+        v -> {
+          sockets.remove(socket);
+          onGone(session);
+        });
   }
 
   private void onText(Session session, String text) {
@@ -202,7 +205,8 @@ public final class FakeChatServer implements AutoCloseable {
     String type = frame.getString("type", "");
     if ("ping".equals(type)) {
       if (answerPings) {
-        write(session.socket, new JsonObject().put("type", "pong").put("ref", frame.getValue("ref")));
+        write(
+            session.socket, new JsonObject().put("type", "pong").put("ref", frame.getValue("ref")));
       }
       return;
     }
@@ -218,12 +222,22 @@ public final class FakeChatServer implements AutoCloseable {
         }
         session.user = frame.getString("user");
         session.clientId = frame.getString("clientId");
-        write(session.socket, new JsonObject().put("type", "welcome").put("node", node)
-            .put("incarnation", "inc-" + node).put("user", session.user)
-            .put("clientId", session.clientId).put("version", "fake")
-            .put("limits", new JsonObject().put("maxFrameBytes", 65536)
-                .put("maxTextBytes", 8192).put("maxGroups", 100))
-            .put("idleTimeoutMs", 30000));
+        write(
+            session.socket,
+            new JsonObject()
+                .put("type", "welcome")
+                .put("node", node)
+                .put("incarnation", "inc-" + node)
+                .put("user", session.user)
+                .put("clientId", session.clientId)
+                .put("version", "fake")
+                .put(
+                    "limits",
+                    new JsonObject()
+                        .put("maxFrameBytes", 65536)
+                        .put("maxTextBytes", 8192)
+                        .put("maxGroups", 100))
+                .put("idleTimeoutMs", 30000));
       }
       case "join" -> join(session, frame);
       case "leave" -> leave(session, frame.getString("group"));
@@ -245,34 +259,48 @@ public final class FakeChatServer implements AutoCloseable {
       return;
     }
     synchronized (cluster) {
-      long joinedHere = cluster.groups.values().stream()
-          .filter(g -> g.members.containsKey(session.socket)).count();
-      if (joinedHere >= maxGroups && !(cluster.groups.containsKey(group)
-          && cluster.groups.get(group).members.containsKey(session.socket))) {
+      long joinedHere =
+          cluster.groups.values().stream()
+              .filter(g -> g.members.containsKey(session.socket))
+              .count();
+      if (joinedHere >= maxGroups
+          && !(cluster.groups.containsKey(group)
+              && cluster.groups.get(group).members.containsKey(session.socket))) {
         error(session, "TOO_MANY_GROUPS", "at most " + maxGroups + " groups", "join", false);
         return;
       }
       FakeCluster.Group g = cluster.groups.computeIfAbsent(group, k -> new FakeCluster.Group());
       g.members.put(session.socket, session.user);
       g.clientIds.put(session.socket, session.clientId);
-      JsonObject joined = new JsonObject().put("type", "joined").put("group", group)
-          .put("user", session.user).put("clientId", session.clientId)
-          .put("members", new JsonArray(g.memberNames())).put("epoch", g.epoch)
-          .put("seq", g.seq);
+      JsonObject joined =
+          new JsonObject()
+              .put("type", "joined")
+              .put("group", group)
+              .put("user", session.user)
+              .put("clientId", session.clientId)
+              .put("members", new JsonArray(g.memberNames()))
+              .put("epoch", g.epoch)
+              .put("seq", g.seq);
       write(session.socket, joined.copy().put("self", true));
       Long since = frame.getLong("since");
       if (since != null) {
         String epoch = frame.getString("epoch");
         long from = since + 1;
         if (epoch != null && !epoch.equals(g.epoch)) {
-          write(session.socket, new JsonObject().put("type", "reset").put("group", group)
-              .put("epoch", g.epoch));
+          write(
+              session.socket,
+              new JsonObject().put("type", "reset").put("group", group).put("epoch", g.epoch));
           from = 1;
         } else {
           long oldest = g.history.isEmpty() ? g.seq + 1 : g.history.get(0).seq();
           if (from < oldest) {
-            write(session.socket, new JsonObject().put("type", "gap").put("group", group)
-                .put("from", from).put("to", oldest - 1));
+            write(
+                session.socket,
+                new JsonObject()
+                    .put("type", "gap")
+                    .put("group", group)
+                    .put("from", from)
+                    .put("to", oldest - 1));
           }
           from = Math.max(1, from - replayOverlap);
         }
@@ -298,9 +326,14 @@ public final class FakeChatServer implements AutoCloseable {
         return;
       }
       g.clientIds.remove(session.socket);
-      JsonObject left = new JsonObject().put("type", "left").put("group", group)
-          .put("user", session.user).put("clientId", session.clientId)
-          .put("members", new JsonArray(g.memberNames())).put("reason", "leave");
+      JsonObject left =
+          new JsonObject()
+              .put("type", "left")
+              .put("group", group)
+              .put("user", session.user)
+              .put("clientId", session.clientId)
+              .put("members", new JsonArray(g.memberNames()))
+              .put("reason", "leave");
       write(session.socket, left.copy().put("self", true));
       g.members.keySet().forEach(other -> write(other, left.copy().put("self", false)));
     }
@@ -312,10 +345,15 @@ public final class FakeChatServer implements AutoCloseable {
         FakeCluster.Group g = entry.getValue();
         if (g.members.remove(session.socket) != null) {
           g.clientIds.remove(session.socket);
-          JsonObject left = new JsonObject().put("type", "left").put("group", entry.getKey())
-              .put("user", session.user).put("clientId", session.clientId)
-              .put("members", new JsonArray(g.memberNames())).put("reason", "disconnect")
-              .put("self", false);
+          JsonObject left =
+              new JsonObject()
+                  .put("type", "left")
+                  .put("group", entry.getKey())
+                  .put("user", session.user)
+                  .put("clientId", session.clientId)
+                  .put("members", new JsonArray(g.memberNames()))
+                  .put("reason", "disconnect")
+                  .put("self", false);
           g.members.keySet().forEach(other -> write(other, left));
         }
       }
@@ -345,15 +383,29 @@ public final class FakeChatServer implements AutoCloseable {
       if (ack == null) {
         g.seq++;
         long ts = System.currentTimeMillis();
-        JsonObject message = new JsonObject().put("type", "message").put("group", group)
-            .put("from", session.user).put("text", text).put("id", id).put("ts", ts)
-            .put("node", node).put("seq", g.seq).put("epoch", g.epoch);
+        JsonObject message =
+            new JsonObject()
+                .put("type", "message")
+                .put("group", group)
+                .put("from", session.user)
+                .put("text", text)
+                .put("id", id)
+                .put("ts", ts)
+                .put("node", node)
+                .put("seq", g.seq)
+                .put("epoch", g.epoch);
         g.history.add(new FakeCluster.Stored(g.seq, message));
         while (g.history.size() > cluster.historyLimit) {
           g.history.remove(0);
         }
-        ack = new JsonObject().put("type", "ack").put("id", id).put("group", group)
-            .put("seq", g.seq).put("epoch", g.epoch).put("ts", ts);
+        ack =
+            new JsonObject()
+                .put("type", "ack")
+                .put("id", id)
+                .put("group", group)
+                .put("seq", g.seq)
+                .put("epoch", g.epoch)
+                .put("ts", ts);
         cluster.acks.put(key, ack);
         List<ServerWebSocket> members = new ArrayList<>(g.members.keySet());
         for (ServerWebSocket member : members) {
@@ -366,10 +418,15 @@ public final class FakeChatServer implements AutoCloseable {
     }
   }
 
-  private void error(Session session, String code, String message, String ref,
-      boolean retryable) {
-    write(session.socket, new JsonObject().put("type", "error").put("code", code)
-        .put("message", message).put("ref", ref).put("retryable", retryable));
+  private void error(Session session, String code, String message, String ref, boolean retryable) {
+    write(
+        session.socket,
+        new JsonObject()
+            .put("type", "error")
+            .put("code", code)
+            .put("message", message)
+            .put("ref", ref)
+            .put("retryable", retryable));
   }
 
   private static void write(ServerWebSocket socket, JsonObject frame) {

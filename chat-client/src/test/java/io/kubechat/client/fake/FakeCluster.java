@@ -11,9 +11,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The state shared by the {@link FakeChatServer}s of one test: groups with epoch, seq, history
- * and members, and the (clientId, id) dedup table of docs/protocol.md. Every access holds the
- * monitor of this object, so servers on any event loop see one consistent order.
+ * The state shared by the {@link FakeChatServer}s of one test: groups with epoch, seq, history and
+ * members, and the (clientId, id) dedup table of docs/protocol.md. Every access holds the monitor
+ * of this object, so servers on any event loop see one consistent order.
  */
 public final class FakeCluster {
   /** One message frame as stored and replayed. */
@@ -23,8 +23,10 @@ public final class FakeCluster {
     String epoch = UUID.randomUUID().toString().substring(0, 8);
     long seq;
     final List<Stored> history = new ArrayList<>();
+
     /** Member sockets and their user names. */
     final Map<ServerWebSocket, String> members = new LinkedHashMap<>();
+
     final Map<ServerWebSocket, String> clientIds = new HashMap<>();
 
     List<String> memberNames() {
@@ -56,8 +58,10 @@ public final class FakeCluster {
 
   /** How many {@code send} frames carried message {@code id}. */
   public synchronized long sendsOf(String id) {
-    return received.stream().filter(r -> "send".equals(r.frame().getString("type"))
-        && id.equals(r.frame().getString("id"))).count();
+    return received.stream()
+        .filter(
+            r -> "send".equals(r.frame().getString("type")) && id.equals(r.frame().getString("id")))
+        .count();
   }
 
   public synchronized void historyLimit(int limit) {

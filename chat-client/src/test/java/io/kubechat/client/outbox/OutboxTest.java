@@ -29,7 +29,8 @@ class OutboxTest {
     outbox.add(send("1", "a"));
     outbox.add(send("2", "a"));
     assertThatThrownBy(() -> outbox.add(send("3", "a")))
-        .isInstanceOf(OutboxFullException.class).hasMessageContaining("outbox full")
+        .isInstanceOf(OutboxFullException.class)
+        .hasMessageContaining("outbox full")
         .satisfies(e -> assertThat(((OutboxFullException) e).capacity()).isEqualTo(2));
     outbox.remove("1");
     outbox.add(send("3", "a"));

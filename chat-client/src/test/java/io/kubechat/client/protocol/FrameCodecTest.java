@@ -21,52 +21,102 @@ class FrameCodecTest {
   @Test
   void encodesClientFrames() {
     assertThat(new JsonObject(codec.hello("alice", "c-1")))
-        .isEqualTo(new JsonObject().put("type", "hello").put("user", "alice")
-            .put("clientId", "c-1"));
+        .isEqualTo(
+            new JsonObject().put("type", "hello").put("user", "alice").put("clientId", "c-1"));
     assertThat(new JsonObject(codec.join("g", null, null)))
         .isEqualTo(new JsonObject().put("type", "join").put("group", "g"));
     assertThat(new JsonObject(codec.join("g", 5L, "e1")))
-        .isEqualTo(new JsonObject().put("type", "join").put("group", "g").put("since", 5)
-            .put("epoch", "e1"));
+        .isEqualTo(
+            new JsonObject()
+                .put("type", "join")
+                .put("group", "g")
+                .put("since", 5)
+                .put("epoch", "e1"));
     assertThat(new JsonObject(codec.leave("g")))
         .isEqualTo(new JsonObject().put("type", "leave").put("group", "g"));
     assertThat(new JsonObject(codec.send("g", "m-1", "hi \"there\"\n")))
-        .isEqualTo(new JsonObject().put("type", "send").put("group", "g").put("id", "m-1")
-            .put("text", "hi \"there\"\n"));
+        .isEqualTo(
+            new JsonObject()
+                .put("type", "send")
+                .put("group", "g")
+                .put("id", "m-1")
+                .put("text", "hi \"there\"\n"));
     assertThat(new JsonObject(codec.ping("7")))
         .isEqualTo(new JsonObject().put("type", "ping").put("ref", "7"));
   }
 
   @Test
   void decodesEveryServerFrame() throws Exception {
-    assertThat(codec.decode("""
-        {"type":"welcome","node":"pod-1","incarnation":"i1","user":"alice","clientId":"c",
-         "version":"0.1","limits":{"maxFrameBytes":65536,"maxTextBytes":8192,"maxGroups":100},
-         "idleTimeoutMs":30000,"extra":true}"""))
-        .isEqualTo(new ServerFrame.Welcome(
-            new ServerInfo("pod-1", "i1", "0.1", 65536, 8192, 100, 30000)));
-    assertThat(codec.decode("""
-        {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["alice","bob"],
-         "epoch":"e1","seq":3,"self":true}"""))
-        .isEqualTo(new ServerFrame.Joined(new Presence(Presence.Kind.JOINED, "g", "bob", "c2",
-            List.of("alice", "bob"), null, true, false), "e1", 3));
-    assertThat(codec.decode("""
-        {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["bob"],
-         "epoch":"e1","seq":3,"self":true,"local":true}"""))
-        .isEqualTo(new ServerFrame.Joined(new Presence(Presence.Kind.JOINED, "g", "bob", "c2",
-            List.of("bob"), null, true, true), "e1", 3));
-    assertThat(codec.decode("""
-        {"type":"left","group":"g","user":"bob","clientId":"c2","members":["alice"],
-         "reason":"timeout","self":false}"""))
-        .isEqualTo(new ServerFrame.Left(new Presence(Presence.Kind.LEFT, "g", "bob", "c2",
-            List.of("alice"), "timeout", false, false)));
-    assertThat(codec.decode("""
-        {"type":"message","group":"g","from":"bob","text":"hi","id":"m1","ts":12,"node":"p",
-         "seq":4,"epoch":"e1"}"""))
-        .isEqualTo(new ServerFrame.Message(
-            new ChatMessage("g", "bob", "hi", "m1", 12, "p", 4, "e1")));
-    assertThat(codec.decode("""
-        {"type":"ack","id":"m1","group":"g","seq":4,"epoch":"e1","ts":12}"""))
+    assertThat(
+            codec.decode(
+                """
+                {"type":"welcome","node":"pod-1","incarnation":"i1","user":"alice","clientId":"c",
+                 "version":"0.1","limits":{"maxFrameBytes":65536,"maxTextBytes":8192,"maxGroups":100},
+                 "idleTimeoutMs":30000,"extra":true}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Welcome(new ServerInfo("pod-1", "i1", "0.1", 65536, 8192, 100, 30000)));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["alice","bob"],
+                 "epoch":"e1","seq":3,"self":true}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Joined(
+                new Presence(
+                    Presence.Kind.JOINED,
+                    "g",
+                    "bob",
+                    "c2",
+                    List.of("alice", "bob"),
+                    null,
+                    true,
+                    false),
+                "e1",
+                3));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"joined","group":"g","user":"bob","clientId":"c2","members":["bob"],
+                 "epoch":"e1","seq":3,"self":true,"local":true}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Joined(
+                new Presence(
+                    Presence.Kind.JOINED, "g", "bob", "c2", List.of("bob"), null, true, true),
+                "e1",
+                3));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"left","group":"g","user":"bob","clientId":"c2","members":["alice"],
+                 "reason":"timeout","self":false}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Left(
+                new Presence(
+                    Presence.Kind.LEFT,
+                    "g",
+                    "bob",
+                    "c2",
+                    List.of("alice"),
+                    "timeout",
+                    false,
+                    false)));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"message","group":"g","from":"bob","text":"hi","id":"m1","ts":12,"node":"p",
+                 "seq":4,"epoch":"e1"}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Message(new ChatMessage("g", "bob", "hi", "m1", 12, "p", 4, "e1")));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"ack","id":"m1","group":"g","seq":4,"epoch":"e1","ts":12}\
+                """))
         .isEqualTo(new ServerFrame.AckFrame(new Ack("m1", "g", 4, "e1", 12)));
     assertThat(codec.decode("{\"type\":\"gap\",\"group\":\"g\",\"from\":1,\"to\":9}"))
         .isEqualTo(new ServerFrame.GapFrame(new Gap("g", 1, 9)));
@@ -74,14 +124,19 @@ class FrameCodecTest {
         .isEqualTo(new ServerFrame.ResetFrame(new Reset("g", "e2")));
     assertThat(codec.decode("{\"type\":\"pong\",\"ref\":\"7\"}"))
         .isEqualTo(new ServerFrame.Pong("7"));
-    assertThat(codec.decode("""
-        {"type":"error","code":"UNAVAILABLE","message":"no quorum","ref":"m1","retryable":true}
-        """)).isInstanceOfSatisfying(ServerFrame.Error.class, e -> {
-          assertThat(e.error().code()).isEqualTo("UNAVAILABLE");
-          assertThat(e.error().ref()).isEqualTo("m1");
-          assertThat(e.error().retryable()).isTrue();
-          assertThat(e.error().local()).isFalse();
-        });
+    assertThat(
+            codec.decode(
+                """
+                {"type":"error","code":"UNAVAILABLE","message":"no quorum","ref":"m1","retryable":true}
+                """))
+        .isInstanceOfSatisfying(
+            ServerFrame.Error.class,
+            e -> {
+              assertThat(e.error().code()).isEqualTo("UNAVAILABLE");
+              assertThat(e.error().ref()).isEqualTo("m1");
+              assertThat(e.error().retryable()).isTrue();
+              assertThat(e.error().local()).isFalse();
+            });
   }
 
   @Test
@@ -93,11 +148,23 @@ class FrameCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not json", "[1,2]", "42", "\"text\"", "{\"no\":\"type\"}",
-      "{\"type\":\"message\"}", "{\"type\":\"ack\",\"id\":5}", "{\"type\":\"gap\",\"group\":\"g\",\"from\":\"x\"}",
-      "{\"type\":\"joined\",\"group\":\"g\",\"members\":\"bob\"}", "{\"type\":7}"})
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "[1,2]",
+        "42",
+        "\"text\"",
+        "{\"no\":\"type\"}",
+        "{\"type\":\"message\"}",
+        "{\"type\":\"ack\",\"id\":5}",
+        "{\"type\":\"gap\",\"group\":\"g\",\"from\":\"x\"}",
+        "{\"type\":\"joined\",\"group\":\"g\",\"members\":\"bob\"}",
+        "{\"type\":7}"
+      })
   void garbageIsABadFrame(String text) {
-    assertThatThrownBy(() -> codec.decode(text)).isInstanceOf(FrameDecodeException.class)
+    assertThatThrownBy(() -> codec.decode(text))
+        .isInstanceOf(FrameDecodeException.class)
         .satisfies(e -> assertThat(((FrameDecodeException) e).code()).isEqualTo("BAD_FRAME"));
   }
 
@@ -105,8 +172,7 @@ class FrameCodecTest {
   void anUnknownTypeIsReportedAsSuch() {
     assertThatThrownBy(() -> codec.decode("{\"type\":\"surprise\"}"))
         .isInstanceOf(FrameDecodeException.class)
-        .satisfies(e -> assertThat(((FrameDecodeException) e).code())
-            .isEqualTo("UNKNOWN_FRAME"));
+        .satisfies(e -> assertThat(((FrameDecodeException) e).code()).isEqualTo("UNKNOWN_FRAME"));
   }
 
   @Test

@@ -20,10 +20,10 @@ public interface ChatBackend {
   Future<Void> stop();
 
   /**
-   * Adds a client to a group; the result carries the members and what it missed since
-   * {@code since}. Without a quorum the result is read from this pod's state
-   * ({@link JoinResult#local()}) and the join reaches the log once a quorum is back; it fails
-   * (UNAVAILABLE, retryable) only for a group this pod does not know.
+   * Adds a client to a group; the result carries the members and what it missed since {@code
+   * since}. Without a quorum the result is read from this pod's state ({@link JoinResult#local()})
+   * and the join reaches the log once a quorum is back; it fails (UNAVAILABLE, retryable) only for
+   * a group this pod does not know.
    */
   Future<JoinResult> join(JoinRequest request);
 
@@ -34,9 +34,9 @@ public interface ChatBackend {
   Future<LeaveResult> leave(LeaveRequest request);
 
   /**
-   * Orders a message. Completes once the message is committed in the replicated log;
-   * fails with {@link ChatException} (code {@code UNAVAILABLE}, retryable) when it cannot be ordered
-   * now. A resend of the same (clientId, id) completes with the original result and is never delivered
+   * Orders a message. Completes once the message is committed in the replicated log; fails with
+   * {@link ChatException} (code {@code UNAVAILABLE}, retryable) when it cannot be ordered now. A
+   * resend of the same (clientId, id) completes with the original result and is never delivered
    * twice.
    */
   Future<SendResult> send(SendRequest request);

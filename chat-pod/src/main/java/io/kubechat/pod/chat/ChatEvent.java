@@ -20,8 +20,14 @@ public sealed interface ChatEvent permits ChatEvent.Message, ChatEvent.Presence 
    * change. {@code reason} is {@code join}, {@code leave}, {@code timeout}, {@code disconnect} or
    * {@code node-gone}.
    */
-  record Presence(String group, String user, String clientId, boolean joined, String reason,
-      List<String> members) implements ChatEvent {
+  record Presence(
+      String group,
+      String user,
+      String clientId,
+      boolean joined,
+      String reason,
+      List<String> members)
+      implements ChatEvent {
     public Presence {
       members = List.copyOf(members);
     }

@@ -13,7 +13,11 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 public final class HazelcastConfigFactory {
   /** Hazelcast's own member heartbeat; the chat heartbeats (cluster package) are separate. */
   static final int HZ_HEARTBEAT_S = 1;
-  /** A member silent this long is removed from the Hazelcast cluster (and its event-bus subscriptions). */
+
+  /**
+   * A member silent this long is removed from the Hazelcast cluster (and its event-bus
+   * subscriptions).
+   */
   static final int HZ_MAX_NO_HEARTBEAT_S = 5;
 
   private HazelcastConfigFactory() {}
@@ -29,13 +33,16 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.local.localAddress", pod.podIp());
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(HZ_HEARTBEAT_S));
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(HZ_MAX_NO_HEARTBEAT_S));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", Integer.toString(HZ_MAX_NO_HEARTBEAT_S));
     config.setProperty("hazelcast.master.confirmation.interval.seconds", "1");
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
-    config.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(Math.max(1, pod.shutdownGraceS() / 2)));
+    config.setProperty(
+        "hazelcast.graceful.shutdown.max.wait",
+        Integer.toString(Math.max(1, pod.shutdownGraceS() / 2)));
     config.setProperty("hazelcast.operation.call.timeout.millis", "10000");
 
     NetworkConfig network = config.getNetworkConfig();
@@ -51,13 +58,17 @@ public final class HazelcastConfigFactory {
     join.getKubernetesConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(false);
     switch (pod.discovery()) {
-      case STATIC -> join.getTcpIpConfig().setEnabled(true)
-          .setConnectionTimeoutSeconds(2)
-          .setMembers(pod.staticMembers());
-      case KUBERNETES -> join.getKubernetesConfig().setEnabled(true)
-          .setProperty("service-dns", pod.clusterService())
-          .setProperty("service-dns-timeout", "5")
-          .setProperty("service-port", Integer.toString(pod.hazelcastPort()));
+      case STATIC ->
+          join.getTcpIpConfig()
+              .setEnabled(true)
+              .setConnectionTimeoutSeconds(2)
+              .setMembers(pod.staticMembers());
+      case KUBERNETES ->
+          join.getKubernetesConfig()
+              .setEnabled(true)
+              .setProperty("service-dns", pod.clusterService())
+              .setProperty("service-dns-timeout", "5")
+              .setProperty("service-port", Integer.toString(pod.hazelcastPort()));
     }
     return config;
   }

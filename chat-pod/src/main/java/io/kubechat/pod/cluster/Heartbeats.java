@@ -32,8 +32,15 @@ public final class Heartbeats {
   private MessageConsumer<JsonObject> consumer;
   private long timerId = -1;
 
-  public Heartbeats(Vertx vertx, String node, String incarnation, long intervalMs, PodInbox inbox,
-      MembershipTable table, IntSupplier clientCount, LongConsumer missedHeartbeats,
+  public Heartbeats(
+      Vertx vertx,
+      String node,
+      String incarnation,
+      long intervalMs,
+      PodInbox inbox,
+      MembershipTable table,
+      IntSupplier clientCount,
+      LongConsumer missedHeartbeats,
       Handler<MembershipTable.Transition> transitions) {
     this.vertx = vertx;
     this.node = node;
@@ -47,18 +54,27 @@ public final class Heartbeats {
   }
 
   public Future<Void> start() {
-    inbox.on("hb-ack", ack -> table.onAck(ack.getString("node"), ack.getString("incarnation"), now()));
-    consumer = vertx.eventBus().consumer(ADDRESS, msg -> {
-      try {
-        onHeartbeat(msg.body());
-      } catch (RuntimeException e) {
-        LOG.warn("dropping malformed heartbeat: {}", e.toString());
-      }
-    });
-    return consumer.completion().onSuccess(v -> {
-      publish("hb");
-      timerId = vertx.setPeriodic(intervalMs, id -> tick());
-    });
+    inbox.on(
+        "hb-ack", ack -> table.onAck(ack.getString("node"), ack.getString("incarnation"), now()));
+    consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                ADDRESS,
+                msg -> {
+                  try {
+                    onHeartbeat(msg.body());
+                  } catch (RuntimeException e) {
+                    LOG.warn("dropping malformed heartbeat: {}", e.toString());
+                  }
+                });
+    return consumer
+        .completion()
+        .onSuccess(
+            v -> {
+              publish("hb");
+              timerId = vertx.setPeriodic(intervalMs, id -> tick());
+            });
   }
 
   /** Says goodbye (peers mark this pod LEFT) and stops publishing. */
@@ -83,13 +99,17 @@ public final class Heartbeats {
   }
 
   private void publish(String kind) {
-    vertx.eventBus().publish(ADDRESS, new JsonObject()
-        .put("kind", kind)
-        .put("node", node)
-        .put("incarnation", incarnation)
-        .put("ts", System.currentTimeMillis())
-        .put("clients", clientCount.getAsInt())
-        .put("inbox", inbox.address()));
+    vertx
+        .eventBus()
+        .publish(
+            ADDRESS,
+            new JsonObject()
+                .put("kind", kind)
+                .put("node", node)
+                .put("incarnation", incarnation)
+                .put("ts", System.currentTimeMillis())
+                .put("clients", clientCount.getAsInt())
+                .put("inbox", inbox.address()));
   }
 
   private void onHeartbeat(JsonObject hb) {
@@ -99,7 +119,10 @@ public final class Heartbeats {
       return;
     }
     if (from.equals(node)) {
-      LOG.warn("another pod uses this pod's node name {} (incarnation {}); node names must be unique", from, inc);
+      LOG.warn(
+          "another pod uses this pod's node name {} (incarnation {}); node names must be unique",
+          from,
+          inc);
       return;
     }
     if ("left".equals(hb.getString("kind"))) {
@@ -109,8 +132,9 @@ public final class Heartbeats {
     report(table.onHeartbeat(from, inc, hb.getString("inbox"), now()));
     String replyTo = hb.getString("inbox");
     if (replyTo != null) {
-      inbox.send(replyTo, new JsonObject().put("kind", "hb-ack").put("node", node)
-          .put("incarnation", incarnation));
+      inbox.send(
+          replyTo,
+          new JsonObject().put("kind", "hb-ack").put("node", node).put("incarnation", incarnation));
     }
   }
 
@@ -119,9 +143,18 @@ public final class Heartbeats {
       return;
     }
     if (t.restarted()) {
-      LOG.info("member {} restarted: new incarnation {} ({} -> ALIVE)", t.node(), t.incarnation(), t.from());
+      LOG.info(
+          "member {} restarted: new incarnation {} ({} -> ALIVE)",
+          t.node(),
+          t.incarnation(),
+          t.from());
     } else {
-      LOG.info("member {} ({}): {} -> {}", t.node(), t.incarnation(), t.from() == null ? "new" : t.from(), t.to());
+      LOG.info(
+          "member {} ({}): {} -> {}",
+          t.node(),
+          t.incarnation(),
+          t.from() == null ? "new" : t.from(),
+          t.to());
     }
     transitions.handle(t);
   }

@@ -15,8 +15,8 @@ import java.util.Map;
 public final class MembershipTable {
 
   /** What a call changed, for logging, metrics and dropping the presence of gone pods. */
-  public record Transition(String node, String incarnation, MemberState from, MemberState to,
-      boolean restarted) {}
+  public record Transition(
+      String node, String incarnation, MemberState from, MemberState to, boolean restarted) {}
 
   private static final class Row {
     String incarnation;
@@ -99,8 +99,10 @@ public final class MembershipTable {
         continue;
       }
       long silent = now - row.lastSeen;
-      MemberState next = silent >= 3 * timeoutMs ? MemberState.DEAD
-          : silent >= timeoutMs ? MemberState.SUSPECT : MemberState.ALIVE;
+      MemberState next =
+          silent >= 3 * timeoutMs
+              ? MemberState.DEAD
+              : silent >= timeoutMs ? MemberState.SUSPECT : MemberState.ALIVE;
       if (next != row.state) {
         out.add(new Transition(e.getKey(), row.incarnation, row.state, next, false));
         row.state = next;
@@ -131,8 +133,15 @@ public final class MembershipTable {
   /** The table as /status shows it, sorted by node. */
   public List<MemberInfo> snapshot(long now) {
     List<MemberInfo> out = new ArrayList<>();
-    rows.forEach((node, row) -> out.add(new MemberInfo(node, row.incarnation, row.state,
-        Math.max(0, now - row.lastSeen), row.lastAck != Long.MIN_VALUE && now - row.lastAck < timeoutMs)));
+    rows.forEach(
+        (node, row) ->
+            out.add(
+                new MemberInfo(
+                    node,
+                    row.incarnation,
+                    row.state,
+                    Math.max(0, now - row.lastSeen),
+                    row.lastAck != Long.MIN_VALUE && now - row.lastAck < timeoutMs)));
     out.sort(Comparator.comparing(MemberInfo::node));
     return out;
   }

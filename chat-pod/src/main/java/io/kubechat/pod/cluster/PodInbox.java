@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The single event-bus address of this pod process ({@code kubechat.pod.<node>.<incarnation>}).
  * Everything sent to one pod (heartbeat acks, presence sync) arrives here and is dispatched on the
- * JSON {@code kind} field, so the pod registers one consumer however many features use it.
- * The incarnation in the address keeps a restarted pod from sharing an address with its dead self.
+ * JSON {@code kind} field, so the pod registers one consumer however many features use it. The
+ * incarnation in the address keeps a restarted pod from sharing an address with its dead self.
  */
 public final class PodInbox {
   private static final Logger LOG = LoggerFactory.getLogger(PodInbox.class);
+
   /** Fire-and-forget sends; a peer that went away must not keep anything waiting long. */
   public static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(2000);
 
@@ -46,17 +47,22 @@ public final class PodInbox {
   }
 
   public Future<Void> start() {
-    consumer = bus.consumer(address, msg -> {
-      JsonObject body = msg.body();
-      Handler<JsonObject> h = body == null ? null : handlers.get(body.getString("kind", ""));
-      if (h != null) {
-        try {
-          h.handle(body);
-        } catch (RuntimeException e) {
-          LOG.warn("dropping malformed {} message: {}", body.getString("kind"), e.toString());
-        }
-      }
-    });
+    consumer =
+        bus.consumer(
+            address,
+            msg -> {
+              JsonObject body = msg.body();
+              Handler<JsonObject> h =
+                  body == null ? null : handlers.get(body.getString("kind", ""));
+              if (h != null) {
+                try {
+                  h.handle(body);
+                } catch (RuntimeException e) {
+                  LOG.warn(
+                      "dropping malformed {} message: {}", body.getString("kind"), e.toString());
+                }
+              }
+            });
     return consumer.completion();
   }
 
@@ -64,7 +70,9 @@ public final class PodInbox {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** Sends {@code body} (with its {@code kind}) to another pod's inbox, without waiting for a reply. */
+  /**
+   * Sends {@code body} (with its {@code kind}) to another pod's inbox, without waiting for a reply.
+   */
   public void send(String toAddress, JsonObject body) {
     bus.send(toAddress, body, SEND);
   }

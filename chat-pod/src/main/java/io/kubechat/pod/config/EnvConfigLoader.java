@@ -3,12 +3,12 @@ package io.kubechat.pod.config;
 import io.kubechat.pod.config.PodConfig.Discovery;
 import io.kubechat.pod.raft.RaftEnv;
 import io.kubechat.pod.raft.RaftSettings;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads and validates every {@code KUBECHAT_*} variable; the first invalid one stops the pod with a
@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 public final class EnvConfigLoader {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern DNS_NAME =
-      Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
   public static final String NODE_NAME = "KUBECHAT_NODE_NAME";
   public static final String POD_IP = "KUBECHAT_POD_IP";
@@ -43,40 +45,104 @@ public final class EnvConfigLoader {
   public static final String SHUTDOWN_GRACE_S = "KUBECHAT_SHUTDOWN_GRACE_S";
   public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
 
-  public static final List<Setting> SETTINGS = Stream.concat(Stream.of(
-      new Setting(NODE_NAME, "$HOSTNAME, else pod-<KUBECHAT_POD_IP>", "[A-Za-z0-9._-]{1,64}",
-          "this pod's name in the cluster (unique per cluster; stable across restarts)"),
-      new Setting(POD_IP, "127.0.0.1", "IPv4 address",
-          "address to bind and publish Hazelcast, the event bus and HTTP on"),
-      new Setting(CLUSTER_NAME, "kubechat", "[A-Za-z0-9._-]{1,64}",
-          "Hazelcast cluster name (the ChatCluster's name): pods with other names never merge"),
-      new Setting(DISCOVERY, "static", "static | kubernetes", "how peers are found"),
-      new Setting(CLUSTER_SERVICE, "(none; required for kubernetes)", "DNS name",
-          "headless Service resolved by Hazelcast's Kubernetes DNS discovery"),
-      new Setting(STATIC_MEMBERS, "KUBECHAT_POD_IP", "comma-separated ip or ip:port",
-          "peers to join in static discovery (port defaults to KUBECHAT_HAZELCAST_PORT)"),
-      new Setting(HTTP_HOST, "KUBECHAT_POD_IP (static), 0.0.0.0 (kubernetes)", "IPv4 address",
-          "address the HTTP server listens on (kubernetes: all, so probes and port-forward work)"),
-      new Setting(HTTP_PORT, "8080", "1-65535", "HTTP port: /ws, /, /healthz, /readyz, /status, /metrics"),
-      new Setting(HAZELCAST_PORT, "5701", "1-65535", "Hazelcast member port (no auto-increment)"),
-      new Setting(EVENTBUS_PORT, "5702", "1-65535", "clustered event bus port"),
-      new Setting(HEARTBEAT_INTERVAL_MS, "500", "50-60000", "pod heartbeat period"),
-      new Setting(HEARTBEAT_TIMEOUT_MS, "2000", "> interval, up to 600000",
-          "silence after which a peer is SUSPECT; DEAD after 3 x this"),
-      new Setting(CLIENT_IDLE_TIMEOUT_S, "30", "1-3600",
-          "a client silent this long is closed (4003) and removed from its groups"),
-      new Setting(MAX_FRAME_BYTES, "65536", "256-16777216", "largest accepted WebSocket text frame"),
-      new Setting(MAX_TEXT_BYTES, "8192", "1-KUBECHAT_MAX_FRAME_BYTES", "largest message text (UTF-8 bytes)"),
-      new Setting(MAX_GROUPS_PER_CLIENT, "100", "1-10000", "groups one connection may join"),
-      new Setting(OUTBOUND_QUEUE_FRAMES, "256", "1-100000",
-          "frames queued for a client beyond the socket's buffer before it is closed 4002 SLOW_CONSUMER"),
-      new Setting(RATE_LIMIT_PER_S, "50", "1-100000",
-          "frames per second per connection (bursts of 2x allowed); over it: RATE_LIMITED, sustained: 4004"),
-      new Setting(SHUTDOWN_GRACE_S, "10", "1-300", "the pod exits within this many seconds of SIGTERM"),
-      new Setting(LOG_LEVEL, "INFO", "TRACE | DEBUG | INFO | WARN | ERROR", "log level of kubechat's own loggers")),
-      // the consensus settings, read by RaftEnv (docs/consensus.md)
-      RaftEnv.VARIABLES.stream().map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
-      .toList();
+  public static final List<Setting> SETTINGS =
+      Stream.concat(
+              Stream.of(
+                  new Setting(
+                      NODE_NAME,
+                      "$HOSTNAME, else pod-<KUBECHAT_POD_IP>",
+                      "[A-Za-z0-9._-]{1,64}",
+                      "this pod's name in the cluster (unique per cluster; stable across"
+                          + " restarts)"),
+                  new Setting(
+                      POD_IP,
+                      "127.0.0.1",
+                      "IPv4 address",
+                      "address to bind and publish Hazelcast, the event bus and HTTP on"),
+                  new Setting(
+                      CLUSTER_NAME,
+                      "kubechat",
+                      "[A-Za-z0-9._-]{1,64}",
+                      "Hazelcast cluster name (the ChatCluster's name): pods with other names never"
+                          + " merge"),
+                  new Setting(DISCOVERY, "static", "static | kubernetes", "how peers are found"),
+                  new Setting(
+                      CLUSTER_SERVICE,
+                      "(none; required for kubernetes)",
+                      "DNS name",
+                      "headless Service resolved by Hazelcast's Kubernetes DNS discovery"),
+                  new Setting(
+                      STATIC_MEMBERS,
+                      "KUBECHAT_POD_IP",
+                      "comma-separated ip or ip:port",
+                      "peers to join in static discovery (port defaults to"
+                          + " KUBECHAT_HAZELCAST_PORT)"),
+                  new Setting(
+                      HTTP_HOST,
+                      "KUBECHAT_POD_IP (static), 0.0.0.0 (kubernetes)",
+                      "IPv4 address",
+                      "address the HTTP server listens on (kubernetes: all, so probes and"
+                          + " port-forward work)"),
+                  new Setting(
+                      HTTP_PORT,
+                      "8080",
+                      "1-65535",
+                      "HTTP port: /ws, /, /healthz, /readyz, /status, /metrics"),
+                  new Setting(
+                      HAZELCAST_PORT,
+                      "5701",
+                      "1-65535",
+                      "Hazelcast member port (no auto-increment)"),
+                  new Setting(EVENTBUS_PORT, "5702", "1-65535", "clustered event bus port"),
+                  new Setting(HEARTBEAT_INTERVAL_MS, "500", "50-60000", "pod heartbeat period"),
+                  new Setting(
+                      HEARTBEAT_TIMEOUT_MS,
+                      "2000",
+                      "> interval, up to 600000",
+                      "silence after which a peer is SUSPECT; DEAD after 3 x this"),
+                  new Setting(
+                      CLIENT_IDLE_TIMEOUT_S,
+                      "30",
+                      "1-3600",
+                      "a client silent this long is closed (4003) and removed from its groups"),
+                  new Setting(
+                      MAX_FRAME_BYTES,
+                      "65536",
+                      "256-16777216",
+                      "largest accepted WebSocket text frame"),
+                  new Setting(
+                      MAX_TEXT_BYTES,
+                      "8192",
+                      "1-KUBECHAT_MAX_FRAME_BYTES",
+                      "largest message text (UTF-8 bytes)"),
+                  new Setting(
+                      MAX_GROUPS_PER_CLIENT, "100", "1-10000", "groups one connection may join"),
+                  new Setting(
+                      OUTBOUND_QUEUE_FRAMES,
+                      "256",
+                      "1-100000",
+                      "frames queued for a client beyond the socket's buffer before it is closed"
+                          + " 4002 SLOW_CONSUMER"),
+                  new Setting(
+                      RATE_LIMIT_PER_S,
+                      "50",
+                      "1-100000",
+                      "frames per second per connection (bursts of 2x allowed); over it:"
+                          + " RATE_LIMITED, sustained: 4004"),
+                  new Setting(
+                      SHUTDOWN_GRACE_S,
+                      "10",
+                      "1-300",
+                      "the pod exits within this many seconds of SIGTERM"),
+                  new Setting(
+                      LOG_LEVEL,
+                      "INFO",
+                      "TRACE | DEBUG | INFO | WARN | ERROR",
+                      "log level of kubechat's own loggers")),
+              // the consensus settings, read by RaftEnv (docs/consensus.md)
+              RaftEnv.VARIABLES.stream()
+                  .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
+          .toList();
 
   private final Map<String, String> env;
 
@@ -108,17 +174,35 @@ public final class EnvConfigLoader {
     int hazelcastPort = intIn(HAZELCAST_PORT, 1, 65535);
     int eventBusPort = intIn(EVENTBUS_PORT, 1, 65535);
     if (hazelcastPort == eventBusPort || httpPort == hazelcastPort || httpPort == eventBusPort) {
-      throw new ConfigException(HTTP_PORT + ", " + HAZELCAST_PORT + " and " + EVENTBUS_PORT
-          + " must be three different ports (got " + httpPort + ", " + hazelcastPort + ", "
-          + eventBusPort + ")");
+      throw new ConfigException(
+          HTTP_PORT
+              + ", "
+              + HAZELCAST_PORT
+              + " and "
+              + EVENTBUS_PORT
+              + " must be three different ports (got "
+              + httpPort
+              + ", "
+              + hazelcastPort
+              + ", "
+              + eventBusPort
+              + ")");
     }
-    String httpHost = ipv4(HTTP_HOST, raw(HTTP_HOST, discovery == Discovery.KUBERNETES ? "0.0.0.0" : podIp));
+    String httpHost =
+        ipv4(HTTP_HOST, raw(HTTP_HOST, discovery == Discovery.KUBERNETES ? "0.0.0.0" : podIp));
     List<String> members = staticMembers(raw(STATIC_MEMBERS, podIp), hazelcastPort);
     long interval = intIn(HEARTBEAT_INTERVAL_MS, 50, 60_000);
     long timeout = intIn(HEARTBEAT_TIMEOUT_MS, 1, 600_000);
     if (timeout <= interval) {
-      throw new ConfigException(HEARTBEAT_TIMEOUT_MS + " (" + timeout + ") must be greater than "
-          + HEARTBEAT_INTERVAL_MS + " (" + interval + ")");
+      throw new ConfigException(
+          HEARTBEAT_TIMEOUT_MS
+              + " ("
+              + timeout
+              + ") must be greater than "
+              + HEARTBEAT_INTERVAL_MS
+              + " ("
+              + interval
+              + ")");
     }
     int idle = intIn(CLIENT_IDLE_TIMEOUT_S, 1, 3600);
     int maxFrame = intIn(MAX_FRAME_BYTES, 256, 16 * 1024 * 1024);
@@ -131,9 +215,28 @@ public final class EnvConfigLoader {
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
       throw invalid(LOG_LEVEL, level, "one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
-    return new PodConfig(nodeName, podIp, clusterName, discovery, service, members, httpHost, httpPort,
-        hazelcastPort, eventBusPort, interval, timeout, idle, maxFrame, maxText, maxGroups, queue,
-        rate, grace, level, raft());
+    return new PodConfig(
+        nodeName,
+        podIp,
+        clusterName,
+        discovery,
+        service,
+        members,
+        httpHost,
+        httpPort,
+        hazelcastPort,
+        eventBusPort,
+        interval,
+        timeout,
+        idle,
+        maxFrame,
+        maxText,
+        maxGroups,
+        queue,
+        rate,
+        grace,
+        level,
+        raft());
   }
 
   private String defaultNodeName(String podIp) {
@@ -143,8 +246,13 @@ public final class EnvConfigLoader {
 
   /** {@code var}'s value, or its default as {@link #SETTINGS} lists it. */
   private String raw(String var) {
-    return raw(var, SETTINGS.stream().filter(s -> s.env().equals(var)).findFirst().orElseThrow()
-        .defaultValue());
+    return raw(
+        var,
+        SETTINGS.stream()
+            .filter(s -> s.env().equals(var))
+            .findFirst()
+            .orElseThrow()
+            .defaultValue());
   }
 
   private String raw(String var, String dflt) {
@@ -218,7 +326,8 @@ public final class EnvConfigLoader {
   }
 
   private static boolean isHostName(String host) {
-    return DNS_NAME.matcher(host).matches() && !host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+    return DNS_NAME.matcher(host).matches()
+        && !host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
   }
 
   private static ConfigException invalid(String var, String value, String expected) {
@@ -240,9 +349,16 @@ public final class EnvConfigLoader {
     sb.append("kubechat chat pod\n\nUsage: java -jar kubechat-chat-pod.jar [--help]\n\n")
         .append("Configured only through environment variables:\n\n");
     for (Setting s : SETTINGS) {
-      sb.append("  ").append(s.env()).append('\n')
-          .append("      ").append(s.meaning()).append('\n')
-          .append("      default: ").append(s.defaultValue()).append("; range: ").append(s.range())
+      sb.append("  ")
+          .append(s.env())
+          .append('\n')
+          .append("      ")
+          .append(s.meaning())
+          .append('\n')
+          .append("      default: ")
+          .append(s.defaultValue())
+          .append("; range: ")
+          .append(s.range())
           .append('\n');
     }
     return sb.toString();

@@ -17,24 +17,34 @@ public final class HttpApi {
   public static Router router(Vertx vertx, StatusSource source) {
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/readyz").handler(ctx -> {
-      String reason = source.notReadyReason();
-      if (reason == null) {
-        json(ctx, 200, new JsonObject().put("ready", true));
-      } else {
-        json(ctx, 503, new JsonObject().put("ready", false).put("reason", reason));
-      }
-    });
+    router
+        .get("/readyz")
+        .handler(
+            ctx -> {
+              String reason = source.notReadyReason();
+              if (reason == null) {
+                json(ctx, 200, new JsonObject().put("ready", true));
+              } else {
+                json(ctx, 503, new JsonObject().put("ready", false).put("reason", reason));
+              }
+            });
     router.get("/status").handler(ctx -> json(ctx, 200, source.status()));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(source.metrics()));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(source.metrics()));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return router;
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .end(body.encode());
   }
 }

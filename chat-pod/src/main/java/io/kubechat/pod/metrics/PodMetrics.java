@@ -27,10 +27,22 @@ public final class PodMetrics {
 
   public PodMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
-    messagesIn = Counter.builder("kubechat.messages.in").description("chat messages accepted from local clients").register(registry);
-    messagesOut = Counter.builder("kubechat.messages.out").description("chat messages delivered to local clients").register(registry);
-    heartbeatsMissed = Counter.builder("kubechat.heartbeats.missed").description("peer heartbeats not received in time").register(registry);
-    slowConsumers = Counter.builder("kubechat.clients.slow.consumer.disconnects").description("clients closed with 4002 SLOW_CONSUMER").register(registry);
+    messagesIn =
+        Counter.builder("kubechat.messages.in")
+            .description("chat messages accepted from local clients")
+            .register(registry);
+    messagesOut =
+        Counter.builder("kubechat.messages.out")
+            .description("chat messages delivered to local clients")
+            .register(registry);
+    heartbeatsMissed =
+        Counter.builder("kubechat.heartbeats.missed")
+            .description("peer heartbeats not received in time")
+            .register(registry);
+    slowConsumers =
+        Counter.builder("kubechat.clients.slow.consumer.disconnects")
+            .description("clients closed with 4002 SLOW_CONSUMER")
+            .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -38,12 +50,16 @@ public final class PodMetrics {
   }
 
   public void clientsGauge(Supplier<Number> connected) {
-    Gauge.builder("kubechat.clients.connected", connected).description("open WebSocket connections").register(registry);
+    Gauge.builder("kubechat.clients.connected", connected)
+        .description("open WebSocket connections")
+        .register(registry);
   }
 
   public void membersGauge(String state, Supplier<Number> count) {
-    Gauge.builder("kubechat.cluster.members", count).tag("state", state)
-        .description("peers in the membership table by state").register(registry);
+    Gauge.builder("kubechat.cluster.members", count)
+        .tag("state", state)
+        .description("peers in the membership table by state")
+        .register(registry);
   }
 
   public void messageIn() {
@@ -63,8 +79,15 @@ public final class PodMetrics {
   }
 
   public void frameRejected(String code) {
-    rejected.computeIfAbsent(code, c -> Counter.builder("kubechat.frames.rejected").tag("code", c)
-        .description("client frames refused with an error, by error code").register(registry)).increment();
+    rejected
+        .computeIfAbsent(
+            code,
+            c ->
+                Counter.builder("kubechat.frames.rejected")
+                    .tag("code", c)
+                    .description("client frames refused with an error, by error code")
+                    .register(registry))
+        .increment();
   }
 
   public String scrape() {

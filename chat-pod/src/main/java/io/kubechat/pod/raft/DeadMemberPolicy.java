@@ -31,11 +31,19 @@ final class DeadMemberPolicy {
     this.removalTimeoutMs = removalTimeoutMs;
   }
 
-  enum Health { ALIVE, GONE_NOW, GONE }
+  enum Health {
+    ALIVE,
+    GONE_NOW,
+    GONE
+  }
 
   /** The member to remove now, if any. */
-  Optional<PodEndpoint> pick(long nowMs, PodEndpoint self, Collection<PodEndpoint> members,
-      Collection<PodEndpoint> voters, List<MemberInfo> view) {
+  Optional<PodEndpoint> pick(
+      long nowMs,
+      PodEndpoint self,
+      Collection<PodEndpoint> members,
+      Collection<PodEndpoint> voters,
+      List<MemberInfo> view) {
     goneSince.keySet().retainAll(members);
     Map<PodEndpoint, Health> health = new HashMap<>();
     for (PodEndpoint m : members) {
@@ -49,8 +57,9 @@ final class DeadMemberPolicy {
     }
     for (PodEndpoint m : members) {
       Health h = health.get(m);
-      boolean due = h == Health.GONE_NOW
-          || (h == Health.GONE && nowMs - goneSince.get(m) >= removalTimeoutMs);
+      boolean due =
+          h == Health.GONE_NOW
+              || (h == Health.GONE && nowMs - goneSince.get(m) >= removalTimeoutMs);
       if (!due) {
         continue;
       }
@@ -58,8 +67,8 @@ final class DeadMemberPolicy {
         return Optional.of(m);
       }
       int remaining = voters.size() - 1;
-      long alive = voters.stream().filter(v -> !v.equals(m) && health.get(v) == Health.ALIVE)
-          .count();
+      long alive =
+          voters.stream().filter(v -> !v.equals(m) && health.get(v) == Health.ALIVE).count();
       if (alive >= remaining / 2 + 1) {
         return Optional.of(m);
       }

@@ -11,8 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * MicroRaft's transport over the event bus: every message is a fire-and-forget send of its JSON
- * form to the target pod's one address. Raft retries by itself, so a lost message costs nothing
- * but time. Sends hop onto the Vert.x context, so MicroRaft's thread never touches Vert.x.
+ * form to the target pod's one address. Raft retries by itself, so a lost message costs nothing but
+ * time. Sends hop onto the Vert.x context, so MicroRaft's thread never touches Vert.x.
  */
 final class EventBusTransport implements Transport {
 
@@ -22,7 +22,11 @@ final class EventBusTransport implements Transport {
   private final String localNode;
   private final Predicate<PodEndpoint> reachable;
 
-  EventBusTransport(Vertx vertx, Context context, RaftCodec codec, String localNode,
+  EventBusTransport(
+      Vertx vertx,
+      Context context,
+      RaftCodec codec,
+      String localNode,
       Predicate<PodEndpoint> reachable) {
     this.vertx = vertx;
     this.context = context;
@@ -35,10 +39,11 @@ final class EventBusTransport implements Transport {
   public void send(RaftEndpoint target, RaftMessage message) {
     PodEndpoint to = (PodEndpoint) target;
     JsonObject body = codec.encode(message);
-    DeliveryOptions options = new DeliveryOptions()
-        .addHeader(RaftAddresses.KIND, "raft")
-        .addHeader(RaftAddresses.FROM, localNode)
-        .addHeader(RaftAddresses.TO, to.getId());
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .addHeader(RaftAddresses.KIND, "raft")
+            .addHeader(RaftAddresses.FROM, localNode)
+            .addHeader(RaftAddresses.TO, to.getId());
     context.runOnContext(v -> vertx.eventBus().send(RaftAddresses.pod(to.node()), body, options));
   }
 

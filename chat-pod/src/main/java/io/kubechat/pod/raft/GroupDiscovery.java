@@ -32,15 +32,21 @@ final class GroupDiscovery {
   Future<List<JsonObject>> find() {
     List<JsonObject> collected = new ArrayList<>();
     answers = collected;
-    vertx.eventBus().publish(RaftAddresses.DISCOVERY, new JsonObject().put("from", node),
-        new DeliveryOptions().addHeader(RaftAddresses.FROM, node));
+    vertx
+        .eventBus()
+        .publish(
+            RaftAddresses.DISCOVERY,
+            new JsonObject().put("from", node),
+            new DeliveryOptions().addHeader(RaftAddresses.FROM, node));
     Promise<List<JsonObject>> result = Promise.promise();
-    vertx.setTimer(windowMs, id -> {
-      if (answers == collected) {
-        answers = null;
-      }
-      result.complete(List.copyOf(collected));
-    });
+    vertx.setTimer(
+        windowMs,
+        id -> {
+          if (answers == collected) {
+            answers = null;
+          }
+          result.complete(List.copyOf(collected));
+        });
     return result.future();
   }
 
@@ -49,18 +55,31 @@ final class GroupDiscovery {
     Object group = answer.getValue("group");
     Object from = answer.getValue("node");
     Object leader = answer.getValue("leader");
-    if (answers != null && answers.size() < MAX_ANSWERS && (group == null || group instanceof String)
-        && from instanceof String && (leader == null || leader instanceof String)) {
+    if (answers != null
+        && answers.size() < MAX_ANSWERS
+        && (group == null || group instanceof String)
+        && from instanceof String
+        && (leader == null || leader instanceof String)) {
       answers.add(answer);
     }
   }
 
   /** What a pod answers to {@code asker}; {@code group} is null when it is in none yet. */
-  static void answer(Vertx vertx, String asker, String self, String group, String leader,
-      boolean bootstrap) {
-    JsonObject answer = new JsonObject().put("node", self).put("group", group)
-        .put("leader", leader).put("bootstrap", bootstrap);
-    vertx.eventBus().send(RaftAddresses.pod(asker), answer, new DeliveryOptions()
-        .addHeader(RaftAddresses.KIND, "found").addHeader(RaftAddresses.FROM, self));
+  static void answer(
+      Vertx vertx, String asker, String self, String group, String leader, boolean bootstrap) {
+    JsonObject answer =
+        new JsonObject()
+            .put("node", self)
+            .put("group", group)
+            .put("leader", leader)
+            .put("bootstrap", bootstrap);
+    vertx
+        .eventBus()
+        .send(
+            RaftAddresses.pod(asker),
+            answer,
+            new DeliveryOptions()
+                .addHeader(RaftAddresses.KIND, "found")
+                .addHeader(RaftAddresses.FROM, self));
   }
 }

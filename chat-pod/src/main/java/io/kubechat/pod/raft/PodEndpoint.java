@@ -29,8 +29,8 @@ public record PodEndpoint(String node, String incarnation) implements RaftEndpoi
   private static final char REJOIN = '~';
 
   /**
-   * The same pod process joining again after the leader removed it: a new member identity (the
-   * log still holds the removal of the former one), same pod incarnation.
+   * The same pod process joining again after the leader removed it: a new member identity (the log
+   * still holds the removal of the former one), same pod incarnation.
    */
   public PodEndpoint rejoined(int count) {
     return new PodEndpoint(node, podIncarnation() + REJOIN + count);

@@ -14,10 +14,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The commands this pod proposed and waits for. Each goes to the leader (or is replicated here
- * when this pod leads) and completes when this pod applies it, so that the caller's result and
- * the events around it are in log order. A leader change retries it at the new leader (the entry
- * is deduplicated by its request id); no leader, or none that answers, fails it with a retryable
+ * The commands this pod proposed and waits for. Each goes to the leader (or is replicated here when
+ * this pod leads) and completes when this pod applies it, so that the caller's result and the
+ * events around it are in log order. A leader change retries it at the new leader (the entry is
+ * deduplicated by its request id); no leader, or none that answers, fails it with a retryable
  * UNAVAILABLE, never later than the send timeout. Confined to the backend's context.
  */
 final class Proposals {
@@ -51,8 +51,8 @@ final class Proposals {
   private long requestCounter;
   private long leaderlessSince;
 
-  Proposals(Vertx vertx, String node, RaftSettings settings, RaftMetrics metrics,
-      Consensus consensus) {
+  Proposals(
+      Vertx vertx, String node, RaftSettings settings, RaftMetrics metrics, Consensus consensus) {
     this.vertx = vertx;
     this.node = node;
     this.timeoutMs = settings.sendTimeoutMs();
@@ -67,8 +67,9 @@ final class Proposals {
     Promise<Object> promise = Promise.promise();
     Pending p = new Pending(promise, new Proposal(origin, id, command));
     pending.put(id, p);
-    p.timer = vertx.setTimer(timeoutMs,
-        t -> p.fail(unavailable("not committed within " + timeoutMs + " ms")));
+    p.timer =
+        vertx.setTimer(
+            timeoutMs, t -> p.fail(unavailable("not committed within " + timeoutMs + " ms")));
     attempt(p);
     return promise.future();
   }
@@ -138,27 +139,36 @@ final class Proposals {
       return;
     }
     if (s.leader().equals(node)) {
-      consensus.replicate(p.proposal).onComplete(ar -> {
-        if (ar.failed() && p.attempt == n) {
-          retryOrFail(p, ar.cause());
-        }
-      });
+      consensus
+          .replicate(p.proposal)
+          .onComplete(
+              ar -> {
+                if (ar.failed() && p.attempt == n) {
+                  retryOrFail(p, ar.cause());
+                }
+              });
       return;
     }
     p.forwardedTo = s.leader();
-    consensus.forward(s.leader(), RaftCodec.encodeProposal(p.proposal)).onComplete(ar -> {
-      if (p.attempt != n) {
-        return;
-      }
-      if (ar.failed() && ar.cause() instanceof ReplyException re
-          && re.failureType() == ReplyFailure.NO_HANDLERS) {
-        retryOrFail(p, ar.cause()); // the leader's pod just went away
-      } else if (ar.failed()) {
-        p.fail(unavailable("leader " + s.leader() + " did not answer: " + ar.cause().getMessage()));
-      } else if (!ar.result().getBoolean("ok", false)) {
-        retryOrFail(p, new IllegalStateException(ar.result().getString("error")));
-      }
-    });
+    consensus
+        .forward(s.leader(), RaftCodec.encodeProposal(p.proposal))
+        .onComplete(
+            ar -> {
+              if (p.attempt != n) {
+                return;
+              }
+              if (ar.failed()
+                  && ar.cause() instanceof ReplyException re
+                  && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                retryOrFail(p, ar.cause()); // the leader's pod just went away
+              } else if (ar.failed()) {
+                p.fail(
+                    unavailable(
+                        "leader " + s.leader() + " did not answer: " + ar.cause().getMessage()));
+              } else if (!ar.result().getBoolean("ok", false)) {
+                retryOrFail(p, new IllegalStateException(ar.result().getString("error")));
+              }
+            });
   }
 
   /** Retries after a leader change, else fails. */
@@ -166,14 +176,21 @@ final class Proposals {
     if (p.done) {
       return;
     }
-    vertx.setTimer(RETRY_DELAY_MS, t -> consensus.refresh().onComplete(x -> {
-      BackendStatus s = consensus.status();
-      if (!p.done && ((s.leader() != null && s.available()) || electionMayBeRunning())) {
-        attempt(p);
-      } else {
-        p.fail(unavailable("no leader: " + cause.getMessage()));
-      }
-    }));
+    vertx.setTimer(
+        RETRY_DELAY_MS,
+        t ->
+            consensus
+                .refresh()
+                .onComplete(
+                    x -> {
+                      BackendStatus s = consensus.status();
+                      if (!p.done
+                          && ((s.leader() != null && s.available()) || electionMayBeRunning())) {
+                        attempt(p);
+                      } else {
+                        p.fail(unavailable("no leader: " + cause.getMessage()));
+                      }
+                    }));
   }
 
   private ChatException unavailable(String why) {
@@ -189,6 +206,7 @@ final class Proposals {
     long timer = -1;
     boolean done;
     int attempt;
+
     /** The leader the current attempt was forwarded to, null when not forwarded. */
     String forwardedTo;
 

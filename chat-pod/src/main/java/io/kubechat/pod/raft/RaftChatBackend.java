@@ -36,13 +36,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -61,14 +61,14 @@ import org.slf4j.LoggerFactory;
  * drop is a log entry; every pod applies the log in order to its own {@link ChatState} and delivers
  * the resulting events to its sockets.
  *
- * <p>Threads: MicroRaft runs on its own single thread (see {@link ScaledTime}); everything
- * it reports (applied entries, reports, futures) hops onto this backend's Vert.x context, where all
+ * <p>Threads: MicroRaft runs on its own single thread (see {@link ScaledTime}); everything it
+ * reports (applied entries, reports, futures) hops onto this backend's Vert.x context, where all
  * mutable fields of this class live. {@link ChatState} is synchronized for local reads.
  *
  * <p>Event-bus messages on the pod address {@code kubechat.raft.<node>} carry a {@code k} header:
- * {@code raft} (a Raft message), {@code cmd} (a proposal forwarded to the leader), {@code add}
- * (add me as a learner), {@code remove} (remove me), {@code found} (answer to a discovery
- * request published on {@link RaftAddresses#DISCOVERY}).
+ * {@code raft} (a Raft message), {@code cmd} (a proposal forwarded to the leader), {@code add} (add
+ * me as a learner), {@code remove} (remove me), {@code found} (answer to a discovery request
+ * published on {@link RaftAddresses#DISCOVERY}).
  */
 public final class RaftChatBackend implements ChatBackend {
 
@@ -79,8 +79,10 @@ public final class RaftChatBackend implements ChatBackend {
   private final Vertx vertx;
   private final Context context;
   private final String node;
+
   /** This member's identity; changes only when the pod joins again after being removed. */
   private volatile PodEndpoint self;
+
   private int rejoins;
   private final RaftSettings settings;
   private final Supplier<List<MemberInfo>> membership;
@@ -94,8 +96,8 @@ public final class RaftChatBackend implements ChatBackend {
   private final Proposals proposals;
 
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
-  private Handler<ChatEvent> eventHandler = e -> { };
-  private Handler<Void> resyncHandler = v -> { };
+  private Handler<ChatEvent> eventHandler = e -> {};
+  private Handler<Void> resyncHandler = v -> {};
   private MessageConsumer<JsonObject> podConsumer;
   private MessageConsumer<JsonObject> discoveryConsumer;
   private long maintenanceTimer = -1;
@@ -109,8 +111,10 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile ChatState state;
   private volatile String groupId;
   private volatile List<MemberInfo> membershipCopy = List.of();
+
   /** Bumped on every (re)start of the Raft node, so that a former node's callbacks are ignored. */
   private int generation;
+
   private volatile long joinedAtIndex = Long.MAX_VALUE;
   private volatile RaftNodeReport report;
   private volatile BackendStatus status =
@@ -121,14 +125,19 @@ public final class RaftChatBackend implements ChatBackend {
    * @param node this pod's name (unique among live pods; the event-bus address)
    * @param incarnation this process's incarnation id (new on every pod start)
    * @param settings timings and limits
-   * @param membership the pod heartbeat membership table, read by the leader to remove dead
-   *     members and by the transport to skip unreachable ones; called on this backend's context
-   *     every maintenance period, so it must be safe to call from there (e.g. a reference to the
-   *     latest snapshot of the table)
+   * @param membership the pod heartbeat membership table, read by the leader to remove dead members
+   *     and by the transport to skip unreachable ones; called on this backend's context every
+   *     maintenance period, so it must be safe to call from there (e.g. a reference to the latest
+   *     snapshot of the table)
    * @param registry where to publish metrics, or null
    */
-  public RaftChatBackend(Vertx vertx, String node, String incarnation, RaftSettings settings,
-      Supplier<List<MemberInfo>> membership, MeterRegistry registry) {
+  public RaftChatBackend(
+      Vertx vertx,
+      String node,
+      String incarnation,
+      RaftSettings settings,
+      Supplier<List<MemberInfo>> membership,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.node = node;
@@ -139,33 +148,40 @@ public final class RaftChatBackend implements ChatBackend {
     this.metrics = new RaftMetrics(registry, node, () -> status);
     this.discovery = new GroupDiscovery(vertx, node, settings.discoveryWindowMs());
     this.presence = new PresenceLedger(node);
-    this.proposals = new Proposals(vertx, node, settings, metrics, new Proposals.Consensus() {
-      @Override
-      public BackendStatus status() {
-        return status;
-      }
+    this.proposals =
+        new Proposals(
+            vertx,
+            node,
+            settings,
+            metrics,
+            new Proposals.Consensus() {
+              @Override
+              public BackendStatus status() {
+                return status;
+              }
 
-      @Override
-      public String refusal() {
-        return stopping ? "the pod is stopping"
-            : raft == null ? "not a member of the consensus group" : null;
-      }
+              @Override
+              public String refusal() {
+                return stopping
+                    ? "the pod is stopping"
+                    : raft == null ? "not a member of the consensus group" : null;
+              }
 
-      @Override
-      public Future<?> refresh() {
-        return freshReport();
-      }
+              @Override
+              public Future<?> refresh() {
+                return freshReport();
+              }
 
-      @Override
-      public Future<Long> replicate(Proposal proposal) {
-        return RaftChatBackend.this.replicate(proposal);
-      }
+              @Override
+              public Future<Long> replicate(Proposal proposal) {
+                return RaftChatBackend.this.replicate(proposal);
+              }
 
-      @Override
-      public Future<JsonObject> forward(String leader, JsonObject proposal) {
-        return request(leader, "cmd", proposal, settings.forwardTimeoutMs());
-      }
-    });
+              @Override
+              public Future<JsonObject> forward(String leader, JsonObject proposal) {
+                return request(leader, "cmd", proposal, settings.forwardTimeoutMs());
+              }
+            });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -173,15 +189,16 @@ public final class RaftChatBackend implements ChatBackend {
   @Override
   public Future<Void> start() {
     Promise<Void> promise = Promise.promise();
-    context.runOnContext(v -> {
-      started = promise;
-      podConsumer = vertx.eventBus().consumer(RaftAddresses.pod(node), this::onPodMessage);
-      discoveryConsumer = vertx.eventBus().consumer(RaftAddresses.DISCOVERY, this::onDiscovery);
-      Future.all(podConsumer.completion(), discoveryConsumer.completion())
-          .onSuccess(x -> discover())
-          .onFailure(promise::tryFail);
-      maintenanceTimer = vertx.setPeriodic(settings.maintenancePeriodMs(), id -> maintain());
-    });
+    context.runOnContext(
+        v -> {
+          started = promise;
+          podConsumer = vertx.eventBus().consumer(RaftAddresses.pod(node), this::onPodMessage);
+          discoveryConsumer = vertx.eventBus().consumer(RaftAddresses.DISCOVERY, this::onDiscovery);
+          Future.all(podConsumer.completion(), discoveryConsumer.completion())
+              .onSuccess(x -> discover())
+              .onFailure(promise::tryFail);
+          maintenanceTimer = vertx.setPeriodic(settings.maintenancePeriodMs(), id -> maintain());
+        });
     return promise.future();
   }
 
@@ -190,23 +207,30 @@ public final class RaftChatBackend implements ChatBackend {
     if (stopping || raft != null) {
       return;
     }
-    discovery.find().onSuccess(answers -> {
-      if (stopping || raft != null) {
-        return;
-      }
-      BootstrapDecision decision = BootstrapDecision.decide(node, settings.bootstrap(), answers, otherClusterNodes());
-      switch (decision.kind()) {
-        case JOIN -> askToJoin(decision.found(), 0);
-        case FORM -> bootstrap();
-        case WAIT -> {
-          LOG.info("{}: {}, retrying discovery", node, decision.reason());
-          discover();
-        }
-      }
-    });
+    discovery
+        .find()
+        .onSuccess(
+            answers -> {
+              if (stopping || raft != null) {
+                return;
+              }
+              BootstrapDecision decision =
+                  BootstrapDecision.decide(
+                      node, settings.bootstrap(), answers, otherClusterNodes());
+              switch (decision.kind()) {
+                case JOIN -> askToJoin(decision.found(), 0);
+                case FORM -> bootstrap();
+                case WAIT -> {
+                  LOG.info("{}: {}, retrying discovery", node, decision.reason());
+                  discover();
+                }
+              }
+            });
   }
 
-  /** The other nodes of the clustered event bus (every one runs a pod), or -1 when not clustered. */
+  /**
+   * The other nodes of the clustered event bus (every one runs a pod), or -1 when not clustered.
+   */
   private int otherClusterNodes() {
     ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
     return cluster == null ? -1 : Math.max(0, cluster.getNodes().size() - 1);
@@ -224,31 +248,41 @@ public final class RaftChatBackend implements ChatBackend {
     if (stopping || raft != null) {
       return;
     }
-    String target = found.getString("leader") != null ? found.getString("leader")
-        : found.getString("node");
+    String target =
+        found.getString("leader") != null ? found.getString("leader") : found.getString("node");
     JsonObject body = new JsonObject().put("id", self.getId());
-    request(target, "add", body, settings.sendTimeoutMs()).onComplete(ar -> {
-      if (stopping || raft != null) {
-        return;
-      }
-      if (ar.succeeded() && ar.result().getBoolean("ok", false)) {
-        JsonObject r = ar.result();
-        joinedAtIndex = r.getLong("index");
-        startRaft(r.getString("group"), RaftCodec.endpoints(r.getJsonArray("initial")),
-            RaftCodec.endpoints(r.getJsonArray("initialVoting")));
-        return;
-      }
-      String leader = ar.succeeded() ? ar.result().getString("leader") : null;
-      LOG.info("{}: join attempt {} via {} failed: {}", node, attempt, target,
-          ar.succeeded() ? ar.result().encode() : ar.cause().getMessage());
-      vertx.setTimer(Math.min(1000, 100L * (attempt + 1)), t -> {
-        if (leader != null) {
-          askToJoin(found.copy().put("leader", leader), attempt + 1);
-        } else {
-          discover();
-        }
-      });
-    });
+    request(target, "add", body, settings.sendTimeoutMs())
+        .onComplete(
+            ar -> {
+              if (stopping || raft != null) {
+                return;
+              }
+              if (ar.succeeded() && ar.result().getBoolean("ok", false)) {
+                JsonObject r = ar.result();
+                joinedAtIndex = r.getLong("index");
+                startRaft(
+                    r.getString("group"),
+                    RaftCodec.endpoints(r.getJsonArray("initial")),
+                    RaftCodec.endpoints(r.getJsonArray("initialVoting")));
+                return;
+              }
+              String leader = ar.succeeded() ? ar.result().getString("leader") : null;
+              LOG.info(
+                  "{}: join attempt {} via {} failed: {}",
+                  node,
+                  attempt,
+                  target,
+                  ar.succeeded() ? ar.result().encode() : ar.cause().getMessage());
+              vertx.setTimer(
+                  Math.min(1000, 100L * (attempt + 1)),
+                  t -> {
+                    if (leader != null) {
+                      askToJoin(found.copy().put("leader", leader), attempt + 1);
+                    } else {
+                      discover();
+                    }
+                  });
+            });
   }
 
   /**
@@ -263,65 +297,83 @@ public final class RaftChatBackend implements ChatBackend {
     self = self.rejoined(++rejoins);
     report = null;
     proposals.failAll("removed from the consensus group, rejoining");
-    status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
-        "removed from the consensus group, rejoining", List.of());
+    status =
+        new BackendStatus(
+            "NONE",
+            status.term(),
+            null,
+            status.commitIndex(),
+            false,
+            "removed from the consensus group, rejoining",
+            List.of());
     discover();
   }
 
-  private void startRaft(String group, Collection<RaftEndpoint> initial,
-      Collection<RaftEndpoint> initialVoting) {
+  private void startRaft(
+      String group, Collection<RaftEndpoint> initial, Collection<RaftEndpoint> initialVoting) {
     int gen = ++generation;
     groupId = group;
-    state = new ChatState(group, settings.historyLimit(), settings.dedupPerClient(),
-        settings.dedupClients());
-    RaftConfig config = RaftConfig.newBuilder()
-        // MicroRaft's time runs ScaledTime.SCALE times faster: its "seconds" are 50 ms ticks
-        .setLeaderElectionTimeoutMillis(ScaledTime.scaledMillis(settings.electionTimeoutMs()))
-        .setLeaderHeartbeatPeriodSecs(ScaledTime.ticks(settings.heartbeatPeriodMs()))
-        .setLeaderHeartbeatTimeoutSecs(ScaledTime.ticks(settings.heartbeatTimeoutMs()))
-        .setCommitCountToTakeSnapshot(settings.snapshotEveryEntries())
-        // entries hold up to 8 KiB of text: keep one append message well under a few MiB
-        .setAppendEntriesRequestBatchSize(100)
-        .setMaxPendingLogEntryCount(5000)
-        .setTransferSnapshotsFromFollowersEnabled(false)
-        .setRaftNodeReportPublishPeriodSecs((int) ScaledTime.ticks(5000))
-        .build();
-    ChatStateMachine machine = new ChatStateMachine(state, new ChatStateMachine.Listener() {
-      @Override
-      public void applied(long index, Proposal proposal, Applied applied) {
-        context.runOnContext(v -> {
-          if (gen == generation) {
-            onApplied(proposal, applied);
-          }
-        });
-      }
+    state =
+        new ChatState(
+            group, settings.historyLimit(), settings.dedupPerClient(), settings.dedupClients());
+    RaftConfig config =
+        RaftConfig.newBuilder()
+            // MicroRaft's time runs ScaledTime.SCALE times faster: its "seconds" are 50 ms ticks
+            .setLeaderElectionTimeoutMillis(ScaledTime.scaledMillis(settings.electionTimeoutMs()))
+            .setLeaderHeartbeatPeriodSecs(ScaledTime.ticks(settings.heartbeatPeriodMs()))
+            .setLeaderHeartbeatTimeoutSecs(ScaledTime.ticks(settings.heartbeatTimeoutMs()))
+            .setCommitCountToTakeSnapshot(settings.snapshotEveryEntries())
+            // entries hold up to 8 KiB of text: keep one append message well under a few MiB
+            .setAppendEntriesRequestBatchSize(100)
+            .setMaxPendingLogEntryCount(5000)
+            .setTransferSnapshotsFromFollowersEnabled(false)
+            .setRaftNodeReportPublishPeriodSecs((int) ScaledTime.ticks(5000))
+            .build();
+    ChatStateMachine machine =
+        new ChatStateMachine(
+            state,
+            new ChatStateMachine.Listener() {
+              @Override
+              public void applied(long index, Proposal proposal, Applied applied) {
+                context.runOnContext(
+                    v -> {
+                      if (gen == generation) {
+                        onApplied(proposal, applied);
+                      }
+                    });
+              }
 
-      @Override
-      public void restored(long index) {
-        // the entries up to index were not applied one by one here: no events for them
-        context.runOnContext(v -> {
-          if (gen == generation) {
-            resyncHandler.handle(null);
-          }
-        });
-      }
-    });
-    RaftNode node = RaftNode.newBuilder()
-        .setGroupId(group)
-        .setLocalEndpoint(self)
-        .setInitialGroupMembers(initial, initialVoting)
-        .setConfig(config)
-        .setExecutor(ScaledTime.executor())
-        .setClock(time.clock())
-        .setTransport(new EventBusTransport(vertx, context, codec, this.node, this::reachable))
-        .setStateMachine(machine)
-        .setModelFactory(factory)
-        .setRaftNodeReportListener(r -> context.runOnContext(v -> {
-          if (gen == generation) {
-            onReport(r);
-          }
-        }))
-        .build();
+              @Override
+              public void restored(long index) {
+                // the entries up to index were not applied one by one here: no events for them
+                context.runOnContext(
+                    v -> {
+                      if (gen == generation) {
+                        resyncHandler.handle(null);
+                      }
+                    });
+              }
+            });
+    RaftNode node =
+        RaftNode.newBuilder()
+            .setGroupId(group)
+            .setLocalEndpoint(self)
+            .setInitialGroupMembers(initial, initialVoting)
+            .setConfig(config)
+            .setExecutor(ScaledTime.executor())
+            .setClock(time.clock())
+            .setTransport(new EventBusTransport(vertx, context, codec, this.node, this::reachable))
+            .setStateMachine(machine)
+            .setModelFactory(factory)
+            .setRaftNodeReportListener(
+                r ->
+                    context.runOnContext(
+                        v -> {
+                          if (gen == generation) {
+                            onReport(r);
+                          }
+                        }))
+            .build();
     raft = node;
     node.start();
   }
@@ -329,20 +381,24 @@ public final class RaftChatBackend implements ChatBackend {
   @Override
   public Future<Void> stop() {
     Promise<Void> promise = Promise.promise();
-    context.runOnContext(v -> {
-      if (stopping) {
-        promise.complete();
-        return;
-      }
-      stopping = true;
-      vertx.cancelTimer(maintenanceTimer);
-      long deadline = System.currentTimeMillis() + 3 * settings.sendTimeoutMs();
-      Future<Void> left = raft == null ? Future.succeededFuture() : leave(deadline);
-      left.recover(err -> {
-        LOG.warn("{}: leaving the consensus group failed: {}", node, err.getMessage());
-        return Future.succeededFuture();
-      }).compose(x -> terminate()).onComplete(x -> promise.complete());
-    });
+    context.runOnContext(
+        v -> {
+          if (stopping) {
+            promise.complete();
+            return;
+          }
+          stopping = true;
+          vertx.cancelTimer(maintenanceTimer);
+          long deadline = System.currentTimeMillis() + 3 * settings.sendTimeoutMs();
+          Future<Void> left = raft == null ? Future.succeededFuture() : leave(deadline);
+          left.recover(
+                  err -> {
+                    LOG.warn("{}: leaving the consensus group failed: {}", node, err.getMessage());
+                    return Future.succeededFuture();
+                  })
+              .compose(x -> terminate())
+              .onComplete(x -> promise.complete());
+        });
     return promise.future();
   }
 
@@ -352,11 +408,12 @@ public final class RaftChatBackend implements ChatBackend {
    */
   public Future<Void> abort() {
     Promise<Void> promise = Promise.promise();
-    context.runOnContext(v -> {
-      stopping = true;
-      vertx.cancelTimer(maintenanceTimer);
-      terminate().onComplete(x -> promise.complete());
-    });
+    context.runOnContext(
+        v -> {
+          stopping = true;
+          vertx.cancelTimer(maintenanceTimer);
+          terminate().onComplete(x -> promise.complete());
+        });
     return promise.future();
   }
 
@@ -365,11 +422,14 @@ public final class RaftChatBackend implements ChatBackend {
     RaftNodeReport r = report;
     Future<Void> handover = Future.succeededFuture();
     if (r != null && r.getRole() == RaftRole.LEADER) {
-      Optional<RaftEndpoint> successor = r.getCommittedMembers().getVotingMembers().stream()
-          .filter(e -> !e.equals(self))
-          .max((a, b) -> Long.compare(
-              r.getLog().getFollowerMatchIndices().getOrDefault(a, -1L),
-              r.getLog().getFollowerMatchIndices().getOrDefault(b, -1L)));
+      Optional<RaftEndpoint> successor =
+          r.getCommittedMembers().getVotingMembers().stream()
+              .filter(e -> !e.equals(self))
+              .max(
+                  (a, b) ->
+                      Long.compare(
+                          r.getLog().getFollowerMatchIndices().getOrDefault(a, -1L),
+                          r.getLog().getFollowerMatchIndices().getOrDefault(b, -1L)));
       if (successor.isEmpty()) {
         return Future.succeededFuture(); // the last voter: nothing to hand over
       }
@@ -377,14 +437,18 @@ public final class RaftChatBackend implements ChatBackend {
       // MicroRaft hands over only once every appended entry is committed: stop taking new ones
       handingOver = true;
       RaftEndpoint target = successor.get();
-      handover = quiesced(target, System.currentTimeMillis() + 1000)
-          .compose(x -> transfer(target))
-          .recover(err -> quiesced(target, System.currentTimeMillis() + 1000)
-              .compose(x -> transfer(target)))
-          .recover(err -> {
-            LOG.warn("{}: leadership transfer failed: {}", node, err.getMessage());
-            return Future.succeededFuture();
-          });
+      handover =
+          quiesced(target, System.currentTimeMillis() + 1000)
+              .compose(x -> transfer(target))
+              .recover(
+                  err ->
+                      quiesced(target, System.currentTimeMillis() + 1000)
+                          .compose(x -> transfer(target)))
+              .recover(
+                  err -> {
+                    LOG.warn("{}: leadership transfer failed: {}", node, err.getMessage());
+                    return Future.succeededFuture();
+                  });
     }
     return handover.compose(x -> removeSelf(deadline));
   }
@@ -393,18 +457,23 @@ public final class RaftChatBackend implements ChatBackend {
     if (System.currentTimeMillis() > deadline) {
       return Future.failedFuture("timed out leaving the group");
     }
-    return freshReport().recover(e -> Future.succeededFuture()).compose(r -> {
-      String leader = status.leader();
-      if (report != null && report.getRole() == RaftRole.LEADER) {
-        // the handover failed: remove ourselves; MicroRaft's leader steps down once committed
-        return changeMembership(self, MembershipChangeMode.REMOVE_MEMBER).<Void>mapEmpty()
-            .recover(e -> retryRemoveSelf(deadline));
-      }
-      if (leader == null || leader.equals(node)) {
-        return retryRemoveSelf(deadline);
-      }
-      return removeVia(leader, deadline);
-    });
+    return freshReport()
+        .recover(e -> Future.succeededFuture())
+        .compose(
+            r -> {
+              String leader = status.leader();
+              if (report != null && report.getRole() == RaftRole.LEADER) {
+                // the handover failed: remove ourselves; MicroRaft's leader steps down once
+                // committed
+                return changeMembership(self, MembershipChangeMode.REMOVE_MEMBER)
+                    .<Void>mapEmpty()
+                    .recover(e -> retryRemoveSelf(deadline));
+              }
+              if (leader == null || leader.equals(node)) {
+                return retryRemoveSelf(deadline);
+              }
+              return removeVia(leader, deadline);
+            });
   }
 
   private Future<Void> transfer(RaftEndpoint target) {
@@ -413,17 +482,20 @@ public final class RaftChatBackend implements ChatBackend {
 
   /** Completes once everything appended is committed and {@code target} has it all. */
   private Future<Void> quiesced(RaftEndpoint target, long deadline) {
-    return freshReport().compose(r -> {
-      long last = r.getLog().getLastLogOrSnapshotIndex();
-      boolean done = r.getLog().getCommitIndex() == last
-          && r.getLog().getFollowerMatchIndices().getOrDefault(target, -1L) == last;
-      if (done || System.currentTimeMillis() > deadline) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(10, t -> quiesced(target, deadline).onComplete(later));
-      return later.future();
-    });
+    return freshReport()
+        .compose(
+            r -> {
+              long last = r.getLog().getLastLogOrSnapshotIndex();
+              boolean done =
+                  r.getLog().getCommitIndex() == last
+                      && r.getLog().getFollowerMatchIndices().getOrDefault(target, -1L) == last;
+              if (done || System.currentTimeMillis() > deadline) {
+                return Future.succeededFuture();
+              }
+              Promise<Void> later = Promise.promise();
+              vertx.setTimer(10, t -> quiesced(target, deadline).onComplete(later));
+              return later.future();
+            });
   }
 
   private Future<Void> retryRemoveSelf(long deadline) {
@@ -433,36 +505,43 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   private Future<Void> removeVia(String leader, long deadline) {
-    return request(leader, "remove", new JsonObject().put("id", self.getId()),
-        settings.sendTimeoutMs())
-        .compose(reply -> reply.getBoolean("ok", false)
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture(reply.encode()))
+    return request(
+            leader, "remove", new JsonObject().put("id", self.getId()), settings.sendTimeoutMs())
+        .compose(
+            reply ->
+                reply.getBoolean("ok", false)
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(reply.encode()))
         .recover(err -> retryRemoveSelf(deadline));
   }
 
   private Future<Void> terminate() {
     RaftNode node = raft;
-    Future<?> terminated = node == null ? Future.succeededFuture()
-        : Future.fromCompletionStage(node.terminate(), context).recover(e ->
-            Future.succeededFuture());
-    return terminated.compose(x -> {
-      this.terminated = true;
-      if (started != null) {
-        started.tryFail(new ChatException("UNAVAILABLE", "stopped before joining a group", true));
-      }
-      proposals.failAll("the pod is stopping");
-      status = new BackendStatus("NONE", status.term(), null, status.commitIndex(), false,
-          "stopped", List.of());
-      List<Future<Void>> unregister = new ArrayList<>();
-      if (podConsumer != null) {
-        unregister.add(podConsumer.unregister());
-      }
-      if (discoveryConsumer != null) {
-        unregister.add(discoveryConsumer.unregister());
-      }
-      return Future.all(unregister).mapEmpty();
-    });
+    Future<?> terminated =
+        node == null
+            ? Future.succeededFuture()
+            : Future.fromCompletionStage(node.terminate(), context)
+                .recover(e -> Future.succeededFuture());
+    return terminated.compose(
+        x -> {
+          this.terminated = true;
+          if (started != null) {
+            started.tryFail(
+                new ChatException("UNAVAILABLE", "stopped before joining a group", true));
+          }
+          proposals.failAll("the pod is stopping");
+          status =
+              new BackendStatus(
+                  "NONE", status.term(), null, status.commitIndex(), false, "stopped", List.of());
+          List<Future<Void>> unregister = new ArrayList<>();
+          if (podConsumer != null) {
+            unregister.add(podConsumer.unregister());
+          }
+          if (discoveryConsumer != null) {
+            unregister.add(discoveryConsumer.unregister());
+          }
+          return Future.all(unregister).mapEmpty();
+        });
   }
 
   // ------------------------------------------------------------------ the chat API
@@ -473,46 +552,64 @@ public final class RaftChatBackend implements ChatBackend {
    */
   @Override
   public Future<JoinResult> join(JoinRequest r) {
-    return onContext(() -> {
-      PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
-      presence.joined(key, r.user(), r.connection());
-      return tracked(key, propose(new ChatCommand.Join(r.group(), r.user(), r.clientId(), r.node(),
-          r.since(), r.epoch()))).map(JoinResult.class::cast)
-          .recover(err -> joinLocally(r, key, err));
-    });
+    return onContext(
+        () -> {
+          PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+          presence.joined(key, r.user(), r.connection());
+          return tracked(
+                  key,
+                  propose(
+                      new ChatCommand.Join(
+                          r.group(), r.user(), r.clientId(), r.node(), r.since(), r.epoch())))
+              .map(JoinResult.class::cast)
+              .recover(err -> joinLocally(r, key, err));
+        });
   }
 
   private Future<JoinResult> joinLocally(JoinRequest r, PresenceLedger.Key key, Throwable err) {
     ChatState s = state;
-    JoinResult view = s != null && answersLocally(err) ? s.view(r.group(), r.since(), r.epoch())
-        : null;
+    JoinResult view =
+        s != null && answersLocally(err) ? s.view(r.group(), r.since(), r.epoch()) : null;
     if (view == null) {
       // a group this pod has never seen gets its epoch from the log: the client retries
       presence.left(key, r.connection());
       return Future.failedFuture(err);
     }
-    LOG.info("{}: join of {} to {} answered from the local state: {}", node, r.clientId(),
-        r.group(), err.getMessage());
-    return Future.succeededFuture(view.answeredLocally(presence.members(r.group(),
-        s.presence(r.group()))));
+    LOG.info(
+        "{}: join of {} to {} answered from the local state: {}",
+        node,
+        r.clientId(),
+        r.group(),
+        err.getMessage());
+    return Future.succeededFuture(
+        view.answeredLocally(presence.members(r.group(), s.presence(r.group()))));
   }
 
   /** Leaves through the log; without a quorum, at once on this pod and later in the log. */
   @Override
   public Future<LeaveResult> leave(LeaveRequest r) {
-    return onContext(() -> {
-      PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
-      presence.left(key, r.connection());
-      return tracked(key, propose(new ChatCommand.Leave(r.group(), r.user(), r.clientId(),
-          r.node(), r.reason()))).map(LeaveResult.class::cast)
-          .recover(err -> {
-            ChatState s = state;
-            return s != null && answersLocally(err)
-                ? Future.succeededFuture(new LeaveResult(r.group(),
-                    presence.members(r.group(), s.presence(r.group())), true))
-                : Future.failedFuture(err);
-          });
-    });
+    return onContext(
+        () -> {
+          PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+          presence.left(key, r.connection());
+          return tracked(
+                  key,
+                  propose(
+                      new ChatCommand.Leave(
+                          r.group(), r.user(), r.clientId(), r.node(), r.reason())))
+              .map(LeaveResult.class::cast)
+              .recover(
+                  err -> {
+                    ChatState s = state;
+                    return s != null && answersLocally(err)
+                        ? Future.succeededFuture(
+                            new LeaveResult(
+                                r.group(),
+                                presence.members(r.group(), s.presence(r.group())),
+                                true))
+                        : Future.failedFuture(err);
+                  });
+        });
   }
 
   /** True when {@code err} means "no quorum now" on a pod that still serves its local state. */
@@ -527,26 +624,38 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   /**
-   * Proposes what the log misses of this pod's clients' presence (see {@link PresenceLedger});
-   * runs every maintenance period while a quorum is reachable.
+   * Proposes what the log misses of this pod's clients' presence (see {@link PresenceLedger}); runs
+   * every maintenance period while a quorum is reachable.
    */
   private void reconcilePresence() {
     ChatState s = state;
     if (s == null || stopping || !status.available()) {
       return;
     }
-    for (PresenceLedger.Correction c : presence.corrections(s.presenceOn(node),
-        k -> s.presenceOf(k.group(), k.clientId()), MAX_PRESENCE_CORRECTIONS)) {
+    for (PresenceLedger.Correction c :
+        presence.corrections(
+            s.presenceOn(node),
+            k -> s.presenceOf(k.group(), k.clientId()),
+            MAX_PRESENCE_CORRECTIONS)) {
       LOG.info("{}: presence correction {}", node, c.command());
-      tracked(c.key(), propose(c.command())).onFailure(e ->
-          LOG.debug("{}: presence correction not ordered now: {}", node, e.getMessage()));
+      tracked(c.key(), propose(c.command()))
+          .onFailure(
+              e -> LOG.debug("{}: presence correction not ordered now: {}", node, e.getMessage()));
     }
   }
 
   @Override
   public Future<SendResult> send(SendRequest r) {
-    return propose(new ChatCommand.Send(r.group(), r.user(), r.clientId(), r.id(), r.text(),
-        r.node(), System.currentTimeMillis())).map(SendResult.class::cast);
+    return propose(
+            new ChatCommand.Send(
+                r.group(),
+                r.user(),
+                r.clientId(),
+                r.id(),
+                r.text(),
+                r.node(),
+                System.currentTimeMillis()))
+        .map(SendResult.class::cast);
   }
 
   @Override
@@ -586,8 +695,8 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   /**
-   * Replay, gap/reset and members as a join would see them, read from the local state without
-   * going through the log: answers while no quorum is reachable. Null when the group is unknown.
+   * Replay, gap/reset and members as a join would see them, read from the local state without going
+   * through the log: answers while no quorum is reachable. Null when the group is unknown.
    */
   public JoinResult localView(String group, long since, String epoch) {
     ChatState s = state;
@@ -676,7 +785,8 @@ public final class RaftChatBackend implements ChatBackend {
    */
   private void tellIfRemoved(PodEndpoint sender) {
     RaftNodeReport r = report;
-    if (r == null || r.getCommittedMembers().getMembers().contains(sender)
+    if (r == null
+        || r.getCommittedMembers().getMembers().contains(sender)
         || !r.getCommittedMembers().getMembers().contains(self)
         || r.getEffectiveMembers().getMembers().contains(sender)) {
       return;
@@ -690,15 +800,22 @@ public final class RaftChatBackend implements ChatBackend {
       toldRemoved.clear();
     }
     toldRemoved.put(sender, now);
-    vertx.eventBus().send(RaftAddresses.pod(sender.node()),
-        new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
-        new DeliveryOptions().addHeader(RaftAddresses.KIND, "removed")
-            .addHeader(RaftAddresses.FROM, node).addHeader(RaftAddresses.TO, sender.getId()));
+    vertx
+        .eventBus()
+        .send(
+            RaftAddresses.pod(sender.node()),
+            new JsonObject().put("index", r.getCommittedMembers().getLogIndex()),
+            new DeliveryOptions()
+                .addHeader(RaftAddresses.KIND, "removed")
+                .addHeader(RaftAddresses.FROM, node)
+                .addHeader(RaftAddresses.TO, sender.getId()));
   }
 
   private void onRemovedNotice(Message<JsonObject> msg) {
     RaftNodeReport r = report;
-    if (raft == null || stopping || r == null
+    if (raft == null
+        || stopping
+        || r == null
         || !self.getId().equals(msg.headers().get(RaftAddresses.TO))) {
       return;
     }
@@ -716,14 +833,19 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     Proposal proposal = RaftCodec.decodeProposal(msg.body());
-    replicate(proposal).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(new JsonObject().put("ok", true).put("index", ar.result()));
-      } else {
-        msg.reply(new JsonObject().put("ok", false).put("error", describe(ar.cause()))
-            .put("leader", status.leader()));
-      }
-    });
+    replicate(proposal)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                msg.reply(new JsonObject().put("ok", true).put("index", ar.result()));
+              } else {
+                msg.reply(
+                    new JsonObject()
+                        .put("ok", false)
+                        .put("error", describe(ar.cause()))
+                        .put("leader", status.leader()));
+              }
+            });
   }
 
   private void onAddRequest(Message<JsonObject> msg) {
@@ -732,19 +854,31 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     PodEndpoint joiner = PodEndpoint.parse(msg.body().getString("id"));
-    freshReport().compose(r -> r.getEffectiveMembers().getMembers().contains(joiner)
-        ? Future.succeededFuture(r.getEffectiveMembers().getLogIndex())
-        : changeMembership(joiner, MembershipChangeMode.ADD_LEARNER)).onComplete(ar -> {
-      if (ar.failed()) {
-        msg.reply(new JsonObject().put("ok", false).put("error", describe(ar.cause()))
-            .put("leader", status.leader()));
-        return;
-      }
-      RaftGroupMembers initial = report.getInitialMembers();
-      msg.reply(new JsonObject().put("ok", true).put("group", groupId).put("index", ar.result())
-          .put("initial", RaftCodec.ids(initial.getMembers()))
-          .put("initialVoting", RaftCodec.ids(initial.getVotingMembers())));
-    });
+    freshReport()
+        .compose(
+            r ->
+                r.getEffectiveMembers().getMembers().contains(joiner)
+                    ? Future.succeededFuture(r.getEffectiveMembers().getLogIndex())
+                    : changeMembership(joiner, MembershipChangeMode.ADD_LEARNER))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                msg.reply(
+                    new JsonObject()
+                        .put("ok", false)
+                        .put("error", describe(ar.cause()))
+                        .put("leader", status.leader()));
+                return;
+              }
+              RaftGroupMembers initial = report.getInitialMembers();
+              msg.reply(
+                  new JsonObject()
+                      .put("ok", true)
+                      .put("group", groupId)
+                      .put("index", ar.result())
+                      .put("initial", RaftCodec.ids(initial.getMembers()))
+                      .put("initialVoting", RaftCodec.ids(initial.getVotingMembers())));
+            });
   }
 
   private void onRemoveRequest(Message<JsonObject> msg) {
@@ -753,11 +887,18 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     PodEndpoint leaving = PodEndpoint.parse(msg.body().getString("id"));
-    freshReport().compose(r -> r.getEffectiveMembers().getMembers().contains(leaving)
-        ? changeMembership(leaving, MembershipChangeMode.REMOVE_MEMBER)
-        : Future.succeededFuture(0L)).onComplete(ar -> msg.reply(
-        ar.succeeded() ? new JsonObject().put("ok", true)
-            : new JsonObject().put("ok", false).put("error", describe(ar.cause()))));
+    freshReport()
+        .compose(
+            r ->
+                r.getEffectiveMembers().getMembers().contains(leaving)
+                    ? changeMembership(leaving, MembershipChangeMode.REMOVE_MEMBER)
+                    : Future.succeededFuture(0L))
+        .onComplete(
+            ar ->
+                msg.reply(
+                    ar.succeeded()
+                        ? new JsonObject().put("ok", true)
+                        : new JsonObject().put("ok", false).put("error", describe(ar.cause()))));
   }
 
   private void onDiscovery(Message<JsonObject> msg) {
@@ -767,8 +908,13 @@ public final class RaftChatBackend implements ChatBackend {
     }
     // Pods in no group answer too: a bootstrapping pod must hear "no group", not silence.
     boolean member = raft != null;
-    GroupDiscovery.answer(vertx, from, this.node, member ? groupId : null,
-        member ? status.leader() : null, settings.bootstrap());
+    GroupDiscovery.answer(
+        vertx,
+        from,
+        this.node,
+        member ? groupId : null,
+        member ? status.leader() : null,
+        settings.bootstrap());
   }
 
   // ------------------------------------------------------------------ membership (leader)
@@ -782,62 +928,82 @@ public final class RaftChatBackend implements ChatBackend {
     RaftNode node = raft;
     LOG.info("{}: membership change {} {}", this.node, mode, endpoint);
     return freshReport()
-        .compose(r -> Future.fromCompletionStage(node.changeMembership(endpoint, mode,
-            r.getCommittedMembers().getLogIndex()), context))
+        .compose(
+            r ->
+                Future.fromCompletionStage(
+                    node.changeMembership(endpoint, mode, r.getCommittedMembers().getLogIndex()),
+                    context))
         .map(ordered -> ordered.getCommitIndex())
-        .onComplete(ar -> {
-          membershipChangeRunning = false;
-          if (ar.failed()) {
-            LOG.info("{}: membership change {} {} failed: {}", this.node, mode, endpoint,
-                describe(ar.cause()));
-          }
-        });
+        .onComplete(
+            ar -> {
+              membershipChangeRunning = false;
+              if (ar.failed()) {
+                LOG.info(
+                    "{}: membership change {} {} failed: {}",
+                    this.node,
+                    mode,
+                    endpoint,
+                    describe(ar.cause()));
+              }
+            });
   }
 
-  /** Periodic: refreshes the status; on the leader promotes caught-up learners, removes the dead. */
+  /**
+   * Periodic: refreshes the status; on the leader promotes caught-up learners, removes the dead.
+   */
   private void maintain() {
     if (raft == null || stopping) {
       return;
     }
     List<MemberInfo> view = membershipView(); // also refreshes the copy the transport reads
-    freshReport().onSuccess(r -> {
-      reconcilePresence();
-      if (r.getRole() != RaftRole.LEADER || membershipChangeRunning || stopping) {
-        return;
-      }
-      RaftGroupMembers committed = r.getCommittedMembers();
-      if (committed.getLogIndex() != r.getEffectiveMembers().getLogIndex()) {
-        return; // a change is still being committed
-      }
-      long commit = r.getLog().getCommitIndex();
-      for (RaftEndpoint m : committed.getMembers()) {
-        if (!committed.getVotingMembers().contains(m)) {
-          long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
-          // caught up: has at least the entry that added it, and is close to the commit index
-          boolean caughtUp = match >= committed.getLogIndex()
-              && match >= commit - settings.promoteLagEntries();
-          if (caughtUp && reachable((PodEndpoint) m)) {
-            changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
-            return;
-          }
-        }
-      }
-      List<PodEndpoint> members = committed.getMembers().stream().map(PodEndpoint.class::cast)
-          .toList();
-      List<PodEndpoint> voters = committed.getVotingMembers().stream()
-          .map(PodEndpoint.class::cast).toList();
-      deadMembers.pick(System.currentTimeMillis(), self, members, voters, view)
-          .ifPresent(dead -> {
-            LOG.info("{}: removing {}: its pod is gone", this.node, dead);
-            changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER).onSuccess(i -> {
-              boolean nodeStillServed = members.stream()
-                  .anyMatch(m -> !m.equals(dead) && m.node().equals(dead.node()));
-              if (!nodeStillServed) {
-                dropNode(dead.node());
+    freshReport()
+        .onSuccess(
+            r -> {
+              reconcilePresence();
+              if (r.getRole() != RaftRole.LEADER || membershipChangeRunning || stopping) {
+                return;
               }
+              RaftGroupMembers committed = r.getCommittedMembers();
+              if (committed.getLogIndex() != r.getEffectiveMembers().getLogIndex()) {
+                return; // a change is still being committed
+              }
+              long commit = r.getLog().getCommitIndex();
+              for (RaftEndpoint m : committed.getMembers()) {
+                if (!committed.getVotingMembers().contains(m)) {
+                  long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
+                  // caught up: has at least the entry that added it, and is close to the commit
+                  // index
+                  boolean caughtUp =
+                      match >= committed.getLogIndex()
+                          && match >= commit - settings.promoteLagEntries();
+                  if (caughtUp && reachable((PodEndpoint) m)) {
+                    changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
+                    return;
+                  }
+                }
+              }
+              List<PodEndpoint> members =
+                  committed.getMembers().stream().map(PodEndpoint.class::cast).toList();
+              List<PodEndpoint> voters =
+                  committed.getVotingMembers().stream().map(PodEndpoint.class::cast).toList();
+              deadMembers
+                  .pick(System.currentTimeMillis(), self, members, voters, view)
+                  .ifPresent(
+                      dead -> {
+                        LOG.info("{}: removing {}: its pod is gone", this.node, dead);
+                        changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER)
+                            .onSuccess(
+                                i -> {
+                                  boolean nodeStillServed =
+                                      members.stream()
+                                          .anyMatch(
+                                              m -> !m.equals(dead) && m.node().equals(dead.node()));
+                                  if (!nodeStillServed) {
+                                    dropNode(dead.node());
+                                  }
+                                });
+                      });
             });
-          });
-    });
   }
 
   /** Reads the heartbeat table (on the context only) and keeps a copy for the Raft thread. */
@@ -853,8 +1019,8 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   /**
-   * False for a pod that the heartbeat table says is DEAD or LEFT (or replaced). Called on the
-   * Raft thread: reads the copy of the table taken on the context.
+   * False for a pod that the heartbeat table says is DEAD or LEFT (or replaced). Called on the Raft
+   * thread: reads the copy of the table taken on the context.
    */
   private boolean reachable(PodEndpoint endpoint) {
     for (MemberInfo row : membershipCopy) {
@@ -885,9 +1051,15 @@ public final class RaftChatBackend implements ChatBackend {
 
   private void checkStarted() {
     Promise<Void> p = started;
-    if (p != null && !p.future().isComplete() && status.leader() != null
+    if (p != null
+        && !p.future().isComplete()
+        && status.leader() != null
         && status.commitIndex() >= joinedAtIndex) {
-      LOG.info("{}: joined consensus group {} as {} (leader {})", node, groupId, status.role(),
+      LOG.info(
+          "{}: joined consensus group {} as {} (leader {})",
+          node,
+          groupId,
+          status.role(),
           status.leader());
       p.tryComplete();
     }
@@ -901,12 +1073,14 @@ public final class RaftChatBackend implements ChatBackend {
     if (node == null) {
       return Future.failedFuture("not a member");
     }
-    return Future.fromCompletionStage(node.getReport(), context).map(o -> {
-      if (node == raft) {
-        onReport(o.getResult());
-      }
-      return o.getResult();
-    });
+    return Future.fromCompletionStage(node.getReport(), context)
+        .map(
+            o -> {
+              if (node == raft) {
+                onReport(o.getResult());
+              }
+              return o.getResult();
+            });
   }
 
   private boolean isLeader() {
@@ -915,15 +1089,21 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   private JsonObject notLeader() {
-    return new JsonObject().put("ok", false).put("error", "not the leader")
+    return new JsonObject()
+        .put("ok", false)
+        .put("error", "not the leader")
         .put("leader", status.leader());
   }
 
-  private Future<JsonObject> request(String target, String kind, JsonObject body,
-      long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
-        .addHeader(RaftAddresses.KIND, kind).addHeader(RaftAddresses.FROM, node);
-    return vertx.eventBus().<JsonObject>request(RaftAddresses.pod(target), body, options)
+  private Future<JsonObject> request(String target, String kind, JsonObject body, long timeoutMs) {
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .setSendTimeout(timeoutMs)
+            .addHeader(RaftAddresses.KIND, kind)
+            .addHeader(RaftAddresses.FROM, node);
+    return vertx
+        .eventBus()
+        .<JsonObject>request(RaftAddresses.pod(target), body, options)
         .map(Message::body);
   }
 

@@ -12,50 +12,91 @@ public final class RaftEnv {
   /** One variable, for --help and the docs. */
   public record Variable(String name, String defaultValue, String range, String meaning) {}
 
-  public static final List<Variable> VARIABLES = List.of(
-      new Variable("KUBECHAT_BOOTSTRAP", "false", "true|false",
-          "form a new consensus group if discovery finds none"),
-      new Variable("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "1500", "50..60000",
-          "how long to wait for answers to a group discovery request"),
-      new Variable("KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.25", "0.05..60, step 0.05",
-          "Raft leader heartbeat period (decimal seconds)"),
-      new Variable("KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1", "period+0.05..300, step 0.05",
-          "leader silence after which followers elect a new leader (decimal seconds)"),
-      new Variable("KUBECHAT_RAFT_ELECTION_TIMEOUT_MS", "500", "100..60000",
-          "how long a candidate waits for votes"),
-      new Variable("KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "30", "1..86400",
-          "a member whose pod is DEAD this long is removed from the group"),
-      new Variable("KUBECHAT_HISTORY_LIMIT", "1000", "1..1000000",
-          "messages kept per group for replay"),
-      new Variable("KUBECHAT_RAFT_SNAPSHOT_EVERY", "10000", ">= 10",
-          "committed entries between two snapshots (bounds the log)"),
-      new Variable("KUBECHAT_RAFT_SEND_TIMEOUT_MS", "2000", "100..60000",
-          "upper bound of a send/join/leave before UNAVAILABLE"),
-      new Variable("KUBECHAT_RAFT_FORWARD_TIMEOUT_MS", "1000", "50..send timeout",
-          "upper bound of one event-bus hop to the leader"),
-      new Variable("KUBECHAT_RAFT_PROMOTE_LAG", "20", ">= 0",
-          "a learner this many entries behind the commit index is promoted to voter"),
-      new Variable("KUBECHAT_DEDUP_PER_CLIENT", "256", ">= 1",
-          "message ids remembered per client for deduplication"),
-      new Variable("KUBECHAT_DEDUP_CLIENTS", "10000", ">= 1",
-          "clients remembered for deduplication (least recently sending dropped first)"),
-      new Variable("KUBECHAT_RAFT_MAINTENANCE_MS", "250", "10..10000",
-          "how often the leader checks learners and dead members"));
+  public static final List<Variable> VARIABLES =
+      List.of(
+          new Variable(
+              "KUBECHAT_BOOTSTRAP",
+              "false",
+              "true|false",
+              "form a new consensus group if discovery finds none"),
+          new Variable(
+              "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS",
+              "1500",
+              "50..60000",
+              "how long to wait for answers to a group discovery request"),
+          new Variable(
+              "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S",
+              "0.25",
+              "0.05..60, step 0.05",
+              "Raft leader heartbeat period (decimal seconds)"),
+          new Variable(
+              "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S",
+              "1",
+              "period+0.05..300, step 0.05",
+              "leader silence after which followers elect a new leader (decimal seconds)"),
+          new Variable(
+              "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS",
+              "500",
+              "100..60000",
+              "how long a candidate waits for votes"),
+          new Variable(
+              "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S",
+              "30",
+              "1..86400",
+              "a member whose pod is DEAD this long is removed from the group"),
+          new Variable(
+              "KUBECHAT_HISTORY_LIMIT", "1000", "1..1000000", "messages kept per group for replay"),
+          new Variable(
+              "KUBECHAT_RAFT_SNAPSHOT_EVERY",
+              "10000",
+              ">= 10",
+              "committed entries between two snapshots (bounds the log)"),
+          new Variable(
+              "KUBECHAT_RAFT_SEND_TIMEOUT_MS",
+              "2000",
+              "100..60000",
+              "upper bound of a send/join/leave before UNAVAILABLE"),
+          new Variable(
+              "KUBECHAT_RAFT_FORWARD_TIMEOUT_MS",
+              "1000",
+              "50..send timeout",
+              "upper bound of one event-bus hop to the leader"),
+          new Variable(
+              "KUBECHAT_RAFT_PROMOTE_LAG",
+              "20",
+              ">= 0",
+              "a learner this many entries behind the commit index is promoted to voter"),
+          new Variable(
+              "KUBECHAT_DEDUP_PER_CLIENT",
+              "256",
+              ">= 1",
+              "message ids remembered per client for deduplication"),
+          new Variable(
+              "KUBECHAT_DEDUP_CLIENTS",
+              "10000",
+              ">= 1",
+              "clients remembered for deduplication (least recently sending dropped first)"),
+          new Variable(
+              "KUBECHAT_RAFT_MAINTENANCE_MS",
+              "250",
+              "10..10000",
+              "how often the leader checks learners and dead members"));
 
-  private static final Map<String, String> FIELD_TO_VARIABLE = Map.ofEntries(
-      Map.entry("discoveryWindowMs", "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS"),
-      Map.entry("heartbeatPeriodMs", "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
-      Map.entry("heartbeatTimeoutMs", "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
-      Map.entry("electionTimeoutMs", "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS"),
-      Map.entry("memberRemovalTimeoutS", "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S"),
-      Map.entry("historyLimit", "KUBECHAT_HISTORY_LIMIT"),
-      Map.entry("snapshotEveryEntries", "KUBECHAT_RAFT_SNAPSHOT_EVERY"),
-      Map.entry("sendTimeoutMs", "KUBECHAT_RAFT_SEND_TIMEOUT_MS"),
-      Map.entry("forwardTimeoutMs", "KUBECHAT_RAFT_FORWARD_TIMEOUT_MS"),
-      Map.entry("promoteLagEntries", "KUBECHAT_RAFT_PROMOTE_LAG"),
-      Map.entry("dedupPerClient", "KUBECHAT_DEDUP_PER_CLIENT"),
-      Map.entry("dedupClients", "KUBECHAT_DEDUP_CLIENTS"),
-      Map.entry("maintenancePeriodMs", "KUBECHAT_RAFT_MAINTENANCE_MS"));
+  private static final Map<String, String> FIELD_TO_VARIABLE =
+      Map.ofEntries(
+          Map.entry("discoveryWindowMs", "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS"),
+          Map.entry("heartbeatPeriodMs", "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
+          Map.entry("heartbeatTimeoutMs", "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
+          Map.entry("electionTimeoutMs", "KUBECHAT_RAFT_ELECTION_TIMEOUT_MS"),
+          Map.entry("memberRemovalTimeoutS", "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S"),
+          Map.entry("historyLimit", "KUBECHAT_HISTORY_LIMIT"),
+          Map.entry("snapshotEveryEntries", "KUBECHAT_RAFT_SNAPSHOT_EVERY"),
+          Map.entry("sendTimeoutMs", "KUBECHAT_RAFT_SEND_TIMEOUT_MS"),
+          Map.entry("forwardTimeoutMs", "KUBECHAT_RAFT_FORWARD_TIMEOUT_MS"),
+          Map.entry("promoteLagEntries", "KUBECHAT_RAFT_PROMOTE_LAG"),
+          Map.entry("dedupPerClient", "KUBECHAT_DEDUP_PER_CLIENT"),
+          Map.entry("dedupClients", "KUBECHAT_DEDUP_CLIENTS"),
+          Map.entry("maintenancePeriodMs", "KUBECHAT_RAFT_MAINTENANCE_MS"));
 
   private RaftEnv() {}
 
@@ -63,7 +104,8 @@ public final class RaftEnv {
   public static RaftSettings read(Map<String, String> env) {
     boolean bootstrap = bool(env, "KUBECHAT_BOOTSTRAP");
     try {
-      return new RaftSettings(bootstrap,
+      return new RaftSettings(
+          bootstrap,
           number(env, "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS"),
           secondsAsMillis(env, "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S"),
           secondsAsMillis(env, "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S"),
@@ -82,8 +124,8 @@ public final class RaftEnv {
       for (Map.Entry<String, String> f : FIELD_TO_VARIABLE.entrySet()) {
         if (message.startsWith(f.getKey() + " ")) {
           String range = message.substring(f.getKey().length() + 1);
-          throw new IllegalArgumentException(f.getValue() + "=" + value(env, f.getValue()) + ": "
-              + range, e);
+          throw new IllegalArgumentException(
+              f.getValue() + "=" + value(env, f.getValue()) + ": " + range, e);
         }
       }
       throw e;
@@ -93,7 +135,10 @@ public final class RaftEnv {
   private static String value(Map<String, String> env, String name) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
-      return VARIABLES.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow()
+      return VARIABLES.stream()
+          .filter(x -> x.name().equals(name))
+          .findFirst()
+          .orElseThrow()
           .defaultValue();
     }
     return v.trim();

@@ -8,35 +8,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Consensus meters: {@code kubechat_raft_term}, {@code kubechat_raft_role} (0 none, 1 learner,
- * 2 follower, 3 candidate, 4 leader), {@code kubechat_raft_commit_index},
- * {@code kubechat_raft_commit_latency_seconds} (proposal to local apply, with percentiles) and
- * {@code kubechat_raft_unavailable_total}. A null registry disables them.
+ * Consensus meters: {@code kubechat_raft_term}, {@code kubechat_raft_role} (0 none, 1 learner, 2
+ * follower, 3 candidate, 4 leader), {@code kubechat_raft_commit_index}, {@code
+ * kubechat_raft_commit_latency_seconds} (proposal to local apply, with percentiles) and {@code
+ * kubechat_raft_unavailable_total}. A null registry disables them.
  */
 final class RaftMetrics {
 
   private final Timer commitLatency;
   private final io.micrometer.core.instrument.Counter unavailable;
 
-  RaftMetrics(MeterRegistry registry, String node,
-      Supplier<io.kubechat.pod.chat.BackendStatus> status) {
+  RaftMetrics(
+      MeterRegistry registry, String node, Supplier<io.kubechat.pod.chat.BackendStatus> status) {
     if (registry == null) {
       commitLatency = null;
       unavailable = null;
       return;
     }
-    Gauge.builder("kubechat.raft.term", () -> status.get().term()).tag("node", node)
+    Gauge.builder("kubechat.raft.term", () -> status.get().term())
+        .tag("node", node)
         .register(registry);
     Gauge.builder("kubechat.raft.commit.index", () -> status.get().commitIndex())
-        .tag("node", node).register(registry);
-    Gauge.builder("kubechat.raft.role", () -> roleNumber(status.get().role()))
-        .tag("node", node).register(registry);
-    commitLatency = Timer.builder("kubechat.raft.commit.latency").tag("node", node)
-        .publishPercentiles(0.5, 0.99).publishPercentileHistogram(false)
-        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
+        .tag("node", node)
         .register(registry);
-    unavailable = io.micrometer.core.instrument.Counter.builder("kubechat.raft.unavailable")
-        .tag("node", node).register(registry);
+    Gauge.builder("kubechat.raft.role", () -> roleNumber(status.get().role()))
+        .tag("node", node)
+        .register(registry);
+    commitLatency =
+        Timer.builder("kubechat.raft.commit.latency")
+            .tag("node", node)
+            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram(false)
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    unavailable =
+        io.micrometer.core.instrument.Counter.builder("kubechat.raft.unavailable")
+            .tag("node", node)
+            .register(registry);
   }
 
   static int roleNumber(String role) {

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * MicroRaft counts its heartbeat period and timeout in whole seconds, which bounds failover at
- * about three seconds. All its time goes through its {@link Clock} and its executor's
- * {@code schedule}, so running both {@value #SCALE} times faster turns one MicroRaft "second" into
- * one tick of {@value #TICK_MS} ms, consistently for every timer and timestamp inside it.
+ * about three seconds. All its time goes through its {@link Clock} and its executor's {@code
+ * schedule}, so running both {@value #SCALE} times faster turns one MicroRaft "second" into one
+ * tick of {@value #TICK_MS} ms, consistently for every timer and timestamp inside it.
  */
 final class ScaledTime {
 

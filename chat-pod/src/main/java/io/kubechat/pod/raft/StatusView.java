@@ -19,8 +19,8 @@ final class StatusView {
    * @param heartbeatTimeoutMs real milliseconds of silence after which the leader (or, on the
    *     leader, a majority) counts as lost
    */
-  static BackendStatus of(RaftNodeReport r, PodEndpoint self, long raftNow,
-      long heartbeatTimeoutMs) {
+  static BackendStatus of(
+      RaftNodeReport r, PodEndpoint self, long raftNow, long heartbeatTimeoutMs) {
     RaftEndpoint leaderEndpoint = r.getTerm().getLeaderEndpoint();
     String leader = leaderEndpoint == null ? null : ((PodEndpoint) leaderEndpoint).node();
     boolean available;
@@ -34,8 +34,8 @@ final class StatusView {
       reason = available ? null : "the leader does not hear a majority";
     } else {
       Optional<Long> heard = r.getLeaderHeartbeatTimestamp();
-      available = heard.isPresent()
-          && ScaledTime.toRealMillis(raftNow - heard.get()) < heartbeatTimeoutMs;
+      available =
+          heard.isPresent() && ScaledTime.toRealMillis(raftNow - heard.get()) < heartbeatTimeoutMs;
       reason = available ? null : "the leader has been silent";
     }
     if (!r.getCommittedMembers().getMembers().contains(self)
@@ -47,14 +47,24 @@ final class StatusView {
     Collection<RaftEndpoint> voting = r.getEffectiveMembers().getVotingMembers();
     for (RaftEndpoint e : r.getEffectiveMembers().getMembers()) {
       PodEndpoint p = (PodEndpoint) e;
-      long match = r.getRole() != RaftRole.LEADER ? -1
-          : e.equals(self) ? r.getLog().getLastLogOrSnapshotIndex()
-          : r.getLog().getFollowerMatchIndices().getOrDefault(e, -1L);
+      long match =
+          r.getRole() != RaftRole.LEADER
+              ? -1
+              : e.equals(self)
+                  ? r.getLog().getLastLogOrSnapshotIndex()
+                  : r.getLog().getFollowerMatchIndices().getOrDefault(e, -1L);
       // the pod's incarnation, as the heartbeat table shows it
-      members.add(new BackendStatus.Member(p.node(), p.podIncarnation(), voting.contains(e),
-          e.equals(leaderEndpoint), match));
+      members.add(
+          new BackendStatus.Member(
+              p.node(), p.podIncarnation(), voting.contains(e), e.equals(leaderEndpoint), match));
     }
-    return new BackendStatus(r.getRole().name(), r.getTerm().getTerm(), leader,
-        r.getLog().getCommitIndex(), available, reason, members);
+    return new BackendStatus(
+        r.getRole().name(),
+        r.getTerm().getTerm(),
+        leader,
+        r.getLog().getCommitIndex(),
+        available,
+        reason,
+        members);
   }
 }

@@ -52,13 +52,20 @@ public final class FrameParser {
     }
     try {
       return switch (t) {
-        case "hello" -> Result.ok(new ClientFrame.Hello(name(json, "user", t), name(json, "clientId", t)));
-        case "join" -> Result.ok(new ClientFrame.Join(name(json, "group", t), optionalSince(json, t),
-            optionalString(json, "epoch", t)));
+        case "hello" ->
+            Result.ok(new ClientFrame.Hello(name(json, "user", t), name(json, "clientId", t)));
+        case "join" ->
+            Result.ok(
+                new ClientFrame.Join(
+                    name(json, "group", t),
+                    optionalSince(json, t),
+                    optionalString(json, "epoch", t)));
         case "leave" -> Result.ok(new ClientFrame.Leave(name(json, "group", t)));
         case "send" -> parseSend(json);
         case "ping" -> Result.ok(new ClientFrame.Ping(json.getValue("ref")));
-        default -> Result.fail(ErrorCodes.UNKNOWN_TYPE, "unknown type '" + abbreviate(t) + "'", abbreviate(t));
+        default ->
+            Result.fail(
+                ErrorCodes.UNKNOWN_TYPE, "unknown type '" + abbreviate(t) + "'", abbreviate(t));
       };
     } catch (Invalid e) {
       return new Result(null, e.error);

@@ -29,8 +29,10 @@ final class OrderedSends {
   private final long holdNanos;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private boolean inFlight;
+
   /** The refused message the connection must send again before any other, or null. */
   private String awaited;
+
   private ChatException awaitedFailure;
   private long awaitedUntilNanos;
 
@@ -54,8 +56,11 @@ final class OrderedSends {
       }
     }
     if (queue.size() >= capacity) {
-      ChatException full = new ChatException(ErrorCodes.UNAVAILABLE,
-          capacity + " messages of this connection are already waiting to be ordered", true);
+      ChatException full =
+          new ChatException(
+              ErrorCodes.UNAVAILABLE,
+              capacity + " messages of this connection are already waiting to be ordered",
+              true);
       refuse(request.id(), full);
       return Future.failedFuture(full);
     }
@@ -66,8 +71,8 @@ final class OrderedSends {
   }
 
   /**
-   * Message {@code id} was refused before it could be queued (e.g. rate limited): like a refusal
-   * by the backend, the connection's later messages wait until it comes again.
+   * Message {@code id} was refused before it could be queued (e.g. rate limited): like a refusal by
+   * the backend, the connection's later messages wait until it comes again.
    */
   void refuse(String id, ChatException why) {
     if (awaited == null) {
@@ -81,13 +86,21 @@ final class OrderedSends {
   void abandon() {
     List<Queued> dropped = new ArrayList<>(queue);
     queue.clear();
-    dropped.forEach(q -> q.result().tryFail(
-        new ChatException(ErrorCodes.UNAVAILABLE, "the connection closed", true)));
+    dropped.forEach(
+        q ->
+            q.result()
+                .tryFail(new ChatException(ErrorCodes.UNAVAILABLE, "the connection closed", true)));
   }
 
   private ChatException behind(ChatException refused) {
-    return new ChatException(refused.code(), "not sent: message " + awaited + " of this connection"
-        + " was refused (" + refused.getMessage() + "); resend it first, then the others in order",
+    return new ChatException(
+        refused.code(),
+        "not sent: message "
+            + awaited
+            + " of this connection"
+            + " was refused ("
+            + refused.getMessage()
+            + "); resend it first, then the others in order",
         true);
   }
 
@@ -97,20 +110,23 @@ final class OrderedSends {
     }
     inFlight = true;
     Queued head = queue.poll();
-    backend.apply(head.request()).onComplete(ar -> {
-      inFlight = false;
-      if (ar.failed() && ar.cause() instanceof ChatException e && e.retryable()) {
-        List<Queued> behind = new ArrayList<>(queue);
-        queue.clear();
-        awaited = head.request().id();
-        awaitedFailure = e;
-        awaitedUntilNanos = System.nanoTime() + holdNanos;
-        head.result().fail(e);
-        behind.forEach(q -> q.result().fail(behind(e)));
-      } else {
-        head.result().handle(ar);
-      }
-      next();
-    });
+    backend
+        .apply(head.request())
+        .onComplete(
+            ar -> {
+              inFlight = false;
+              if (ar.failed() && ar.cause() instanceof ChatException e && e.retryable()) {
+                List<Queued> behind = new ArrayList<>(queue);
+                queue.clear();
+                awaited = head.request().id();
+                awaitedFailure = e;
+                awaitedUntilNanos = System.nanoTime() + holdNanos;
+                head.result().fail(e);
+                behind.forEach(q -> q.result().fail(behind(e)));
+              } else {
+                head.result().handle(ar);
+              }
+              next();
+            });
   }
 }

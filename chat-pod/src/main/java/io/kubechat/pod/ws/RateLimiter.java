@@ -6,7 +6,11 @@ package io.kubechat.pod.ws;
  * than its rate) is a flood and gets closed.
  */
 final class RateLimiter {
-  enum Verdict { ALLOW, DROP, FLOOD }
+  enum Verdict {
+    ALLOW,
+    DROP,
+    FLOOD
+  }
 
   private final double ratePerMs;
   private final double capacity;

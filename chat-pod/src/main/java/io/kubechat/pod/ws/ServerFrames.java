@@ -12,50 +12,97 @@ import java.util.List;
 final class ServerFrames {
   private ServerFrames() {}
 
-  static JsonObject welcome(String node, String incarnation, String version, String user,
-      String clientId, int maxFrameBytes, int maxTextBytes, int maxGroups, long idleTimeoutMs) {
-    return new JsonObject().put("type", "welcome").put("node", node).put("incarnation", incarnation)
-        .put("user", user).put("clientId", clientId).put("version", version)
-        .put("limits", new JsonObject().put("maxFrameBytes", maxFrameBytes)
-            .put("maxTextBytes", maxTextBytes).put("maxGroups", maxGroups))
+  static JsonObject welcome(
+      String node,
+      String incarnation,
+      String version,
+      String user,
+      String clientId,
+      int maxFrameBytes,
+      int maxTextBytes,
+      int maxGroups,
+      long idleTimeoutMs) {
+    return new JsonObject()
+        .put("type", "welcome")
+        .put("node", node)
+        .put("incarnation", incarnation)
+        .put("user", user)
+        .put("clientId", clientId)
+        .put("version", version)
+        .put(
+            "limits",
+            new JsonObject()
+                .put("maxFrameBytes", maxFrameBytes)
+                .put("maxTextBytes", maxTextBytes)
+                .put("maxGroups", maxGroups))
         .put("idleTimeoutMs", idleTimeoutMs);
   }
 
   static JsonObject joinedSelf(JoinResult r, String user, String clientId) {
-    JsonObject f = new JsonObject().put("type", "joined").put("group", r.group()).put("user", user)
-        .put("clientId", clientId).put("members", new JsonArray(r.members())).put("epoch", r.epoch())
-        .put("seq", r.seq()).put("self", true);
+    JsonObject f =
+        new JsonObject()
+            .put("type", "joined")
+            .put("group", r.group())
+            .put("user", user)
+            .put("clientId", clientId)
+            .put("members", new JsonArray(r.members()))
+            .put("epoch", r.epoch())
+            .put("seq", r.seq())
+            .put("self", true);
     return r.local() ? f.put("local", true) : f;
   }
 
   /** Someone else joined or left ({@code self: false}). */
   static JsonObject presence(ChatEvent.Presence p) {
-    JsonObject f = new JsonObject().put("type", p.joined() ? "joined" : "left").put("group", p.group())
-        .put("user", p.user()).put("clientId", p.clientId()).put("members", new JsonArray(p.members()));
+    JsonObject f =
+        new JsonObject()
+            .put("type", p.joined() ? "joined" : "left")
+            .put("group", p.group())
+            .put("user", p.user())
+            .put("clientId", p.clientId())
+            .put("members", new JsonArray(p.members()));
     if (!p.joined()) {
       f.put("reason", p.reason());
     }
     return f.put("self", false);
   }
 
-  static JsonObject leftSelf(String group, String user, String clientId, List<String> members,
-      boolean local) {
-    JsonObject f = new JsonObject().put("type", "left").put("group", group).put("user", user)
-        .put("clientId", clientId).put("members", new JsonArray(members)).put("reason", "leave")
-        .put("self", true);
+  static JsonObject leftSelf(
+      String group, String user, String clientId, List<String> members, boolean local) {
+    JsonObject f =
+        new JsonObject()
+            .put("type", "left")
+            .put("group", group)
+            .put("user", user)
+            .put("clientId", clientId)
+            .put("members", new JsonArray(members))
+            .put("reason", "leave")
+            .put("self", true);
     return local ? f.put("local", true) : f;
   }
 
   static JsonObject message(ChatMessage m) {
-    return new JsonObject().put("type", "message").put("group", m.group()).put("from", m.from())
+    return new JsonObject()
+        .put("type", "message")
+        .put("group", m.group())
+        .put("from", m.from())
         .put("clientId", m.clientId())
-        .put("text", m.text()).put("id", m.id()).put("ts", m.ts()).put("node", m.node())
-        .put("seq", m.seq()).put("epoch", m.epoch());
+        .put("text", m.text())
+        .put("id", m.id())
+        .put("ts", m.ts())
+        .put("node", m.node())
+        .put("seq", m.seq())
+        .put("epoch", m.epoch());
   }
 
   static JsonObject ack(SendResult r) {
-    return new JsonObject().put("type", "ack").put("id", r.id()).put("group", r.group())
-        .put("seq", r.seq()).put("epoch", r.epoch()).put("ts", r.ts());
+    return new JsonObject()
+        .put("type", "ack")
+        .put("id", r.id())
+        .put("group", r.group())
+        .put("seq", r.seq())
+        .put("epoch", r.epoch())
+        .put("ts", r.ts());
   }
 
   static JsonObject gap(String group, long from, long to) {
@@ -72,7 +119,11 @@ final class ServerFrames {
   }
 
   static JsonObject error(FrameError e) {
-    return new JsonObject().put("type", "error").put("code", e.code()).put("message", e.message())
-        .put("ref", e.ref()).put("retryable", e.retryable());
+    return new JsonObject()
+        .put("type", "error")
+        .put("code", e.code())
+        .put("message", e.message())
+        .put("ref", e.ref())
+        .put("retryable", e.retryable());
   }
 }

@@ -6,16 +6,31 @@ import io.kubechat.pod.metrics.PodMetrics;
 import io.vertx.core.Vertx;
 
 /** What every session of this pod shares: identity, limits, the backend and the local router. */
-public record SessionSettings(Vertx vertx, String node, String incarnation, String version,
-    int maxFrameBytes, int maxTextBytes, int maxGroups, int outboundQueueFrames, int rateLimitPerS,
-    long idleTimeoutMs, ChatBackend backend, LocalGroupRouter router, PodMetrics metrics) {
+public record SessionSettings(
+    Vertx vertx,
+    String node,
+    String incarnation,
+    String version,
+    int maxFrameBytes,
+    int maxTextBytes,
+    int maxGroups,
+    int outboundQueueFrames,
+    int rateLimitPerS,
+    long idleTimeoutMs,
+    ChatBackend backend,
+    LocalGroupRouter router,
+    PodMetrics metrics) {
 
   /** Invalid frames in a row after which a connection is closed 4500 PROTOCOL_VIOLATION. */
   public static final int MAX_INVALID_IN_A_ROW = 20;
 
-  /** Sends of one connection waiting to be ordered, at most (as many as deduplication remembers). */
+  /**
+   * Sends of one connection waiting to be ordered, at most (as many as deduplication remembers).
+   */
   public static final int MAX_QUEUED_SENDS = 256;
 
-  /** How long a refused message holds back its connection's later ones, at most (see OrderedSends). */
+  /**
+   * How long a refused message holds back its connection's later ones, at most (see OrderedSends).
+   */
   public static final long REFUSED_HOLD_MS = 10_000;
 }

@@ -33,13 +33,18 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private final WsSessions owner;
   private final RateLimiter rate;
   private final OrderedSends sends;
+
   /** This connection's number on this pod (see {@link JoinRequest#connection()}). */
   private final long connection;
+
   private final Set<String> groups = new LinkedHashSet<>();
+
   /** Groups we asked to leave, until our own {@code left} presence comes back with the members. */
   private final Map<String, Long> leaving = new HashMap<>();
+
   /** Per joined group, the last message this client got: live delivery never goes back. */
   private final Map<String, Position> delivered = new HashMap<>();
+
   private String user;
   private String clientId;
   private long lastReceivedMs;
@@ -47,7 +52,11 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   private int queuedWhileFull;
   private boolean closed;
 
-  WsSession(ServerWebSocket ws, long connection, SessionSettings settings, FrameParser parser,
+  WsSession(
+      ServerWebSocket ws,
+      long connection,
+      SessionSettings settings,
+      FrameParser parser,
       WsSessions owner) {
     this.ws = ws;
     this.connection = connection;
@@ -56,8 +65,11 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     this.owner = owner;
     this.lastReceivedMs = now();
     this.rate = new RateLimiter(settings.rateLimitPerS(), lastReceivedMs);
-    this.sends = new OrderedSends(settings.backend()::send, SessionSettings.MAX_QUEUED_SENDS,
-        SessionSettings.REFUSED_HOLD_MS);
+    this.sends =
+        new OrderedSends(
+            settings.backend()::send,
+            SessionSettings.MAX_QUEUED_SENDS,
+            SessionSettings.REFUSED_HOLD_MS);
   }
 
   void start() {
@@ -74,7 +86,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
 
   private void onBinary(Buffer b) {
     if (admit(null)) {
-      reject(new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
+      reject(
+          new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
     }
   }
 
@@ -110,7 +123,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
         return true;
       case DROP:
         s.metrics().frameRejected(ErrorCodes.RATE_LIMITED);
-        String message = "more than " + s.rateLimitPerS() + " frames per second; frames are being dropped";
+        String message =
+            "more than " + s.rateLimitPerS() + " frames per second; frames are being dropped";
         // A dropped message is refused by its id, so that the client resends it (and nothing of
         // this connection overtakes it); a flood is cut off before this costs much (4004).
         FrameParser.Result r = text == null ? null : parser.parse(text);
@@ -136,13 +150,24 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     }
     if (frame instanceof ClientFrame.Hello h) {
       if (user != null) {
-        reject(new FrameError(ErrorCodes.ALREADY_HELLO, "hello was already sent on this connection", "hello"));
+        reject(
+            new FrameError(
+                ErrorCodes.ALREADY_HELLO, "hello was already sent on this connection", "hello"));
         return;
       }
       user = h.user();
       clientId = h.clientId();
-      write(ServerFrames.welcome(s.node(), s.incarnation(), s.version(), user, clientId,
-          s.maxFrameBytes(), s.maxTextBytes(), s.maxGroups(), s.idleTimeoutMs()));
+      write(
+          ServerFrames.welcome(
+              s.node(),
+              s.incarnation(),
+              s.version(),
+              user,
+              clientId,
+              s.maxFrameBytes(),
+              s.maxTextBytes(),
+              s.maxGroups(),
+              s.idleTimeoutMs()));
       return;
     }
     if (user == null) {
@@ -160,39 +185,48 @@ final class WsSession implements LocalGroupRouter.Subscriber {
 
   private void join(ClientFrame.Join j) {
     if (!groups.contains(j.group()) && groups.size() + leaving.size() >= s.maxGroups()) {
-      reject(new FrameError(ErrorCodes.TOO_MANY_GROUPS, "at most " + s.maxGroups() + " groups per connection", "join"));
+      reject(
+          new FrameError(
+              ErrorCodes.TOO_MANY_GROUPS,
+              "at most " + s.maxGroups() + " groups per connection",
+              "join"));
       return;
     }
     groups.add(j.group());
-    s.backend().join(new JoinRequest(j.group(), user, clientId, s.node(), j.since(), j.epoch(),
-        connection))
-        .onSuccess(r -> {
-          if (closed) {
-            return;
-          }
-          s.router().subscribe(j.group(), this);
-          // the client has everything up to its `since` (same epoch); a pod answering from a state
-          // that lags behind it (no quorum) must not send those again when they reach it live
-          long has = j.since() >= 0 && !r.reset() ? j.since() : -1;
-          delivered.put(j.group(), new Position(r.epoch(), Math.max(r.seq(), has)));
-          write(ServerFrames.joinedSelf(r, user, clientId));
-          // what was missed since the client's `since`: reset or gap first, then the messages in
-          // seq order; live messages follow (the result is computed at the join's log position)
-          if (r.reset()) {
-            write(ServerFrames.reset(r.group(), r.epoch()));
-          }
-          if (r.hasGap()) {
-            write(ServerFrames.gap(r.group(), r.gapFrom(), r.gapTo()));
-          }
-          for (ChatMessage m : r.replay()) {
-            s.metrics().messageOut();
-            write(ServerFrames.message(m));
-          }
-        })
-        .onFailure(e -> {
-          groups.remove(j.group());
-          backendError(e, "join");
-        });
+    s.backend()
+        .join(
+            new JoinRequest(j.group(), user, clientId, s.node(), j.since(), j.epoch(), connection))
+        .onSuccess(
+            r -> {
+              if (closed) {
+                return;
+              }
+              s.router().subscribe(j.group(), this);
+              // the client has everything up to its `since` (same epoch); a pod answering from a
+              // state
+              // that lags behind it (no quorum) must not send those again when they reach it live
+              long has = j.since() >= 0 && !r.reset() ? j.since() : -1;
+              delivered.put(j.group(), new Position(r.epoch(), Math.max(r.seq(), has)));
+              write(ServerFrames.joinedSelf(r, user, clientId));
+              // what was missed since the client's `since`: reset or gap first, then the messages
+              // in
+              // seq order; live messages follow (the result is computed at the join's log position)
+              if (r.reset()) {
+                write(ServerFrames.reset(r.group(), r.epoch()));
+              }
+              if (r.hasGap()) {
+                write(ServerFrames.gap(r.group(), r.gapFrom(), r.gapTo()));
+              }
+              for (ChatMessage m : r.replay()) {
+                s.metrics().messageOut();
+                write(ServerFrames.message(m));
+              }
+            })
+        .onFailure(
+            e -> {
+              groups.remove(j.group());
+              backendError(e, "join");
+            });
   }
 
   private void leave(ClientFrame.Leave l) {
@@ -201,16 +235,18 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     leaving.put(l.group(), now());
-    s.backend().leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave", connection))
+    s.backend()
+        .leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave", connection))
         // normally our own `left` event came first; without it (we were not in the log, or no
         // quorum) the result answers
         .onSuccess(r -> finishLeave(r.group(), r.members(), r.local()))
-        .onFailure(e -> {
-          leaving.remove(l.group());
-          s.router().unsubscribe(l.group(), this);
-          delivered.remove(l.group());
-          backendError(e, "leave");
-        });
+        .onFailure(
+            e -> {
+              leaving.remove(l.group());
+              s.router().unsubscribe(l.group(), this);
+              delivered.remove(l.group());
+              backendError(e, "leave");
+            });
   }
 
   private void send(ClientFrame.Send m) {
@@ -219,7 +255,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
       return;
     }
     s.metrics().messageIn();
-    sends.submit(new SendRequest(m.group(), user, clientId, m.id(), m.text(), s.node()))
+    sends
+        .submit(new SendRequest(m.group(), user, clientId, m.id(), m.text(), s.node()))
         .onSuccess(r -> write(ServerFrames.ack(r)))
         .onFailure(e -> backendError(e, m.id()));
   }
@@ -247,8 +284,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
 
   /**
    * True when {@code m} is past what this client got for its group (by replay or live), and moves
-   * the position on. A join answered from the local state is read from a state that may be a
-   * little ahead of the events still on their way here: those must not be written twice.
+   * the position on. A join answered from the local state is read from a state that may be a little
+   * ahead of the events still on their way here: those must not be written twice.
    */
   private boolean advance(ChatMessage m) {
     Position at = delivered.get(m.group());
@@ -320,8 +357,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   }
 
   /**
-   * Shutdown: closes with 4001 without announcing leaves one by one; peers drop this pod's
-   * presence when its goodbye (LEFT) arrives.
+   * Shutdown: closes with 4001 without announcing leaves one by one; peers drop this pod's presence
+   * when its goodbye (LEFT) arrives.
    */
   void closeForShutdown() {
     if (closed) {

@@ -19,8 +19,10 @@ public final class WsSessions {
   private final Set<WsSession> open = new LinkedHashSet<>();
   private volatile int count;
   private long opened;
+
   /** The event delivered last and its frame: every local member of a group gets the same text. */
   private ChatEvent lastEvent;
+
   private String lastFrame;
   private long sweepTimer = -1;
 

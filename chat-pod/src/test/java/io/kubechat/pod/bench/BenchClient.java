@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * A lean protocol client for benchmarks: one WebSocket, sends tracked by id, acks and errors
- * completing the matching future. Message frames go to an optional listener with their receive time.
+ * completing the matching future. Message frames go to an optional listener with their receive
+ * time.
  */
 final class BenchClient implements AutoCloseable {
   /** What a send came to: ack (with seq) or error (with code), and when the answer arrived. */
@@ -40,13 +41,23 @@ final class BenchClient implements AutoCloseable {
   }
 
   static BenchClient connect(Vertx vertx, String host, int port, String user) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(2000));
-    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"))
-        .toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    WebSocketClient client =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(2000));
+    WebSocket ws =
+        client
+            .connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(5, java.util.concurrent.TimeUnit.SECONDS);
     BenchClient c = new BenchClient(client, ws, user + "-" + System.nanoTime());
     ws.textMessageHandler(c::onFrame);
     ws.closeHandler(v -> c.onClose());
-    ws.writeTextMessage(new JsonObject().put("type", "hello").put("user", user).put("clientId", c.clientId).encode());
+    ws.writeTextMessage(
+        new JsonObject()
+            .put("type", "hello")
+            .put("user", user)
+            .put("clientId", c.clientId)
+            .encode());
     c.welcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
     return c;
   }
@@ -67,8 +78,14 @@ final class BenchClient implements AutoCloseable {
     String id = "m" + ids.incrementAndGet();
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     pending.put(id, outcome);
-    Future<Void> written = ws.writeTextMessage(new JsonObject().put("type", "send").put("group", group)
-        .put("id", id).put("text", text).encode());
+    Future<Void> written =
+        ws.writeTextMessage(
+            new JsonObject()
+                .put("type", "send")
+                .put("group", group)
+                .put("id", id)
+                .put("text", text)
+                .encode());
     written.onFailure(e -> fail(id, "WRITE_FAILED"));
     return outcome;
   }
@@ -106,7 +123,7 @@ final class BenchClient implements AutoCloseable {
         }
       }
       case "message" -> messages.accept(new ReceivedMessage(f, now));
-      default -> { }
+      default -> {}
     }
   }
 

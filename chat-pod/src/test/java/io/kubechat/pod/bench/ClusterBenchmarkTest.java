@@ -6,7 +6,6 @@ import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +33,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The figures of docs/benchmarks.md, on a 3-pod loopback cluster of real processes with the
- * default timings. Not part of `verify` (tag "benchmark"); run it with
- * {@code ./mvnw -B -pl chat-pod test -Pbenchmark}. Results: chat-pod/target/benchmarks/results.md.
+ * The figures of docs/benchmarks.md, on a 3-pod loopback cluster of real processes with the default
+ * timings. Not part of `verify` (tag "benchmark"); run it with {@code ./mvnw -B -pl chat-pod test
+ * -Pbenchmark}. Results: chat-pod/target/benchmarks/results.md.
  */
 @Tag("benchmark")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,7 +47,8 @@ class ClusterBenchmarkTest {
   private static final int LATENCY_SENDS = Integer.getInteger("bench.latencySends", 3000);
   private static final int WARM_UP_SENDS = Integer.getInteger("bench.warmUpSends", 3000);
   private static final int CLIENTS = Integer.getInteger("bench.clients", 100);
-  private static final Duration SATURATION = Duration.ofSeconds(Integer.getInteger("bench.saturationSeconds", 10));
+  private static final Duration SATURATION =
+      Duration.ofSeconds(Integer.getInteger("bench.saturationSeconds", 10));
 
   private final Map<String, PodProcess> pods = new LinkedHashMap<>();
   private final List<String> report = new ArrayList<>();
@@ -57,14 +57,15 @@ class ClusterBenchmarkTest {
 
   @BeforeAll
   void startCluster() {
-    env = Map.of(
-        "KUBECHAT_CLUSTER_NAME", "bench-" + UUID.randomUUID(),
-        "KUBECHAT_DISCOVERY", "static",
-        "KUBECHAT_STATIC_MEMBERS", String.join(",", IPS),
-        // The per-connection limits protect pods from one client; the load here is on purpose.
-        "KUBECHAT_RATE_LIMIT_PER_S", "100000",
-        "KUBECHAT_OUTBOUND_QUEUE_FRAMES", "100000",
-        "KUBECHAT_LOG_LEVEL", "WARN");
+    env =
+        Map.of(
+            "KUBECHAT_CLUSTER_NAME", "bench-" + UUID.randomUUID(),
+            "KUBECHAT_DISCOVERY", "static",
+            "KUBECHAT_STATIC_MEMBERS", String.join(",", IPS),
+            // The per-connection limits protect pods from one client; the load here is on purpose.
+            "KUBECHAT_RATE_LIMIT_PER_S", "100000",
+            "KUBECHAT_OUTBOUND_QUEUE_FRAMES", "100000",
+            "KUBECHAT_LOG_LEVEL", "WARN");
     for (int i = 0; i < IPS.size(); i++) {
       String node = "pod-" + (i + 1);
       // Only the first pod of a new cluster forms the group, as the operator does it.
@@ -74,13 +75,20 @@ class ClusterBenchmarkTest {
     awaitStableLeader(Set.of());
     report.add("# kubechat cluster benchmark, " + Instant.now());
     report.add("");
-    report.add("3 pods (separate JVMs, " + String.join(" ", PodProcess.PRODUCTION) + ") on " + String.join(", ", IPS) + ", default timings; "
-        + Runtime.getRuntime().availableProcessors() + " cores shared by the pods and the load generator.");
+    report.add(
+        "3 pods (separate JVMs, "
+            + String.join(" ", PodProcess.PRODUCTION)
+            + ") on "
+            + String.join(", ", IPS)
+            + ", default timings; "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores shared by the pods and the load generator.");
     report.add("");
   }
 
   private static PodProcess pod(String node, String ip, Map<String, String> env) {
-    return new PodProcess(node, ip, env, Path.of("target", "benchmarks", "logs"), PodProcess.PRODUCTION);
+    return new PodProcess(
+        node, ip, env, Path.of("target", "benchmarks", "logs"), PodProcess.PRODUCTION);
   }
 
   @AfterAll
@@ -99,9 +107,14 @@ class ClusterBenchmarkTest {
   @Order(1)
   void ackLatencyAtLightLoad() throws Exception {
     String leader = awaitStableLeader(Set.of());
-    String follower = pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-    report.add("## Send-to-ack latency, light load (one message in flight, " + LATENCY_SENDS + " sends after "
-        + WARM_UP_SENDS + " warm-up sends)");
+    String follower =
+        pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+    report.add(
+        "## Send-to-ack latency, light load (one message in flight, "
+            + LATENCY_SENDS
+            + " sends after "
+            + WARM_UP_SENDS
+            + " warm-up sends)");
     report.add("");
     report.add("| client's pod | p50 ms | p99 ms | max ms | errors |");
     report.add("|---|---|---|---|---|");
@@ -116,7 +129,8 @@ class ClusterBenchmarkTest {
         int errors = 0;
         for (int i = 0; i < LATENCY_SENDS; i++) {
           long start = System.nanoTime();
-          BenchClient.Outcome o = c.send("bench-ack", "latency probe " + i).get(5, TimeUnit.SECONDS);
+          BenchClient.Outcome o =
+              c.send("bench-ack", "latency probe " + i).get(5, TimeUnit.SECONDS);
           if (o.acked()) {
             millis.add((o.answeredNanos() - start) / 1e6);
           } else {
@@ -124,8 +138,15 @@ class ClusterBenchmarkTest {
           }
         }
         Percentiles p = Percentiles.of(millis);
-        report.add(String.format("| %s (%s) | %.2f | %.2f | %.2f | %d |",
-            node, node.equals(leader) ? "leader" : "follower", p.p50(), p.p99(), p.max(), errors));
+        report.add(
+            String.format(
+                "| %s (%s) | %.2f | %.2f | %.2f | %d |",
+                node,
+                node.equals(leader) ? "leader" : "follower",
+                p.p50(),
+                p.p99(),
+                p.max(),
+                errors));
       }
     }
     report.add("");
@@ -145,26 +166,32 @@ class ClusterBenchmarkTest {
       for (PodProcess pod : pods.values()) {
         for (int i = 0; i < receiversPerPod; i++) {
           BenchClient r = BenchClient.connect(vertx, pod.ip(), PORT, "rcv");
-          r.onMessage(m -> {
-            long seq = m.frame().getLong("seq", -1L);
-            Long sent = sentAt.get(seq);
-            if (sent != null) {
-              deliveries.add((m.receivedNanos() - sent) / 1e6);
-              lastArrival.computeIfAbsent(seq, s -> new AtomicLong()).accumulateAndGet(m.receivedNanos(), Math::max);
-            }
-          });
+          r.onMessage(
+              m -> {
+                long seq = m.frame().getLong("seq", -1L);
+                Long sent = sentAt.get(seq);
+                if (sent != null) {
+                  deliveries.add((m.receivedNanos() - sent) / 1e6);
+                  lastArrival
+                      .computeIfAbsent(seq, s -> new AtomicLong())
+                      .accumulateAndGet(m.receivedNanos(), Math::max);
+                }
+              });
           r.join("bench-fanout");
           receivers.add(r);
         }
       }
-      String follower = pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+      String follower =
+          pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
       try (BenchClient sender = BenchClient.connect(vertx, pods.get(follower).ip(), PORT, "fan")) {
         sender.join("bench-fanout");
         long seqBase = sender.send("bench-fanout", "warm-up").get(5, TimeUnit.SECONDS).seq();
         for (int i = 1; i <= messages; i++) {
-          // seq is assigned at commit; the next one is known because this is the group's only sender.
+          // seq is assigned at commit; the next one is known because this is the group's only
+          // sender.
           sentAt.put(seqBase + i, System.nanoTime());
-          BenchClient.Outcome o = sender.send("bench-fanout", "fan-out " + i).get(5, TimeUnit.SECONDS);
+          BenchClient.Outcome o =
+              sender.send("bench-fanout", "fan-out " + i).get(5, TimeUnit.SECONDS);
           assertThat(o.acked()).as("fan-out send %d: %s", i, o.code()).isTrue();
           assertThat(o.seq()).isEqualTo(seqBase + i);
           LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
@@ -173,15 +200,29 @@ class ClusterBenchmarkTest {
       int expected = receivers.size() * messages;
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.size() >= expected);
       Percentiles each = Percentiles.of(deliveries);
-      Percentiles last = Percentiles.of(lastArrival.entrySet().stream()
-          .map(e -> (e.getValue().get() - sentAt.get(e.getKey())) / 1e6).toList());
-      report.add("## Fan-out delivery latency (" + receivers.size() + " receivers, 10 per pod, one sender on a"
-          + " follower's pod, " + messages + " messages at 50/s)");
+      Percentiles last =
+          Percentiles.of(
+              lastArrival.entrySet().stream()
+                  .map(e -> (e.getValue().get() - sentAt.get(e.getKey())) / 1e6)
+                  .toList());
+      report.add(
+          "## Fan-out delivery latency ("
+              + receivers.size()
+              + " receivers, 10 per pod, one sender on a"
+              + " follower's pod, "
+              + messages
+              + " messages at 50/s)");
       report.add("");
       report.add("| measured from send to | p50 ms | p99 ms | max ms | deliveries |");
       report.add("|---|---|---|---|---|");
-      report.add(String.format("| each receiver | %.2f | %.2f | %.2f | %d |", each.p50(), each.p99(), each.max(), each.count()));
-      report.add(String.format("| the last receiver of a message | %.2f | %.2f | %.2f | %d |", last.p50(), last.p99(), last.max(), last.count()));
+      report.add(
+          String.format(
+              "| each receiver | %.2f | %.2f | %.2f | %d |",
+              each.p50(), each.p99(), each.max(), each.count()));
+      report.add(
+          String.format(
+              "| the last receiver of a message | %.2f | %.2f | %.2f | %d |",
+              last.p50(), last.p99(), last.max(), last.count()));
       report.add("");
     } finally {
       receivers.forEach(BenchClient::close);
@@ -201,7 +242,8 @@ class ClusterBenchmarkTest {
     ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
     try {
       for (int i = 0; i < CLIENTS; i++) {
-        BenchClient c = BenchClient.connect(vertx, targets.get(i % targets.size()).ip(), PORT, "load");
+        BenchClient c =
+            BenchClient.connect(vertx, targets.get(i % targets.size()).ip(), PORT, "load");
         c.join("bench-load-" + (i % groups));
         clients.add(c);
       }
@@ -214,38 +256,59 @@ class ClusterBenchmarkTest {
           keepSending(c, group, end, warmUpEnd, acked, failed, latencies);
         }
       }
-      Awaitility.await().atMost(SATURATION.plusSeconds(30)).until(() -> System.nanoTime() > end + Duration.ofSeconds(2).toNanos());
+      Awaitility.await()
+          .atMost(SATURATION.plusSeconds(30))
+          .until(() -> System.nanoTime() > end + Duration.ofSeconds(2).toNanos());
       double perSecond = acked.get() / (SATURATION.toNanos() / 1e9);
       Percentiles p = Percentiles.of(latencies);
       report.add("## Committed messages per second at saturation");
       report.add("");
-      report.add(String.format("%d clients spread over the 3 pods, %d groups of %d, each client keeping %d sends in"
-          + " flight for %d s (after 2 s of warm-up): **%.0f committed messages/s**; send-to-ack latency under this"
-          + " load p50 %.1f ms, p99 %.1f ms; %d sends refused (retryable).",
-          CLIENTS, groups, CLIENTS / groups, window, SATURATION.toSeconds(), perSecond, p.p50(), p.p99(), failed.get()));
+      report.add(
+          String.format(
+              "%d clients spread over the 3 pods, %d groups of %d, each client keeping %d sends in"
+                  + " flight for %d s (after 2 s of warm-up): **%.0f committed messages/s**;"
+                  + " send-to-ack latency under this load p50 %.1f ms, p99 %.1f ms; %d sends"
+                  + " refused (retryable).",
+              CLIENTS,
+              groups,
+              CLIENTS / groups,
+              window,
+              SATURATION.toSeconds(),
+              perSecond,
+              p.p50(),
+              p.p99(),
+              failed.get()));
       report.add("");
     } finally {
       clients.forEach(BenchClient::close);
     }
   }
 
-  private void keepSending(BenchClient c, String group, long end, long measureFrom, AtomicLong acked,
-      AtomicLong failed, ConcurrentLinkedQueue<Double> latencies) {
+  private void keepSending(
+      BenchClient c,
+      String group,
+      long end,
+      long measureFrom,
+      AtomicLong acked,
+      AtomicLong failed,
+      ConcurrentLinkedQueue<Double> latencies) {
     long start = System.nanoTime();
     if (start > end || c.isClosed()) {
       return;
     }
-    c.send(group, "load").thenAccept(o -> {
-      if (start >= measureFrom && o.answeredNanos() <= end) {
-        if (o.acked()) {
-          acked.incrementAndGet();
-          latencies.add((o.answeredNanos() - start) / 1e6);
-        } else {
-          failed.incrementAndGet();
-        }
-      }
-      keepSending(c, group, end, measureFrom, acked, failed, latencies);
-    });
+    c.send(group, "load")
+        .thenAccept(
+            o -> {
+              if (start >= measureFrom && o.answeredNanos() <= end) {
+                if (o.acked()) {
+                  acked.incrementAndGet();
+                  latencies.add((o.answeredNanos() - start) / 1e6);
+                } else {
+                  failed.incrementAndGet();
+                }
+              }
+              keepSending(c, group, end, measureFrom, acked, failed, latencies);
+            });
   }
 
   @Test
@@ -255,17 +318,20 @@ class ClusterBenchmarkTest {
     List<Double> electedMillis = new ArrayList<>();
     for (int run = 0; run < FAILOVER_RUNS; run++) {
       String leader = awaitStableLeader(Set.of());
-      String survivor = pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+      String survivor =
+          pods.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
       PodProcess dead = pods.get(leader);
       try (BenchClient probe = BenchClient.connect(vertx, pods.get(survivor).ip(), PORT, "probe")) {
         probe.join("bench-failover");
-        assertThat(probe.send("bench-failover", "before").get(5, TimeUnit.SECONDS).acked()).isTrue();
+        assertThat(probe.send("bench-failover", "before").get(5, TimeUnit.SECONDS).acked())
+            .isTrue();
 
         long killedAt = System.nanoTime();
         dead.kill();
         Long elected = null;
         Long committed = null;
-        while (committed == null && System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos()) {
+        while (committed == null
+            && System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos()) {
           BenchClient.Outcome o = probe.send("bench-failover", "probe").get(10, TimeUnit.SECONDS);
           if (o.acked()) {
             committed = o.answeredNanos();
@@ -274,7 +340,9 @@ class ClusterBenchmarkTest {
           }
           if (elected == null) {
             JsonObject s = Http.status(pods.get(survivor).ip(), PORT);
-            if (s != null && s.getString("leader") != null && !leader.equals(s.getString("leader"))) {
+            if (s != null
+                && s.getString("leader") != null
+                && !leader.equals(s.getString("leader"))) {
               elected = System.nanoTime();
             }
           }
@@ -293,40 +361,59 @@ class ClusterBenchmarkTest {
     Percentiles elected = Percentiles.of(electedMillis);
     report.add("## Failover: kill -9 of the leader (" + commit.count() + " runs)");
     report.add("");
-    report.add("A client on a surviving pod sends a message every 5 ms (after each answer) from the kill on.");
+    report.add(
+        "A client on a surviving pod sends a message every 5 ms (after each answer) from the kill"
+            + " on.");
     report.add("");
     report.add("| from kill -9 to | p50 ms | p99 ms | max ms |");
     report.add("|---|---|---|---|");
-    report.add(String.format("| the new leader's first commit (ack of a send) | %.0f | %.0f | %.0f |", commit.p50(), commit.p99(), commit.max()));
-    report.add(String.format("| a survivor's /status naming a new leader | %.0f | %.0f | %.0f |", elected.p50(), elected.p99(), elected.max()));
+    report.add(
+        String.format(
+            "| the new leader's first commit (ack of a send) | %.0f | %.0f | %.0f |",
+            commit.p50(), commit.p99(), commit.max()));
+    report.add(
+        String.format(
+            "| a survivor's /status naming a new leader | %.0f | %.0f | %.0f |",
+            elected.p50(), elected.p99(), elected.max()));
     report.add("");
-    report.add("Runs (ms to first commit): " + commitMillis.stream().map(m -> String.format("%.0f", m)).collect(Collectors.joining(", ")));
+    report.add(
+        "Runs (ms to first commit): "
+            + commitMillis.stream()
+                .map(m -> String.format("%.0f", m))
+                .collect(Collectors.joining(", ")));
     report.add("");
   }
 
   /**
-   * Waits until every pod runs, is ready, and all agree on one leader; {@code rejoining} pods must also
-   * have finished joining (a voter, not a learner). Returns the leader's node name.
+   * Waits until every pod runs, is ready, and all agree on one leader; {@code rejoining} pods must
+   * also have finished joining (a voter, not a learner). Returns the leader's node name.
    */
   private String awaitStableLeader(Set<String> rejoining) {
-    return Awaitility.await("one leader agreed by all pods").atMost(Duration.ofSeconds(120))
+    return Awaitility.await("one leader agreed by all pods")
+        .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          String leader = null;
-          for (PodProcess pod : pods.values()) {
-            JsonObject s = Http.status(pod.ip(), PORT);
-            if (!pod.isAlive() || s == null || !s.getBoolean("ready", false) || s.getString("leader") == null) {
-              return null;
-            }
-            if (rejoining.contains(pod.node()) && !Set.of("LEADER", "FOLLOWER").contains(s.getString("role"))) {
-              return null;
-            }
-            if (leader != null && !leader.equals(s.getString("leader"))) {
-              return null;
-            }
-            leader = s.getString("leader");
-          }
-          return leader;
-        }, Objects::nonNull);
+        .until(
+            () -> {
+              String leader = null;
+              for (PodProcess pod : pods.values()) {
+                JsonObject s = Http.status(pod.ip(), PORT);
+                if (!pod.isAlive()
+                    || s == null
+                    || !s.getBoolean("ready", false)
+                    || s.getString("leader") == null) {
+                  return null;
+                }
+                if (rejoining.contains(pod.node())
+                    && !Set.of("LEADER", "FOLLOWER").contains(s.getString("role"))) {
+                  return null;
+                }
+                if (leader != null && !leader.equals(s.getString("leader"))) {
+                  return null;
+                }
+                leader = s.getString("leader");
+              }
+              return leader;
+            },
+            Objects::nonNull);
   }
 }

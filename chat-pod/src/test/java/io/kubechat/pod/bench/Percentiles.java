@@ -9,7 +9,8 @@ record Percentiles(int count, double p50, double p99, double max) {
     if (sorted.length == 0) {
       return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN);
     }
-    return new Percentiles(sorted.length, rank(sorted, 0.50), rank(sorted, 0.99), sorted[sorted.length - 1]);
+    return new Percentiles(
+        sorted.length, rank(sorted, 0.50), rank(sorted, 0.99), sorted[sorted.length - 1]);
   }
 
   private static double rank(double[] sorted, double p) {

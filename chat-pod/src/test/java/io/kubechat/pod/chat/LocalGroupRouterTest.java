@@ -27,9 +27,11 @@ class LocalGroupRouterTest {
   @Test
   void aFailingSubscriberDoesNotStopDeliveryToTheOthers() {
     List<String> got = new ArrayList<>();
-    router.subscribe("a", e -> {
-      throw new IllegalStateException("WebSocket is closed");
-    });
+    router.subscribe(
+        "a",
+        e -> {
+          throw new IllegalStateException("WebSocket is closed");
+        });
     router.subscribe("a", e -> got.add("ok"));
     router.route(message("a"));
     assertThat(got).containsExactly("ok");
@@ -44,7 +46,7 @@ class LocalGroupRouterTest {
     router.subscribe("a", e -> got.add("ok"));
     router.route(message("a"));
     assertThat(got).containsExactly("ok");
-    router.unsubscribe("a", e -> { });
+    router.unsubscribe("a", e -> {});
     assertThat(router.groupCount()).isEqualTo(1);
   }
 }

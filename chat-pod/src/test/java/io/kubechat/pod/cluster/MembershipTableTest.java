@@ -12,13 +12,20 @@ class MembershipTableTest {
   void aSilentPeerGoesSuspectAfterTheTimeoutAndDeadAfterThreeTimeouts() {
     assertThat(table.onHeartbeat("b", "i1", "inbox-b", 0).to()).isEqualTo(MemberState.ALIVE);
     assertThat(table.evaluate(1999)).isEmpty();
-    assertThat(table.evaluate(2000)).extracting(MembershipTable.Transition::to).containsExactly(MemberState.SUSPECT);
+    assertThat(table.evaluate(2000))
+        .extracting(MembershipTable.Transition::to)
+        .containsExactly(MemberState.SUSPECT);
     assertThat(table.evaluate(5999)).isEmpty();
-    assertThat(table.evaluate(6000)).extracting(MembershipTable.Transition::to).containsExactly(MemberState.DEAD);
-    assertThat(table.snapshot(7000)).singleElement().satisfies(m -> {
-      assertThat(m.state()).isEqualTo(MemberState.DEAD);
-      assertThat(m.lastSeenMillisAgo()).isEqualTo(7000);
-    });
+    assertThat(table.evaluate(6000))
+        .extracting(MembershipTable.Transition::to)
+        .containsExactly(MemberState.DEAD);
+    assertThat(table.snapshot(7000))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.state()).isEqualTo(MemberState.DEAD);
+              assertThat(m.lastSeenMillisAgo()).isEqualTo(7000);
+            });
   }
 
   @Test
@@ -47,10 +54,13 @@ class MembershipTableTest {
     assertThat(t.restarted()).isTrue();
     assertThat(t.from()).isEqualTo(MemberState.DEAD);
     List<MemberInfo> rows = table.snapshot(7100);
-    assertThat(rows).singleElement().satisfies(m -> {
-      assertThat(m.incarnation()).isEqualTo("i2");
-      assertThat(m.state()).isEqualTo(MemberState.ALIVE);
-    });
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.incarnation()).isEqualTo("i2");
+              assertThat(m.state()).isEqualTo(MemberState.ALIVE);
+            });
     assertThat(table.inboxOf("b")).isEqualTo("y");
   }
 

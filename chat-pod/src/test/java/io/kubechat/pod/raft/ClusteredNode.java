@@ -32,10 +32,16 @@ final class ClusteredNode {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(
-        hosts.stream().map(h -> h + ":" + port).toList());
-    EventBusOptions eb = new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host)
-        .setClusterPingInterval(1000).setClusterPingReplyInterval(1000);
+    join.getTcpIpConfig()
+        .setEnabled(true)
+        .setMembers(hosts.stream().map(h -> h + ":" + port).toList());
+    EventBusOptions eb =
+        new EventBusOptions()
+            .setHost(host)
+            .setPort(0)
+            .setClusterPublicHost(host)
+            .setClusterPingInterval(1000)
+            .setClusterPingReplyInterval(1000);
     return Vertx.builder()
         .with(new io.vertx.core.VertxOptions().setEventBusOptions(eb))
         .withClusterManager(new HazelcastClusterManager(config))

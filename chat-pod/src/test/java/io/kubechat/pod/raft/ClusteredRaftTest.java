@@ -50,8 +50,8 @@ class ClusteredRaftTest {
     // node of the cluster has answered that it is in none.
     List<Future<Void>> started = new ArrayList<>();
     for (int i = 0; i < HOSTS.size(); i++) {
-      TestPod pod = new TestPod(VERTICES.get(i), "p" + (i + 1), settings.withBootstrap(i == 0),
-          VIEW);
+      TestPod pod =
+          new TestPod(VERTICES.get(i), "p" + (i + 1), settings.withBootstrap(i == 0), VIEW);
       PODS.add(pod);
       started.add(pod.backend.start());
     }
@@ -63,7 +63,11 @@ class ClusteredRaftTest {
     List<Future<Void>> closing = new ArrayList<>();
     for (int i = 0; i < PODS.size(); i++) {
       if (!CLOSED.contains(i)) {
-        PODS.get(i).backend.abort().toCompletionStage().toCompletableFuture()
+        PODS.get(i)
+            .backend
+            .abort()
+            .toCompletionStage()
+            .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
         closing.add(VERTICES.get(i).close());
       }
@@ -77,13 +81,20 @@ class ClusteredRaftTest {
 
   @Test
   void ordersSendsFromEveryPodAndSurvivesTheLossOfTheLeader() {
-    await().atMost(Duration.ofSeconds(20)).until(() -> leader() != null
-        && leader().backend.status().members().stream().filter(m -> m.voter()).count() == 3);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                leader() != null
+                    && leader().backend.status().members().stream().filter(m -> m.voter()).count()
+                        == 3);
     List<Future<SendResult>> acks = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       for (TestPod p : PODS) {
-        acks.add(p.backend.send(new SendRequest("room", "u-" + p.node, "c-" + p.node, "m" + i,
-            "hello " + i, p.node)));
+        acks.add(
+            p.backend.send(
+                new SendRequest(
+                    "room", "u-" + p.node, "c-" + p.node, "m" + i, "hello " + i, p.node)));
       }
     }
     assertThat(acks.stream().map(LocalCluster::get).map(SendResult::seq).toList())
@@ -101,15 +112,27 @@ class ClusteredRaftTest {
     VIEW.put(old.node, new MemberInfo(old.node, old.incarnation, MemberState.DEAD, 6000, false));
     List<TestPod> rest = PODS.stream().filter(p -> p != old).toList();
     long t0 = System.nanoTime();
-    await().atMost(Duration.ofSeconds(15)).until(() -> {
-      TestPod l = leader();
-      return l != null && l != old;
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              TestPod l = leader();
+              return l != null && l != old;
+            });
     TestPod sender = rest.get(0);
-    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> get(sender.backend.send(
-        new SendRequest("room", "u", "c-after", "after", "still here", sender.node))).seq() == 16);
-    System.out.printf("failover to first commit: %d ms%n",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    await().until(() -> rest.stream().allMatch(p -> p.backend.history("room", 0, 100).size() == 16));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(
+            () ->
+                get(sender.backend.send(
+                            new SendRequest(
+                                "room", "u", "c-after", "after", "still here", sender.node)))
+                        .seq()
+                    == 16);
+    System.out.printf(
+        "failover to first commit: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    await()
+        .until(() -> rest.stream().allMatch(p -> p.backend.history("room", 0, 100).size() == 16));
   }
 }

@@ -22,8 +22,8 @@ class DeadMemberPolicyTest {
   @Test
   void aDeadVoterIsRemovedOnlyAfterTheTimeout() {
     List<PodEndpoint> all = List.of(a, b, c);
-    List<MemberInfo> view = List.of(row("b", "1", MemberState.ALIVE),
-        row("c", "1", MemberState.DEAD));
+    List<MemberInfo> view =
+        List.of(row("b", "1", MemberState.ALIVE), row("c", "1", MemberState.DEAD));
     assertThat(policy.pick(0, a, all, all, view)).isEmpty();
     assertThat(policy.pick(29_999, a, all, all, view)).isEmpty();
     assertThat(policy.pick(30_000, a, all, all, view)).contains(c);
@@ -41,27 +41,45 @@ class DeadMemberPolicyTest {
   @Test
   void aReplacedIncarnationOrALeftPodIsRemovedAtOnce() {
     List<PodEndpoint> all = List.of(a, b, c);
-    assertThat(policy.pick(0, a, all, all, List.of(row("b", "2", MemberState.ALIVE),
-        row("c", "1", MemberState.ALIVE)))).contains(b);
-    assertThat(policy.pick(0, a, all, all, List.of(row("b", "1", MemberState.ALIVE),
-        row("c", "1", MemberState.LEFT)))).contains(c);
+    assertThat(
+            policy.pick(
+                0,
+                a,
+                all,
+                all,
+                List.of(row("b", "2", MemberState.ALIVE), row("c", "1", MemberState.ALIVE))))
+        .contains(b);
+    assertThat(
+            policy.pick(
+                0,
+                a,
+                all,
+                all,
+                List.of(row("b", "1", MemberState.ALIVE), row("c", "1", MemberState.LEFT))))
+        .contains(c);
   }
 
   @Test
   void neverRemovesSelfAndKeepsAMajorityOfLiveVoters() {
     List<PodEndpoint> all = List.of(a, b, c, d);
     // b and c dead: removing one leaves {a, d, other}: 2 live of 3, a majority: ok
-    List<MemberInfo> view = List.of(row("b", "1", MemberState.DEAD),
-        row("c", "1", MemberState.DEAD), row("d", "1", MemberState.ALIVE),
-        row("a", "x", MemberState.DEAD));
+    List<MemberInfo> view =
+        List.of(
+            row("b", "1", MemberState.DEAD),
+            row("c", "1", MemberState.DEAD),
+            row("d", "1", MemberState.ALIVE),
+            row("a", "x", MemberState.DEAD));
     assertThat(policy.pick(0, a, all, all, view)).isEmpty();
     assertThat(policy.pick(40_000, a, all, all, view)).contains(b);
     // with three of five dead, removing one would leave 2 live of 4: not a majority
     PodEndpoint e = new PodEndpoint("e", "1");
     List<PodEndpoint> five = List.of(a, b, c, d, e);
-    List<MemberInfo> bad = List.of(row("b", "1", MemberState.DEAD),
-        row("c", "1", MemberState.DEAD), row("d", "1", MemberState.DEAD),
-        row("e", "1", MemberState.ALIVE));
+    List<MemberInfo> bad =
+        List.of(
+            row("b", "1", MemberState.DEAD),
+            row("c", "1", MemberState.DEAD),
+            row("d", "1", MemberState.DEAD),
+            row("e", "1", MemberState.ALIVE));
     DeadMemberPolicy p = new DeadMemberPolicy(1000);
     p.pick(0, a, five, five, bad);
     assertThat(p.pick(5000, a, five, five, bad)).isEmpty();
@@ -70,8 +88,8 @@ class DeadMemberPolicyTest {
   @Test
   void aDeadLearnerIsAlwaysRemovable() {
     List<PodEndpoint> all = List.of(a, b, c);
-    List<MemberInfo> view = List.of(row("b", "1", MemberState.ALIVE),
-        row("c", "1", MemberState.DEAD));
+    List<MemberInfo> view =
+        List.of(row("b", "1", MemberState.ALIVE), row("c", "1", MemberState.DEAD));
     DeadMemberPolicy p = new DeadMemberPolicy(1000);
     p.pick(0, a, all, List.of(a, b), view);
     assertThat(p.pick(1000, a, all, List.of(a, b), view)).contains(c);

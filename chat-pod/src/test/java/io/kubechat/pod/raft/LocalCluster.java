@@ -59,11 +59,14 @@ final class LocalCluster implements AutoCloseable {
   }
 
   void awaitVoters(int n) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      TestPod l = leader();
-      return l != null && l.backend.status().members().stream()
-          .filter(m -> m.voter()).count() == n;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              TestPod l = leader();
+              return l != null
+                  && l.backend.status().members().stream().filter(m -> m.voter()).count() == n;
+            });
   }
 
   TestPod leader() {

@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +44,11 @@ class PodFailoverTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    cluster = TestCluster.start("failover", List.of("127.0.6.2", "127.0.6.3", "127.0.6.4"),
-        Map.of("KUBECHAT_RAFT_SNAPSHOT_EVERY", "10"));
+    cluster =
+        TestCluster.start(
+            "failover",
+            List.of("127.0.6.2", "127.0.6.3", "127.0.6.4"),
+            Map.of("KUBECHAT_RAFT_SNAPSHOT_EVERY", "10"));
   }
 
   @AfterAll
@@ -71,8 +74,16 @@ class PodFailoverTest {
   }
 
   ResilientChatClient client(String name, String group, int window, List<String> hosts) {
-    ResilientChatClient c = new ResilientChatClient(vertx, hosts, PORT, name,
-        name + "-" + UUID.randomUUID().toString().substring(0, 8), group, window, 40);
+    ResilientChatClient c =
+        new ResilientChatClient(
+            vertx,
+            hosts,
+            PORT,
+            name,
+            name + "-" + UUID.randomUUID().toString().substring(0, 8),
+            group,
+            window,
+            40);
     clients.add(c.start());
     return c;
   }
@@ -99,13 +110,17 @@ class PodFailoverTest {
     long t0 = System.nanoTime();
     cluster.pod(leader).kill();
     c.sendMore(1);
-    Awaitility.await("ack after the leader's kill").atMost(LONG).pollInterval(Duration.ofMillis(10))
+    Awaitility.await("ack after the leader's kill")
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> c.idle(2));
     long toAckMs = (System.nanoTime() - t0) / 1_000_000;
     String newLeader = cluster.awaitAgreedLeader(LONG);
     long toAgreedMs = (System.nanoTime() - t0) / 1_000_000;
-    System.out.printf("FAILOVER kill -9 of leader %s: next send acknowledged after %d ms, new leader %s"
-        + " agreed by all after %d ms (client retries every 100 ms)%n", leader, toAckMs, newLeader, toAgreedMs);
+    System.out.printf(
+        "FAILOVER kill -9 of leader %s: next send acknowledged after %d ms, new leader %s"
+            + " agreed by all after %d ms (client retries every 100 ms)%n",
+        leader, toAckMs, newLeader, toAgreedMs);
 
     assertThat(newLeader).isNotEqualTo(leader);
     assertThat(cluster.status(newLeader).getLong("term")).isGreaterThan(term);
@@ -128,51 +143,74 @@ class PodFailoverTest {
       }
       client("user" + i, g, 4, hosts);
     }
-    Awaitility.await("all joined").atMost(LONG).until(() -> clients.stream().allMatch(ResilientChatClient::everJoined));
+    Awaitility.await("all joined")
+        .atMost(LONG)
+        .until(() -> clients.stream().allMatch(ResilientChatClient::everJoined));
     clients.forEach(c -> c.sendMore(40));
-    Awaitility.await("some traffic").atMost(LONG).until(() -> clients.stream().allMatch(c -> c.acks().size() >= 5));
+    Awaitility.await("some traffic")
+        .atMost(LONG)
+        .until(() -> clients.stream().allMatch(c -> c.acks().size() >= 5));
 
     PodProcess old = cluster.pod(leader);
     String oldIncarnation = cluster.status(leader).getString("incarnation");
     // Two clients start on each pod, but one that was moved earlier (e.g. a resync) may sit on the
     // leader too: exactly the ones on it when it stops must be told to go elsewhere.
-    Map<ResilientChatClient, Long> movedBefore = clients.stream().collect(Collectors.toMap(c -> c, ResilientChatClient::shutdownCloses));
-    List<ResilientChatClient> onOldLeader = clients.stream().filter(c -> old.ip().equals(c.sessionHost())).toList();
+    Map<ResilientChatClient, Long> movedBefore =
+        clients.stream().collect(Collectors.toMap(c -> c, ResilientChatClient::shutdownCloses));
+    List<ResilientChatClient> onOldLeader =
+        clients.stream().filter(c -> old.ip().equals(c.sessionHost())).toList();
     long t0 = System.nanoTime();
     old.terminate();
-    Awaitility.await("the old leader exits").atMost(Duration.ofSeconds(20)).until(() -> !old.isAlive());
+    Awaitility.await("the old leader exits")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !old.isAlive());
     long exitMs = (System.nanoTime() - t0) / 1_000_000;
     String newLeader = cluster.awaitAgreedLeader(LONG);
     for (PodProcess p : cluster.live()) {
       JsonObject row = Http.member(p.ip(), PORT, leader);
       assertThat(row.getString("state")).as("old leader on %s", p.node()).isEqualTo("LEFT");
-      assertThat(cluster.raftMembers(p.node())).as("consensus members on %s", p.node())
+      assertThat(cluster.raftMembers(p.node()))
+          .as("consensus members on %s", p.node())
           .noneMatch(m -> m.equals(leader + "/" + oldIncarnation));
     }
-    Awaitility.await("every message acknowledged").atMost(LONG)
+    Awaitility.await("every message acknowledged")
+        .atMost(LONG)
         .until(() -> clients.stream().allMatch(c -> c.idle(40)));
-    long last = ResilientChatClient.allAcks(clients).stream().mapToLong(HistoryChecker.Ack::seq).max().orElseThrow();
-    Awaitility.await("everyone has everything").atMost(LONG)
+    long last =
+        ResilientChatClient.allAcks(clients).stream()
+            .mapToLong(HistoryChecker.Ack::seq)
+            .max()
+            .orElseThrow();
+    Awaitility.await("everyone has everything")
+        .atMost(LONG)
         .until(() -> clients.stream().allMatch(c -> c.lastSeq() >= last));
 
     List<JsonObject> errors = clients.stream().flatMap(c -> c.errors().stream()).toList();
-    long unavailable = errors.stream().filter(e -> "UNAVAILABLE".equals(e.getString("code"))).count();
-    List<ResilientChatClient> moved = clients.stream().filter(c -> c.shutdownCloses() > movedBefore.get(c)).toList();
-    System.out.printf("HANDOVER SIGTERM of leader %s: exited after %d ms, new leader %s; %d clients"
-        + " moved (4001), %d UNAVAILABLE errors, %d errors in all: %s%n", leader, exitMs, newLeader,
-        moved.size(), unavailable, errors.size(), errors);
+    long unavailable =
+        errors.stream().filter(e -> "UNAVAILABLE".equals(e.getString("code"))).count();
+    List<ResilientChatClient> moved =
+        clients.stream().filter(c -> c.shutdownCloses() > movedBefore.get(c)).toList();
+    System.out.printf(
+        "HANDOVER SIGTERM of leader %s: exited after %d ms, new leader %s; %d clients"
+            + " moved (4001), %d UNAVAILABLE errors, %d errors in all: %s%n",
+        leader, exitMs, newLeader, moved.size(), unavailable, errors.size(), errors);
     assertThat(newLeader).isNotEqualTo(leader);
     assertThat(onOldLeader).as("clients on the old leader when it stopped").isNotEmpty();
-    assertThat(moved).as("the clients of the old leader, and only they, were told to reconnect")
+    assertThat(moved)
+        .as("the clients of the old leader, and only they, were told to reconnect")
         .containsExactlyInAnyOrderElementsOf(onOldLeader);
     // No send fails for the user: on a quiet machine the handover takes a few hundred ms and no
     // client sees any error; under heavy load the followers may also time the silent leader out
     // and run an election round, and sends made meanwhile get UNAVAILABLE (retryable), which the
     // client resends with the same id. Nothing else is allowed, and every message is acknowledged.
-    assertThat(errors).as("only retryable UNAVAILABLE errors")
+    assertThat(errors)
+        .as("only retryable UNAVAILABLE errors")
         .allMatch(e -> "UNAVAILABLE".equals(e.getString("code")) && e.getBoolean("retryable"));
-    assertThat(HistoryChecker.check(clients.stream().map(ResilientChatClient::history).toList(),
-        ResilientChatClient.allAcks(clients))).isEmpty();
+    assertThat(
+            HistoryChecker.check(
+                clients.stream().map(ResilientChatClient::history).toList(),
+                ResilientChatClient.allAcks(clients)))
+        .isEmpty();
     assertThat(ResilientChatClient.allAcks(clients)).hasSizeGreaterThanOrEqualTo(240);
   }
 
@@ -180,8 +218,12 @@ class PodFailoverTest {
   @Order(3)
   void aReplacedPodJoinsAsANewMemberAndCatchesUpAndTheDeadIncarnationIsRemoved() {
     String leader = cluster.awaitAgreedLeader(LONG);
-    String victim = cluster.pods().stream().map(PodProcess::node).filter(n -> !n.equals(leader))
-        .findFirst().orElseThrow();
+    String victim =
+        cluster.pods().stream()
+            .map(PodProcess::node)
+            .filter(n -> !n.equals(leader))
+            .findFirst()
+            .orElseThrow();
     String oldIncarnation = cluster.status(victim).getString("incarnation");
     long t0 = System.nanoTime();
     cluster.pod(victim).kill();
@@ -193,13 +235,18 @@ class PodFailoverTest {
     writer.sendMore(30);
     Awaitility.await("30 messages acknowledged").atMost(LONG).until(() -> writer.idle(30));
 
-    Awaitility.await("the dead incarnation leaves the consensus group").atMost(LONG)
+    Awaitility.await("the dead incarnation leaves the consensus group")
+        .atMost(LONG)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> !cluster.raftMembers(leader).contains(victim + "/" + oldIncarnation)
-            && !cluster.raftMembers(leader).isEmpty());
+        .until(
+            () ->
+                !cluster.raftMembers(leader).contains(victim + "/" + oldIncarnation)
+                    && !cluster.raftMembers(leader).isEmpty());
     long removedMs = (System.nanoTime() - t0) / 1_000_000;
-    System.out.printf("REMOVAL kill -9 of %s to its removal from the consensus group: %d ms"
-        + " (DEAD after 3 s, removal timeout 3 s)%n", victim, removedMs);
+    System.out.printf(
+        "REMOVAL kill -9 of %s to its removal from the consensus group: %d ms"
+            + " (DEAD after 3 s, removal timeout 3 s)%n",
+        victim, removedMs);
     assertThat(removedMs).as("not before DEAD + removal timeout").isGreaterThanOrEqualTo(5_000);
 
     long t1 = System.nanoTime();
@@ -208,21 +255,29 @@ class PodFailoverTest {
     String newIncarnation = cluster.status(victim).getString("incarnation");
     assertThat(newIncarnation).isNotEqualTo(oldIncarnation);
     cluster.awaitAllVoters(LONG);
-    System.out.printf("REPLACE %s: restart to voter in %d ms%n", victim, (System.nanoTime() - t1) / 1_000_000);
+    System.out.printf(
+        "REPLACE %s: restart to voter in %d ms%n", victim, (System.nanoTime() - t1) / 1_000_000);
     JsonObject self = Http.member(cluster.ip(victim), PORT, victim);
     assertThat(self.getBoolean("voter")).isTrue();
-    assertThat(cluster.raftMembers(leader)).contains(victim + "/" + newIncarnation)
+    assertThat(cluster.raftMembers(leader))
+        .contains(victim + "/" + newIncarnation)
         .doesNotContain(victim + "/" + oldIncarnation);
 
     // the new member serves the whole history of the group, in order
-    try (WsTestClient reader = WsTestClient.hello(vertx, cluster.ip(victim), PORT, "reader", "reader-1")) {
+    try (WsTestClient reader =
+        WsTestClient.hello(vertx, cluster.ip(victim), PORT, "reader", "reader-1")) {
       reader.send(new JsonObject().put("type", "join").put("group", g).put("since", 0));
       reader.await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 30);
-      List<JsonObject> messages = reader.frames().stream().filter(f -> "message".equals(f.getString("type"))).toList();
-      assertThat(messages).extracting(f -> f.getLong("seq"))
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
-      assertThat(messages).extracting(f -> f.getString("id"))
-          .containsExactlyElementsOf(writer.history().delivered().stream().map(HistoryChecker.Delivered::id).toList());
+      List<JsonObject> messages =
+          reader.frames().stream().filter(f -> "message".equals(f.getString("type"))).toList();
+      assertThat(messages)
+          .extracting(f -> f.getLong("seq"))
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+      assertThat(messages)
+          .extracting(f -> f.getString("id"))
+          .containsExactlyElementsOf(
+              writer.history().delivered().stream().map(HistoryChecker.Delivered::id).toList());
     }
   }
 }

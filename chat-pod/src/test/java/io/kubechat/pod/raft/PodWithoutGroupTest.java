@@ -25,13 +25,22 @@ class PodWithoutGroupTest {
 
   @Test
   void aPodWaitingForAGroupIsAliveButNotReadyAndSaysWhy() throws Exception {
-    PodProcess pod = new PodProcess("lonely", "127.0.6.20", Map.of(
-        "KUBECHAT_CLUSTER_NAME", "lonely-" + UUID.randomUUID(),
-        "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300"), Path.of("target", "lonely-logs"));
+    PodProcess pod =
+        new PodProcess(
+            "lonely",
+            "127.0.6.20",
+            Map.of(
+                "KUBECHAT_CLUSTER_NAME",
+                "lonely-" + UUID.randomUUID(),
+                "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS",
+                "300"),
+            Path.of("target", "lonely-logs"));
     Vertx vertx = Vertx.vertx();
     try {
       pod.start();
-      Awaitility.await("healthz").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+      Awaitility.await("healthz")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> Http.get(pod.ip(), 8080, "/healthz").status() == 200);
       Http.Response ready = Http.get(pod.ip(), 8080, "/readyz");
       assertThat(ready.status()).isEqualTo(503);
@@ -46,8 +55,12 @@ class PodWithoutGroupTest {
       assertThat(s.getJsonArray("members").getJsonObject(0).getBoolean("voter")).isFalse();
 
       try {
-        vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost(pod.ip()).setPort(8080)
-            .setURI("/ws")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx
+            .createWebSocketClient()
+            .connect(new WebSocketConnectOptions().setHost(pod.ip()).setPort(8080).setURI("/ws"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
         throw new AssertionError("a WebSocket was accepted before the pod joined a group");
       } catch (ExecutionException e) {
         assertThat(e.getCause()).isInstanceOf(UpgradeRejectedException.class);

@@ -29,41 +29,47 @@ class ProposalsTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private volatile BackendStatus status = status("n2", true);
+
   /** Where each attempt went: "replicate" or "forward:<leader>". */
   private final List<String> attempts = new CopyOnWriteArrayList<>();
+
   private final List<Promise<JsonObject>> forwards = new CopyOnWriteArrayList<>();
-  private final Proposals proposals = new Proposals(vertx, "n1",
-      RaftSettings.defaults().withSendTimeoutMs(3000), new RaftMetrics(null, "n1", () -> status),
-      new Proposals.Consensus() {
-        @Override
-        public BackendStatus status() {
-          return status;
-        }
+  private final Proposals proposals =
+      new Proposals(
+          vertx,
+          "n1",
+          RaftSettings.defaults().withSendTimeoutMs(3000),
+          new RaftMetrics(null, "n1", () -> status),
+          new Proposals.Consensus() {
+            @Override
+            public BackendStatus status() {
+              return status;
+            }
 
-        @Override
-        public String refusal() {
-          return null;
-        }
+            @Override
+            public String refusal() {
+              return null;
+            }
 
-        @Override
-        public Future<?> refresh() {
-          return Future.succeededFuture();
-        }
+            @Override
+            public Future<?> refresh() {
+              return Future.succeededFuture();
+            }
 
-        @Override
-        public Future<Long> replicate(Proposal proposal) {
-          attempts.add("replicate");
-          return Promise.<Long>promise().future(); // commits later, seen through applied()
-        }
+            @Override
+            public Future<Long> replicate(Proposal proposal) {
+              attempts.add("replicate");
+              return Promise.<Long>promise().future(); // commits later, seen through applied()
+            }
 
-        @Override
-        public Future<JsonObject> forward(String leader, JsonObject proposal) {
-          attempts.add("forward:" + leader);
-          Promise<JsonObject> answer = Promise.promise();
-          forwards.add(answer);
-          return answer.future();
-        }
-      });
+            @Override
+            public Future<JsonObject> forward(String leader, JsonObject proposal) {
+              attempts.add("forward:" + leader);
+              Promise<JsonObject> answer = Promise.promise();
+              forwards.add(answer);
+              return answer.future();
+            }
+          });
 
   @AfterEach
   void close() throws Exception {
@@ -71,8 +77,14 @@ class ProposalsTest {
   }
 
   private static BackendStatus status(String leader, boolean available) {
-    return new BackendStatus("FOLLOWER", 3, leader, 10, available,
-        available ? null : "the leader has been silent", List.of());
+    return new BackendStatus(
+        "FOLLOWER",
+        3,
+        leader,
+        10,
+        available,
+        available ? null : "the leader has been silent",
+        List.of());
   }
 
   private <T> T onContext(Supplier<T> action) {
@@ -93,10 +105,11 @@ class ProposalsTest {
     await().until(() -> forwards.size() == 1);
     onContext(() -> forwards.get(0).tryComplete(new JsonObject().put("ok", true).put("index", 7)));
     assertThat(result.isComplete()).as("committed, not yet applied here").isFalse();
-    onContext(() -> {
-      proposals.applied(new Proposal("n1/i1", 1, CMD), "the result");
-      return null;
-    });
+    onContext(
+        () -> {
+          proposals.applied(new Proposal("n1/i1", 1, CMD), "the result");
+          return null;
+        });
     await().until(result::isComplete);
     assertThat(result.result()).isEqualTo("the result");
   }
@@ -106,8 +119,8 @@ class ProposalsTest {
     Future<Object> result = onContext(() -> proposals.propose("n1/i1", CMD));
     await().until(() -> forwards.size() == 1);
     status = status("n1", true); // we were elected meanwhile
-    onContext(() -> forwards.get(0).tryFail(
-        new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers")));
+    onContext(
+        () -> forwards.get(0).tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers")));
     await().until(() -> attempts.equals(List.of("forward:n2", "replicate")));
     assertThat(result.isComplete()).isFalse();
   }
@@ -117,10 +130,11 @@ class ProposalsTest {
     onContext(() -> proposals.propose("n1/i1", CMD));
     await().until(() -> forwards.size() == 1);
     status = status("n3", true);
-    onContext(() -> {
-      proposals.statusChanged(status);
-      return null;
-    });
+    onContext(
+        () -> {
+          proposals.statusChanged(status);
+          return null;
+        });
     await().until(() -> attempts.equals(List.of("forward:n2", "forward:n3")));
   }
 
@@ -144,10 +158,11 @@ class ProposalsTest {
   @Test
   void failAllAndTheSendTimeoutEndEveryProposal() {
     Future<Object> stopped = onContext(() -> proposals.propose("n1/i1", CMD));
-    onContext(() -> {
-      proposals.failAll("the pod is stopping");
-      return null;
-    });
+    onContext(
+        () -> {
+          proposals.failAll("the pod is stopping");
+          return null;
+        });
     assertThat(failure(stopped)).hasMessage("the pod is stopping");
     Future<Object> neverApplied = onContext(() -> proposals.propose("n1/i1", CMD));
     assertThat(failure(neverApplied)).hasMessageContaining("not committed within 3000 ms");

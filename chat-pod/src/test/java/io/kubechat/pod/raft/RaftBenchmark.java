@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * In-process figures for docs/consensus.md, not a test: run with
- * {@code ./mvnw -B -q -pl chat-pod test -Dtest=RaftBenchmark -Dkubechat.bench=true
- * -Dsurefire.failIfNoSpecifiedTests=false} and read {@code target/surefire-reports/*-output.txt}.
+ * In-process figures for docs/consensus.md, not a test: run with {@code ./mvnw -B -q -pl chat-pod
+ * test -Dtest=RaftBenchmark -Dkubechat.bench=true -Dsurefire.failIfNoSpecifiedTests=false} and read
+ * {@code target/surefire-reports/*-output.txt}.
  */
 @EnabledIfSystemProperty(named = "kubechat.bench", matches = "true")
 class RaftBenchmark {
@@ -41,16 +41,29 @@ class RaftBenchmark {
     List<TestPod> pods = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        TestPod p = new TestPod(vertices.get(i), "b" + (i + 1),
-            RaftSettings.defaults().withDiscoveryWindowMs(500).withBootstrap(i == 0), view);
+        TestPod p =
+            new TestPod(
+                vertices.get(i),
+                "b" + (i + 1),
+                RaftSettings.defaults().withDiscoveryWindowMs(500).withBootstrap(i == 0),
+                view);
         pods.add(p);
         get(p.backend.start());
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> pods.stream()
-          .anyMatch(p -> p.role().equals("LEADER")
-              && p.backend.status().members().stream().filter(m -> m.voter()).count() == 3));
-      TestPod leader = pods.stream().filter(p -> p.role().equals("LEADER")).findFirst()
-          .orElseThrow();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  pods.stream()
+                      .anyMatch(
+                          p ->
+                              p.role().equals("LEADER")
+                                  && p.backend.status().members().stream()
+                                          .filter(m -> m.voter())
+                                          .count()
+                                      == 3));
+      TestPod leader =
+          pods.stream().filter(p -> p.role().equals("LEADER")).findFirst().orElseThrow();
       TestPod follower = pods.stream().filter(p -> p != leader).findFirst().orElseThrow();
       report("clustered, send on the leader's pod", sequential(leader, SENDS));
       report("clustered, send on a follower's pod (one forward hop)", sequential(follower, SENDS));
@@ -65,8 +78,8 @@ class RaftBenchmark {
   void failoverTimeWhenTheLeaderFallsSilent() {
     List<Long> times = new ArrayList<>();
     for (int run = 0; run < 12; run++) {
-      try (LocalCluster c = LocalCluster.start(3, RaftSettings.defaults()
-          .withDiscoveryWindowMs(200))) {
+      try (LocalCluster c =
+          LocalCluster.start(3, RaftSettings.defaults().withDiscoveryWindowMs(200))) {
         TestPod leader = c.leader();
         TestPod survivor = c.followers().get(0);
         get(survivor.backend.send(new SendRequest("g", "u", "c", "warm", "t", survivor.node)));
@@ -74,18 +87,26 @@ class RaftBenchmark {
         c.cutOff.add(leader.node);
         long t0 = System.nanoTime();
         AtomicLong committedAt = new AtomicLong();
-        long periodic = c.vertx.setPeriodic(20, id -> survivor.backend.send(new SendRequest("g",
-            "u", "c", "after-" + System.nanoTime(), "t", survivor.node)).onSuccess(r ->
-            committedAt.compareAndSet(0, System.nanoTime())));
+        long periodic =
+            c.vertx.setPeriodic(
+                20,
+                id ->
+                    survivor
+                        .backend
+                        .send(
+                            new SendRequest(
+                                "g", "u", "c", "after-" + System.nanoTime(), "t", survivor.node))
+                        .onSuccess(r -> committedAt.compareAndSet(0, System.nanoTime())));
         await().atMost(Duration.ofSeconds(20)).until(() -> committedAt.get() != 0);
         c.vertx.cancelTimer(periodic);
         times.add(TimeUnit.NANOSECONDS.toMillis(committedAt.get() - t0));
       }
     }
     Collections.sort(times);
-    System.out.printf("BENCH failover (leader silent -> first commit by a survivor), %d runs: "
-        + "p50 %d ms, p99 %d ms, max %d ms, all %s%n", times.size(), pct(times, 50),
-        pct(times, 99), times.get(times.size() - 1), times);
+    System.out.printf(
+        "BENCH failover (leader silent -> first commit by a survivor), %d runs: "
+            + "p50 %d ms, p99 %d ms, max %d ms, all %s%n",
+        times.size(), pct(times, 50), pct(times, 99), times.get(times.size() - 1), times);
   }
 
   private static List<Long> sequential(TestPod p, int n) {
@@ -116,30 +137,37 @@ class RaftBenchmark {
     long n = acked.get() - start;
     double secs = (System.nanoTime() - t0) / 1e9;
     running.set(false);
-    System.out.printf("BENCH %s saturation, %d clients over %d pods: %.0f commits/s, %d failed%n",
+    System.out.printf(
+        "BENCH %s saturation, %d clients over %d pods: %.0f commits/s, %d failed%n",
         label, clients, pods.size(), n / secs, failed.get());
   }
 
-  private static void loop(TestPod p, String client, int i, AtomicBoolean running,
-      AtomicLong acked, AtomicLong failed) {
+  private static void loop(
+      TestPod p, String client, int i, AtomicBoolean running, AtomicLong acked, AtomicLong failed) {
     if (!running.get()) {
       return;
     }
-    p.backend.send(new SendRequest("sat", "u", client, "m" + i, "hello", p.node))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            acked.incrementAndGet();
-          } else {
-            failed.incrementAndGet();
-          }
-          loop(p, client, i + 1, running, acked, failed);
-        });
+    p.backend
+        .send(new SendRequest("sat", "u", client, "m" + i, "hello", p.node))
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                acked.incrementAndGet();
+              } else {
+                failed.incrementAndGet();
+              }
+              loop(p, client, i + 1, running, acked, failed);
+            });
   }
 
   private static void report(String label, List<Long> micros) {
-    System.out.printf("BENCH ack latency, %s, %d sequential sends: p50 %.2f ms, p99 %.2f ms, "
-        + "max %.2f ms%n", label, micros.size(), pct(micros, 50) / 1000.0,
-        pct(micros, 99) / 1000.0, micros.get(micros.size() - 1) / 1000.0);
+    System.out.printf(
+        "BENCH ack latency, %s, %d sequential sends: p50 %.2f ms, p99 %.2f ms, " + "max %.2f ms%n",
+        label,
+        micros.size(),
+        pct(micros, 50) / 1000.0,
+        pct(micros, 99) / 1000.0,
+        micros.get(micros.size() - 1) / 1000.0);
   }
 
   private static long pct(List<Long> sorted, int p) {

@@ -40,16 +40,25 @@ class RaftChatBackendTest {
       List<Future<SendResult>> acks = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         for (TestPod p : c.pods) {
-          acks.add(p.backend.send(new SendRequest("g", "u-" + p.node, "c-" + p.node,
-              "m" + i, "text " + i + " from " + p.node, p.node)));
+          acks.add(
+              p.backend.send(
+                  new SendRequest(
+                      "g",
+                      "u-" + p.node,
+                      "c-" + p.node,
+                      "m" + i,
+                      "text " + i + " from " + p.node,
+                      p.node)));
         }
       }
       List<SendResult> results = acks.stream().map(LocalCluster::get).toList();
-      assertThat(results).extracting(SendResult::seq)
+      assertThat(results)
+          .extracting(SendResult::seq)
           .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
       await().until(() -> c.pods.stream().allMatch(p -> p.messages("g").size() == 30));
       List<ChatMessage> order = c.pods.get(0).messages("g");
-      assertThat(order).extracting(ChatMessage::seq)
+      assertThat(order)
+          .extracting(ChatMessage::seq)
           .containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
       for (TestPod p : c.pods) {
         assertThat(p.messages("g")).isEqualTo(order);
@@ -72,8 +81,8 @@ class RaftChatBackendTest {
       SendResult first = get(a.backend.send(req));
       get(a.backend.send(new SendRequest("g", "ann", "client-1", "id-2", "second", a.node)));
       // the client reconnected to another pod and resends
-      SendResult again = get(b.backend.send(
-          new SendRequest("g", "ann", "client-1", "id-1", "hello", b.node)));
+      SendResult again =
+          get(b.backend.send(new SendRequest("g", "ann", "client-1", "id-1", "hello", b.node)));
       assertThat(again).isEqualTo(first);
       await().until(() -> c.pods.stream().allMatch(p -> p.messages("g").size() == 2));
       for (TestPod p : c.pods) {
@@ -93,8 +102,11 @@ class RaftChatBackendTest {
       }
       // join in the middle of the stream; remember where live events start on the joiner
       int[] liveFrom = new int[1];
-      var joined = joiner.backend.join(new JoinRequest("g", "j", "cj", joiner.node, 0, null, 1))
-          .onSuccess(r -> liveFrom[0] = joiner.events.size());
+      var joined =
+          joiner
+              .backend
+              .join(new JoinRequest("g", "j", "cj", joiner.node, 0, null, 1))
+              .onSuccess(r -> liveFrom[0] = joiner.events.size());
       for (int i = 20; i < 40; i++) {
         acks.add(sender.backend.send(new SendRequest("g", "s", "cs", "a" + i, "x", sender.node)));
       }
@@ -125,11 +137,13 @@ class RaftChatBackendTest {
       await().until(() -> late.role().equals("FOLLOWER"));
       // the early messages came in the snapshot, not as applied entries
       assertThat(late.messages("g").size()).isLessThan(60);
-      assertThat(late.backend.history("g", 0, 1000)).hasSize(60)
+      assertThat(late.backend.history("g", 0, 1000))
+          .hasSize(60)
           .isEqualTo(c.leader().backend.history("g", 0, 1000));
       SendResult r = get(late.backend.send(new SendRequest("g", "u", "c", "m60", "t", late.node)));
       assertThat(r.seq()).isEqualTo(61);
-      await().until(() -> c.pods.stream().allMatch(p -> p.backend.history("g", 0, 1000).size() == 61));
+      await()
+          .until(() -> c.pods.stream().allMatch(p -> p.backend.history("g", 0, 1000).size() == 61));
     }
   }
 
@@ -140,8 +154,8 @@ class RaftChatBackendTest {
       TestPod leader = c.leader();
       TestPod cut = followerCutOffAfterFirstMessage(c);
       long t0 = System.nanoTime();
-      Throwable err = catchFailure(cut.backend.send(
-          new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
+      Throwable err =
+          catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
       assertThat(err).isInstanceOf(io.kubechat.pod.chat.ChatException.class);
       assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
       assertThat(((io.kubechat.pod.chat.ChatException) err).retryable()).isTrue();
@@ -160,14 +174,23 @@ class RaftChatBackendTest {
       assertThat(Duration.ofNanos(System.nanoTime() - t2)).isLessThan(Duration.ofSeconds(4));
       assertThat(cut.backend.history("g", 0, 100)).hasSizeLessThan(10);
       // reads still answer from the local state
-      assertThat(cut.backend.localView("g", 0, null).replay()).extracting(ChatMessage::id)
+      assertThat(cut.backend.localView("g", 0, null).replay())
+          .extracting(ChatMessage::id)
           .containsExactly("first");
       assertThat(cut.role()).isNotEqualTo("LEADER");
       c.cutOff.clear();
-      await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.status().available()
-          && cut.backend.history("g", 0, 100).size() >= 10);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  cut.backend.status().available()
+                      && cut.backend.history("g", 0, 100).size() >= 10);
       assertThat(cut.backend.history("g", 0, 100))
-          .isEqualTo(leader.backend.history("g", 0, 100).subList(0, cut.backend.history("g", 0, 100).size()));
+          .isEqualTo(
+              leader
+                  .backend
+                  .history("g", 0, 100)
+                  .subList(0, cut.backend.history("g", 0, 100).size()));
       SendResult r = get(cut.backend.send(new SendRequest("g", "u", "cut", "x4", "t", cut.node)));
       assertThat(r.seq()).isGreaterThan(10);
     }
@@ -184,26 +207,32 @@ class RaftChatBackendTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> !cut.backend.status().available());
       String epoch = cut.backend.localView("g", -1, null).epoch();
 
-      JoinResult joined = get(cut.backend.join(
-          new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch, 1)));
+      JoinResult joined =
+          get(cut.backend.join(new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch, 1)));
       assertThat(joined.local()).isTrue();
       assertThat(joined.replay()).extracting(ChatMessage::id).containsExactly("first");
       assertThat(joined.members()).containsExactly("ann", "bob", "zed");
-      LeaveResult left = get(cut.backend.leave(
-          new LeaveRequest("g", "zed", "c-zed", cut.node, "leave", 1)));
+      LeaveResult left =
+          get(cut.backend.leave(new LeaveRequest("g", "zed", "c-zed", cut.node, "leave", 1)));
       assertThat(left.local()).isTrue();
       assertThat(left.members()).containsExactly("ann", "bob");
       // a group this pod never saw has no epoch yet: only the log can create it
-      Throwable err = catchFailure(cut.backend.join(
-          new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null, 1)));
+      Throwable err =
+          catchFailure(
+              cut.backend.join(new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null, 1)));
       assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
       assertThat(leader.backend.members("g")).containsExactly("ann", "zed");
 
       c.cutOff.clear();
-      await().atMost(Duration.ofSeconds(15)).until(() -> c.pods.stream()
-          .allMatch(p -> p.backend.members("g").equals(List.of("ann", "bob"))));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  c.pods.stream()
+                      .allMatch(p -> p.backend.members("g").equals(List.of("ann", "bob"))));
       // the other pods were told (the two corrections may commit in either order)
-      assertThat(leader.events).filteredOn(ChatEvent.Presence.class::isInstance)
+      assertThat(leader.events)
+          .filteredOn(ChatEvent.Presence.class::isInstance)
           .map(e -> (ChatEvent.Presence) e)
           .extracting(p -> p.clientId() + (p.joined() ? " joined" : " left"))
           .containsSubsequence("c-ann joined", "c-zed joined")
@@ -222,7 +251,9 @@ class RaftChatBackendTest {
         get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
       }
       c.cutOff.clear();
-      await().atMost(Duration.ofSeconds(15)).until(() -> cut.backend.history("g", 0, 100).size() == 31);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> cut.backend.history("g", 0, 100).size() == 31);
       // the entries the snapshot covered produced no events here: the pod must be told
       await().until(() -> cut.resyncs.get() >= 1);
       assertThat(cut.messages("g").size()).isLessThan(31);
@@ -235,21 +266,24 @@ class RaftChatBackendTest {
       TestPod leader = c.leader();
       TestPod client = c.followers().get(0);
       List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-      java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicInteger acked =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean running =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
       sendLoop(client, running, acked, failures, 0);
       await().until(() -> acked.get() >= 20);
       get(leader.backend.stop());
       int atStop = acked.get();
-      await().atMost(Duration.ofSeconds(10)).alias("acks after the handover, failures: "
-          + failures.stream().limit(3).toList()).until(() -> acked.get() >= atStop + 20);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .alias("acks after the handover, failures: " + failures.stream().limit(3).toList())
+          .until(() -> acked.get() >= atStop + 20);
       running.set(false);
       assertThat(failures).isEmpty();
       TestPod newLeader = c.leader();
       assertThat(newLeader).isNotNull().isNotSameAs(leader);
       await().until(() -> newLeader.backend.status().members().size() == 2);
-      assertThat(newLeader.backend.status().members())
-          .noneMatch(m -> m.node().equals(leader.node));
+      assertThat(newLeader.backend.status().members()).noneMatch(m -> m.node().equals(leader.node));
       assertThat(leader.role()).isEqualTo("NONE");
     }
   }
@@ -262,11 +296,20 @@ class RaftChatBackendTest {
       get(victim.backend.abort());
       TestPod leader = c.leader();
       // alive as far as heartbeats go: it stays a member
-      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(3))
           .until(() -> leader.backend.status().members().size() == 3);
-      c.view.put(victim.node, new io.kubechat.pod.cluster.MemberInfo(victim.node,
-          victim.incarnation, io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
-      await().atMost(Duration.ofSeconds(10))
+      c.view.put(
+          victim.node,
+          new io.kubechat.pod.cluster.MemberInfo(
+              victim.node,
+              victim.incarnation,
+              io.kubechat.pod.cluster.MemberState.DEAD,
+              6000,
+              false));
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> leader.backend.status().members().size() == 2);
       assertThat(leader.backend.status().members()).allMatch(m -> m.voter());
       get(leader.backend.send(new SendRequest("g", "u", "c", "after", "t", leader.node)));
@@ -285,12 +328,16 @@ class RaftChatBackendTest {
       c.pods.remove(old);
       TestPod fresh = c.startPod(old.node, false); // same name, new incarnation
       assertThat(fresh.incarnation).isNotEqualTo(old.incarnation);
-      await().atMost(Duration.ofSeconds(15)).until(() -> {
-        var members = leader.backend.status().members();
-        return members.size() == 3 && members.stream().allMatch(m -> m.voter())
-            && members.stream().anyMatch(m -> m.incarnation().equals(fresh.incarnation))
-            && members.stream().noneMatch(m -> m.incarnation().equals(old.incarnation));
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> {
+                var members = leader.backend.status().members();
+                return members.size() == 3
+                    && members.stream().allMatch(m -> m.voter())
+                    && members.stream().anyMatch(m -> m.incarnation().equals(fresh.incarnation))
+                    && members.stream().noneMatch(m -> m.incarnation().equals(old.incarnation));
+              });
       assertThat(fresh.backend.history("g", 0, 100)).hasSize(30);
       SendResult r = get(fresh.backend.send(new SendRequest("g", "u", "c", "x", "t", fresh.node)));
       assertThat(r.seq()).isEqualTo(31);
@@ -303,17 +350,26 @@ class RaftChatBackendTest {
       TestPod cut = c.followers().get(0);
       TestPod leader = c.leader();
       c.cutOff.add(cut.node);
-      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
-          io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
-      await().atMost(Duration.ofSeconds(10))
+      c.view.put(
+          cut.node,
+          new io.kubechat.pod.cluster.MemberInfo(
+              cut.node, cut.incarnation, io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> leader.backend.status().members().size() == 2);
       get(leader.backend.send(new SendRequest("g", "u", "c", "m1", "while away", leader.node)));
       c.cutOff.clear();
-      c.view.put(cut.node, new io.kubechat.pod.cluster.MemberInfo(cut.node, cut.incarnation,
-          io.kubechat.pod.cluster.MemberState.ALIVE, 0, true));
-      await().atMost(Duration.ofSeconds(20)).until(() -> cut.role().equals("FOLLOWER")
-          && leader.backend.status().members().size() == 3
-          && cut.backend.history("g", 0, 10).size() == 1);
+      c.view.put(
+          cut.node,
+          new io.kubechat.pod.cluster.MemberInfo(
+              cut.node, cut.incarnation, io.kubechat.pod.cluster.MemberState.ALIVE, 0, true));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  cut.role().equals("FOLLOWER")
+                      && leader.backend.status().members().size() == 3
+                      && cut.backend.history("g", 0, 10).size() == 1);
       get(cut.backend.send(new SendRequest("g", "u", "c", "m2", "back", cut.node)));
     }
   }
@@ -326,23 +382,41 @@ class RaftChatBackendTest {
       get(old.backend.send(new SendRequest("g", "u", "c", "before", "t", old.node)));
       c.cutOff.add(old.node);
       // the old leader cannot commit: it fails with UNAVAILABLE, never hangs
-      Throwable err = catchFailure(old.backend.send(
-          new SendRequest("g", "u", "c", "lost", "t", old.node)));
+      Throwable err =
+          catchFailure(old.backend.send(new SendRequest("g", "u", "c", "lost", "t", old.node)));
       assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        TestPod l = c.pods.stream().filter(p -> p != old && p.role().equals("LEADER"))
-            .findFirst().orElse(null);
-        return l != null && other.backend.status().available();
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                TestPod l =
+                    c.pods.stream()
+                        .filter(p -> p != old && p.role().equals("LEADER"))
+                        .findFirst()
+                        .orElse(null);
+                return l != null && other.backend.status().available();
+              });
       await().atMost(Duration.ofSeconds(10)).until(() -> !old.role().equals("LEADER"));
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(other.backend
-          .send(new SendRequest("g", "u", "c", "after", "t", other.node))).seq() >= 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  get(other.backend.send(new SendRequest("g", "u", "c", "after", "t", other.node)))
+                          .seq()
+                      >= 2);
       c.cutOff.clear();
-      await().atMost(Duration.ofSeconds(15)).until(() -> old.backend.status().available()
-          && old.backend.history("g", 0, 10).equals(other.backend.history("g", 0, 10)));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  old.backend.status().available()
+                      && old.backend.history("g", 0, 10).equals(other.backend.history("g", 0, 10)));
       // every pod has one history: the entry the cut-off leader could not commit is not in it
-      assertThat(old.backend.history("g", 0, 10)).extracting(ChatMessage::id)
-          .doesNotContain("lost").contains("before", "after");
+      assertThat(old.backend.history("g", 0, 10))
+          .extracting(ChatMessage::id)
+          .doesNotContain("lost")
+          .contains("before", "after");
     }
   }
 
@@ -352,15 +426,17 @@ class RaftChatBackendTest {
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      RaftChatBackend b = new RaftChatBackend(vertx, "solo", "i1",
-          settings().withBootstrap(true), List::of, registry);
+      RaftChatBackend b =
+          new RaftChatBackend(
+              vertx, "solo", "i1", settings().withBootstrap(true), List::of, registry);
       get(b.start());
       get(b.send(new SendRequest("g", "u", "c", "m1", "t", "solo")));
       assertThat(registry.get("kubechat.raft.role").gauge().value()).isEqualTo(4.0);
       assertThat(registry.get("kubechat.raft.term").gauge().value()).isEqualTo(1.0);
       await().until(() -> registry.get("kubechat.raft.commit.index").gauge().value() >= 2);
       assertThat(registry.get("kubechat.raft.commit.latency").timer().count()).isEqualTo(1);
-      assertThat(b.status().members()).singleElement()
+      assertThat(b.status().members())
+          .singleElement()
           .satisfies(m -> assertThat(m.voter() && m.leader()).isTrue());
       get(b.stop());
       assertThat(b.status().role()).isEqualTo("NONE");
@@ -374,12 +450,14 @@ class RaftChatBackendTest {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod leader = c.leader();
       String address = RaftAddresses.pod(leader.node);
-      io.vertx.core.json.JsonObject junk = new io.vertx.core.json.JsonObject().put("T", "aer")
-          .put("g", 42).put("s", "no-slash");
+      io.vertx.core.json.JsonObject junk =
+          new io.vertx.core.json.JsonObject().put("T", "aer").put("g", 42).put("s", "no-slash");
       for (String kind : List.of("raft", "cmd", "add", "remove", "found", "removed", "bogus")) {
-        var options = new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000)
-            .addHeader(RaftAddresses.KIND, kind).addHeader(RaftAddresses.TO,
-                leader.node + "/" + leader.incarnation);
+        var options =
+            new io.vertx.core.eventbus.DeliveryOptions()
+                .setSendTimeout(2000)
+                .addHeader(RaftAddresses.KIND, kind)
+                .addHeader(RaftAddresses.TO, leader.node + "/" + leader.incarnation);
         c.vertx.eventBus().send(address, junk, options);
         c.vertx.eventBus().send(address, new io.vertx.core.json.JsonObject(), options);
         if (!kind.equals("raft") && !kind.equals("found") && !kind.equals("removed")) {
@@ -393,8 +471,13 @@ class RaftChatBackendTest {
           assertThat(err == null || !err.toString().contains("TIMEOUT")).isTrue();
         }
       }
-      SendResult r = get(c.followers().get(0).backend.send(
-          new SendRequest("g", "u", "c", "still", "fine", c.followers().get(0).node)));
+      SendResult r =
+          get(
+              c.followers()
+                  .get(0)
+                  .backend
+                  .send(
+                      new SendRequest("g", "u", "c", "still", "fine", c.followers().get(0).node)));
       assertThat(r.seq()).isEqualTo(1);
       assertThat(leader.role()).isEqualTo("LEADER");
     }
@@ -410,19 +493,26 @@ class RaftChatBackendTest {
     return cut;
   }
 
-  private static void sendLoop(TestPod p, java.util.concurrent.atomic.AtomicBoolean running,
-      java.util.concurrent.atomic.AtomicInteger acked, List<Throwable> failures, int i) {
+  private static void sendLoop(
+      TestPod p,
+      java.util.concurrent.atomic.AtomicBoolean running,
+      java.util.concurrent.atomic.AtomicInteger acked,
+      List<Throwable> failures,
+      int i) {
     if (!running.get()) {
       return;
     }
-    p.backend.send(new SendRequest("g", "u", "loop", "m" + i, "t", p.node)).onComplete(ar -> {
-      if (ar.failed()) {
-        failures.add(ar.cause());
-      } else {
-        acked.incrementAndGet();
-      }
-      sendLoop(p, running, acked, failures, i + 1);
-    });
+    p.backend
+        .send(new SendRequest("g", "u", "loop", "m" + i, "t", p.node))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                failures.add(ar.cause());
+              } else {
+                acked.incrementAndGet();
+              }
+              sendLoop(p, running, acked, failures, i + 1);
+            });
   }
 
   private static Throwable catchFailure(Future<?> f) {

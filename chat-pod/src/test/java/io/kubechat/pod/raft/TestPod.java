@@ -17,21 +17,26 @@ final class TestPod {
   final String incarnation = UUID.randomUUID().toString().substring(0, 8);
   final RaftChatBackend backend;
   final List<ChatEvent> events = new CopyOnWriteArrayList<>();
+
   /** How often the backend said its state jumped ahead of the events (snapshot installed). */
-  final java.util.concurrent.atomic.AtomicInteger resyncs = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger resyncs =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   TestPod(Vertx vertx, String node, RaftSettings settings, Map<String, MemberInfo> view) {
     this.node = node;
-    this.backend = new RaftChatBackend(vertx, node, incarnation, settings,
-        () -> List.copyOf(view.values()), null);
+    this.backend =
+        new RaftChatBackend(
+            vertx, node, incarnation, settings, () -> List.copyOf(view.values()), null);
     backend.eventHandler(events::add);
     backend.resyncHandler(v -> resyncs.incrementAndGet());
     view.put(node, new MemberInfo(node, incarnation, MemberState.ALIVE, 0, true));
   }
 
   List<ChatMessage> messages(String group) {
-    return events.stream().filter(e -> e instanceof ChatEvent.Message && e.group().equals(group))
-        .map(e -> ((ChatEvent.Message) e).message()).toList();
+    return events.stream()
+        .filter(e -> e instanceof ChatEvent.Message && e.group().equals(group))
+        .map(e -> ((ChatEvent.Message) e).message())
+        .toList();
   }
 
   String role() {

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Checks what clients of one group received against what the cluster acknowledged: every
  * acknowledged message is present exactly once, at the same {@code seq}, in the same order, at
- * every client, with no gaps, and every ack's {@code seq} is the delivered message's. Pure: feed
- * it histories, get the violations (empty = consistent).
+ * every client, with no gaps, and every ack's {@code seq} is the delivered message's. Pure: feed it
+ * histories, get the violations (empty = consistent).
  */
 public final class HistoryChecker {
   private static final int MAX_PER_CLIENT = 5;
@@ -24,9 +24,9 @@ public final class HistoryChecker {
   }
 
   /**
-   * Everything one client received in the group, in arrival order, across its reconnects;
-   * {@code joinedAtSeq} is the group's seq in the answer to its first join (it expects every
-   * message after it).
+   * Everything one client received in the group, in arrival order, across its reconnects; {@code
+   * joinedAtSeq} is the group's seq in the answer to its first join (it expects every message after
+   * it).
    */
   public record ClientHistory(String client, long joinedAtSeq, List<Delivered> delivered) {
     public ClientHistory {
@@ -54,21 +54,35 @@ public final class HistoryChecker {
           epoch = d.epoch();
         }
         if (!d.epoch().equals(epoch) && reported++ < MAX_PER_CLIENT) {
-          violations.add(h.client() + ": " + d + " is in epoch " + d.epoch() + ", expected " + epoch);
+          violations.add(
+              h.client() + ": " + d + " is in epoch " + d.epoch() + ", expected " + epoch);
         }
         if (d.seq() != expected && reported++ < MAX_PER_CLIENT) {
-          violations.add(h.client() + ": expected seq " + expected + " but got " + d
-              + (d.seq() < expected ? " (duplicate or out of order)" : " (gap)"));
+          violations.add(
+              h.client()
+                  + ": expected seq "
+                  + expected
+                  + " but got "
+                  + d
+                  + (d.seq() < expected ? " (duplicate or out of order)" : " (gap)"));
         }
         expected = Math.max(expected, d.seq() + 1);
         String other = bySeq.putIfAbsent(d.seq(), d.key());
         if (other != null && !other.equals(d.key())) {
-          violations.add(h.client() + ": seq " + d.seq() + " is " + d.key() + " here but " + other
-              + " at another client");
+          violations.add(
+              h.client()
+                  + ": seq "
+                  + d.seq()
+                  + " is "
+                  + d.key()
+                  + " here but "
+                  + other
+                  + " at another client");
         }
         Long at = seqOf.putIfAbsent(d.key(), d.seq());
         if (at != null && at != d.seq()) {
-          violations.add(h.client() + ": " + d.key() + " delivered at seq " + d.seq() + " and at seq " + at);
+          violations.add(
+              h.client() + ": " + d.key() + " delivered at seq " + d.seq() + " and at seq " + at);
         }
       }
     }
@@ -84,11 +98,20 @@ public final class HistoryChecker {
         if (a.seq() <= h.joinedAtSeq()) {
           continue; // before this client joined
         }
-        long copies = h.delivered().stream()
-            .filter(d -> d.key().equals(a.key()) && d.seq() == a.seq()).count();
+        long copies =
+            h.delivered().stream()
+                .filter(d -> d.key().equals(a.key()) && d.seq() == a.seq())
+                .count();
         if (copies != 1) {
-          violations.add(h.client() + ": acknowledged " + a.key() + " (seq " + a.seq() + ") received "
-              + copies + " times");
+          violations.add(
+              h.client()
+                  + ": acknowledged "
+                  + a.key()
+                  + " (seq "
+                  + a.seq()
+                  + ") received "
+                  + copies
+                  + " times");
         }
       }
     }

@@ -14,8 +14,9 @@ class HistoryCheckerTest {
   static final Delivered A1 = new Delivered(1, "e", "a", "a-1");
   static final Delivered B1 = new Delivered(2, "e", "b", "b-1");
   static final Delivered A2 = new Delivered(3, "e", "a", "a-2");
-  static final List<Ack> ACKS = List.of(new Ack("a", "a-1", 1, "e"), new Ack("b", "b-1", 2, "e"),
-      new Ack("a", "a-2", 3, "e"));
+  static final List<Ack> ACKS =
+      List.of(
+          new Ack("a", "a-1", 1, "e"), new Ack("b", "b-1", 2, "e"), new Ack("a", "a-2", 3, "e"));
 
   static ClientHistory client(String name, Delivered... delivered) {
     return new ClientHistory(name, 0, List.of(delivered));
@@ -23,13 +24,21 @@ class HistoryCheckerTest {
 
   @Test
   void aConsistentRunHasNoViolations() {
-    assertThat(HistoryChecker.check(List.of(client("x", A1, B1, A2), client("y", A1, B1, A2),
-        new ClientHistory("late", 1, List.of(B1, A2))), ACKS)).isEmpty();
+    assertThat(
+            HistoryChecker.check(
+                List.of(
+                    client("x", A1, B1, A2),
+                    client("y", A1, B1, A2),
+                    new ClientHistory("late", 1, List.of(B1, A2))),
+                ACKS))
+        .isEmpty();
   }
 
   @Test
   void aDuplicateIsFound() {
-    assertThat(HistoryChecker.check(List.of(client("x", A1, B1, B1, A2), client("y", A1, B1, A2)), ACKS))
+    assertThat(
+            HistoryChecker.check(
+                List.of(client("x", A1, B1, B1, A2), client("y", A1, B1, A2)), ACKS))
         .anyMatch(v -> v.contains("x: expected seq 3") && v.contains("duplicate"))
         .anyMatch(v -> v.contains("x: acknowledged b/b-1 (seq 2) received 2 times"));
   }
@@ -50,14 +59,17 @@ class HistoryCheckerTest {
 
   @Test
   void aReorderingIsFound() {
-    assertThat(HistoryChecker.check(List.of(client("x", A1, A2, B1), client("y", A1, B1, A2)), ACKS))
+    assertThat(
+            HistoryChecker.check(List.of(client("x", A1, A2, B1), client("y", A1, B1, A2)), ACKS))
         .anyMatch(v -> v.contains("x: expected seq 2"));
   }
 
   @Test
   void clientsDisagreeingOnASeqAreFound() {
     Delivered otherAt2 = new Delivered(2, "e", "c", "c-1");
-    assertThat(HistoryChecker.check(List.of(client("x", A1, B1, A2), client("y", A1, otherAt2, A2)), ACKS))
+    assertThat(
+            HistoryChecker.check(
+                List.of(client("x", A1, B1, A2), client("y", A1, otherAt2, A2)), ACKS))
         .anyMatch(v -> v.contains("seq 2 is c/c-1 here but b/b-1"));
   }
 
@@ -66,7 +78,10 @@ class HistoryCheckerTest {
     List<Ack> acks = new ArrayList<>(ACKS);
     acks.set(1, new Ack("b", "b-1", 3, "e"));
     assertThat(HistoryChecker.check(List.of(client("x", A1, B1, A2)), acks))
-        .anyMatch(v -> v.contains("ack Ack[clientId=b, id=b-1, seq=3") && v.contains("delivered as a/a-2"));
+        .anyMatch(
+            v ->
+                v.contains("ack Ack[clientId=b, id=b-1, seq=3")
+                    && v.contains("delivered as a/a-2"));
   }
 
   @Test

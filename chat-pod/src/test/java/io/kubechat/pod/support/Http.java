@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** Tiny blocking HTTP helper for /status, /readyz and /metrics. */
 public final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Http() {}
 
@@ -22,8 +23,12 @@ public final class Http {
   /** GET; a refused connection or timeout is status -1. */
   public static Response get(String host, int port, String path) {
     try {
-      HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          CLIENT.send(
+              HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
     } catch (java.io.IOException e) {
       return new Response(-1, "");
@@ -45,8 +50,12 @@ public final class Http {
     if (s == null) {
       return null;
     }
-    return s.getJsonArray("members").stream().map(JsonObject.class::cast)
-        .filter(m -> node.equals(m.getString("node"))).map(m -> m.getString("state")).findFirst().orElse(null);
+    return s.getJsonArray("members").stream()
+        .map(JsonObject.class::cast)
+        .filter(m -> node.equals(m.getString("node")))
+        .map(m -> m.getString("state"))
+        .findFirst()
+        .orElse(null);
   }
 
   public static JsonObject member(String observer, int port, String node) {
@@ -54,7 +63,10 @@ public final class Http {
     if (s == null) {
       return null;
     }
-    return s.getJsonArray("members").stream().map(JsonObject.class::cast)
-        .filter(m -> node.equals(m.getString("node"))).findFirst().orElse(null);
+    return s.getJsonArray("members").stream()
+        .map(JsonObject.class::cast)
+        .filter(m -> node.equals(m.getString("node")))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -12,15 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A chat pod in its own JVM, started from the test class path (no packaged jar needed) with
- * KUBECHAT_* variables. Every process is also registered with a shutdown hook, so none outlives
- * the test JVM even when a test fails.
+ * KUBECHAT_* variables. Every process is also registered with a shutdown hook, so none outlives the
+ * test JVM even when a test fails.
  */
 public final class PodProcess {
   private static final Set<Process> ALL = ConcurrentHashMap.newKeySet();
-  private static final String OPENS = "--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED "
-      + "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED "
-      + "--add-opens java.management/sun.management=ALL-UNNAMED "
-      + "--add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED";
+  private static final String OPENS =
+      "--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens"
+          + " java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED"
+          + " --add-opens java.management/sun.management=ALL-UNNAMED --add-opens"
+          + " jdk.management/com.sun.management.internal=ALL-UNNAMED";
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly)));
@@ -34,7 +35,9 @@ public final class PodProcess {
   private Process process;
 
   /** Flags for tests: a small heap and the quickest start-up, at the cost of peak speed. */
-  public static final List<String> FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  public static final List<String> FAST_START =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   /** Flags as the container image runs a pod (full JIT, default GC), for benchmarks. */
   public static final List<String> PRODUCTION = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
 
@@ -42,7 +45,8 @@ public final class PodProcess {
     this(node, ip, env, logDir, FAST_START);
   }
 
-  public PodProcess(String node, String ip, Map<String, String> env, Path logDir, List<String> jvmFlags) {
+  public PodProcess(
+      String node, String ip, Map<String, String> env, Path logDir, List<String> jvmFlags) {
     this.jvmFlags = List.copyOf(jvmFlags);
     this.node = node;
     this.ip = ip;
@@ -51,8 +55,8 @@ public final class PodProcess {
   }
 
   /**
-   * {@code env} plus {@code KUBECHAT_BOOTSTRAP=true}: for the first pod of a test cluster only,
-   * the one that forms the consensus group (the others join it).
+   * {@code env} plus {@code KUBECHAT_BOOTSTRAP=true}: for the first pod of a test cluster only, the
+   * one that forms the consensus group (the others join it).
    */
   public static Map<String, String> bootstrapping(Map<String, String> env) {
     Map<String, String> e = new java.util.HashMap<>(env);
@@ -65,9 +69,13 @@ public final class PodProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(OPENS.split(" ")));
     cmd.addAll(jvmFlags);
-    cmd.addAll(List.of("-Xshare:auto",
-        "-Djava.net.preferIPv4Stack=true",
-        "-cp", System.getProperty("java.class.path"), "io.kubechat.pod.ChatPodMain"));
+    cmd.addAll(
+        List.of(
+            "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.kubechat.pod.ChatPodMain"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("KUBECHAT_"));
     pb.environment().putAll(env);

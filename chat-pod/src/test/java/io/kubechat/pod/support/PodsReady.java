@@ -13,19 +13,29 @@ public final class PodsReady {
 
   /** Every pod runs, is ready and sees all of them ALIVE, each hearing it. */
   public static void awaitAllAlive(Collection<PodProcess> pods, int port, Duration atMost) {
-    Awaitility.await(pods.size() + " pods ALIVE everywhere").atMost(atMost).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> {
-          for (PodProcess p : pods) {
-            assertThat(p.isAlive()).as("%s runs; log:\n%s", p.node(), p.logTail()).isTrue();
-            JsonObject s = Http.status(p.ip(), port);
-            assertThat(s).as("status of %s", p.node()).isNotNull();
-            assertThat(s.getBoolean("ready")).as("%s ready", p.node()).isTrue();
-            assertThat(s.getJsonArray("members")).hasSize(pods.size());
-            s.getJsonArray("members").stream().map(JsonObject.class::cast).forEach(m -> {
-              assertThat(m.getString("state")).as("%s on %s", m.getString("node"), p.node()).isEqualTo("ALIVE");
-              assertThat(m.getBoolean("hearsUs")).as("%s hears %s", m.getString("node"), p.node()).isTrue();
+    Awaitility.await(pods.size() + " pods ALIVE everywhere")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              for (PodProcess p : pods) {
+                assertThat(p.isAlive()).as("%s runs; log:\n%s", p.node(), p.logTail()).isTrue();
+                JsonObject s = Http.status(p.ip(), port);
+                assertThat(s).as("status of %s", p.node()).isNotNull();
+                assertThat(s.getBoolean("ready")).as("%s ready", p.node()).isTrue();
+                assertThat(s.getJsonArray("members")).hasSize(pods.size());
+                s.getJsonArray("members").stream()
+                    .map(JsonObject.class::cast)
+                    .forEach(
+                        m -> {
+                          assertThat(m.getString("state"))
+                              .as("%s on %s", m.getString("node"), p.node())
+                              .isEqualTo("ALIVE");
+                          assertThat(m.getBoolean("hearsUs"))
+                              .as("%s hears %s", m.getString("node"), p.node())
+                              .isTrue();
+                        });
+              }
             });
-          }
-        });
   }
 }

@@ -28,9 +28,15 @@ public final class RawWebSocket implements AutoCloseable {
     s.connect(new InetSocketAddress(host, port), 3000);
     s.setSoTimeout(5000);
     RawWebSocket ws = new RawWebSocket(s);
-    ws.out.write(("GET /ws HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    ws.out.write(
+        ("GET /ws HTTP/1.1\r\nHost: "
+                + host
+                + ":"
+                + port
+                + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     ws.out.flush();
     InputStream in = s.getInputStream();
     StringBuilder head = new StringBuilder();

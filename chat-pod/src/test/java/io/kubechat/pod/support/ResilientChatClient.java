@@ -17,11 +17,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A chat client that behaves like a real one (docs/protocol.md, "Session"): one clientId for its
- * whole life; when its connection is lost or closed it reconnects to the next pod of its list,
- * says hello with the same clientId, re-joins its group with {@code since}/{@code epoch}, and
- * resends every unacknowledged message with the SAME id; a retryable error is resent after a
- * short pause. It sends one message per tick while fewer than {@code window} are unacknowledged,
- * until it has sent as many as asked. Everything it receives is recorded for {@link HistoryChecker}.
+ * whole life; when its connection is lost or closed it reconnects to the next pod of its list, says
+ * hello with the same clientId, re-joins its group with {@code since}/{@code epoch}, and resends
+ * every unacknowledged message with the SAME id; a retryable error is resent after a short pause.
+ * It sends one message per tick while fewer than {@code window} are unacknowledged, until it has
+ * sent as many as asked. Everything it receives is recorded for {@link HistoryChecker}.
  *
  * <p>All state lives on the client's own Vert.x context; the recorded lists are safe to read from
  * the test thread.
@@ -60,16 +60,25 @@ public final class ResilientChatClient {
   private volatile boolean stopped;
   private volatile boolean finished;
   private volatile String currentHost;
+
   /** The pod whose session is open (welcome received, not closed yet), or null. */
   private volatile String sessionHost;
+
   private volatile int outboxSize;
   private volatile int sent;
 
   /**
    * @param hosts the pods to use, the first one first; on every reconnect the next one
    */
-  public ResilientChatClient(Vertx vertx, List<String> hosts, int port, String user, String clientId,
-      String group, int window, long tickMs) {
+  public ResilientChatClient(
+      Vertx vertx,
+      List<String> hosts,
+      int port,
+      String user,
+      String clientId,
+      String group,
+      int window,
+      long tickMs) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.wsClient = vertx.createWebSocketClient();
@@ -83,10 +92,11 @@ public final class ResilientChatClient {
   }
 
   public ResilientChatClient start() {
-    context.runOnContext(v -> {
-      connect();
-      tickTimer = vertx.setPeriodic(tickMs, t -> tick());
-    });
+    context.runOnContext(
+        v -> {
+          connect();
+          tickTimer = vertx.setPeriodic(tickMs, t -> tick());
+        });
     return this;
   }
 
@@ -97,10 +107,11 @@ public final class ResilientChatClient {
 
   /** Creates no more messages than those sent so far (the unacknowledged ones are still resent). */
   public void finishSending() {
-    context.runOnContext(v -> {
-      target = created;
-      finished = true;
-    });
+    context.runOnContext(
+        v -> {
+          target = created;
+          finished = true;
+        });
   }
 
   /** After {@link #finishSending()}: everything sent is acknowledged. */
@@ -116,13 +127,14 @@ public final class ResilientChatClient {
   /** Stops reconnecting and closes the connection. */
   public void stop() {
     stopped = true;
-    context.runOnContext(v -> {
-      vertx.cancelTimer(tickTimer);
-      if (ws != null) {
-        ws.close();
-      }
-      wsClient.close();
-    });
+    context.runOnContext(
+        v -> {
+          vertx.cancelTimer(tickTimer);
+          if (ws != null) {
+            ws.close();
+          }
+          wsClient.close();
+        });
   }
 
   private void connect() {
@@ -131,21 +143,32 @@ public final class ResilientChatClient {
     }
     String host = hosts.get(hostIndex % hosts.size());
     currentHost = host;
-    wsClient.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
-        .setTimeout(3000)).onComplete(ar -> {
-          if (ar.failed()) {
-            hostIndex++;
-            vertx.setTimer(RETRY_MS, t -> connect());
-            return;
-          }
-          WebSocket socket = ar.result();
-          ws = socket;
-          socket.textMessageHandler(text -> onFrame(socket, new JsonObject(text)));
-          socket.exceptionHandler(e -> { });
-          socket.closeHandler(x -> onClosed(socket));
-          socket.writeTextMessage(new JsonObject().put("type", "hello").put("user", user)
-              .put("clientId", clientId).encode());
-        });
+    wsClient
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost(host)
+                .setPort(port)
+                .setURI("/ws")
+                .setTimeout(3000))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                hostIndex++;
+                vertx.setTimer(RETRY_MS, t -> connect());
+                return;
+              }
+              WebSocket socket = ar.result();
+              ws = socket;
+              socket.textMessageHandler(text -> onFrame(socket, new JsonObject(text)));
+              socket.exceptionHandler(e -> {});
+              socket.closeHandler(x -> onClosed(socket));
+              socket.writeTextMessage(
+                  new JsonObject()
+                      .put("type", "hello")
+                      .put("user", user)
+                      .put("clientId", clientId)
+                      .encode());
+            });
   }
 
   private void onClosed(WebSocket socket) {
@@ -176,7 +199,8 @@ public final class ResilientChatClient {
       }
       case "message" -> {
         long seq = f.getLong("seq");
-        delivered.add(new Delivered(seq, f.getString("epoch"), f.getString("clientId"), f.getString("id")));
+        delivered.add(
+            new Delivered(seq, f.getString("epoch"), f.getString("clientId"), f.getString("id")));
         lastSeq = Math.max(lastSeq, seq);
         epoch = f.getString("epoch");
       }
@@ -187,7 +211,7 @@ public final class ResilientChatClient {
       }
       case "error" -> onError(socket, f);
       case "gap", "reset" -> notices.add(f);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -217,16 +241,18 @@ public final class ResilientChatClient {
       return;
     }
     String ref = f.getString("ref");
-    vertx.setTimer(RETRY_MS, t -> {
-      if (socket != ws) {
-        return; // a reconnect resends everything anyway
-      }
-      if ("join".equals(ref)) {
-        join();
-      } else if (joined && outbox.containsKey(ref)) {
-        write(ref, outbox.get(ref));
-      }
-    });
+    vertx.setTimer(
+        RETRY_MS,
+        t -> {
+          if (socket != ws) {
+            return; // a reconnect resends everything anyway
+          }
+          if ("join".equals(ref)) {
+            join();
+          } else if (joined && outbox.containsKey(ref)) {
+            write(ref, outbox.get(ref));
+          }
+        });
   }
 
   private void tick() {
@@ -245,8 +271,13 @@ public final class ResilientChatClient {
 
   private void write(String id, String text) {
     if (ws != null) {
-      ws.writeTextMessage(new JsonObject().put("type", "send").put("group", group).put("id", id)
-          .put("text", text).encode());
+      ws.writeTextMessage(
+          new JsonObject()
+              .put("type", "send")
+              .put("group", group)
+              .put("id", id)
+              .put("text", text)
+              .encode());
     }
   }
 

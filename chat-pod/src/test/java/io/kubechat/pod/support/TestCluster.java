@@ -15,8 +15,8 @@ import org.awaitility.Awaitility;
 
 /**
  * Chat pods as real processes on loopback addresses, for tests that kill and restart them: the
- * first pod bootstraps the consensus group; every later start (a restart under the same name, a
- * new incarnation) joins it, as the operator does.
+ * first pod bootstraps the consensus group; every later start (a restart under the same name, a new
+ * incarnation) joins it, as the operator does.
  */
 public final class TestCluster implements AutoCloseable {
   public static final int PORT = 8080;
@@ -31,27 +31,30 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Starts pods {@code pod-1..pod-N} on {@code ips} (static discovery, a unique cluster name,
-   * pod heartbeats 200 ms / 1 s, Raft heartbeats 0.2 s / leader timeout 1 s, a DEAD member
-   * removed after 3 s) with {@code extraEnv} on top, and waits until they are all ready.
+   * Starts pods {@code pod-1..pod-N} on {@code ips} (static discovery, a unique cluster name, pod
+   * heartbeats 200 ms / 1 s, Raft heartbeats 0.2 s / leader timeout 1 s, a DEAD member removed
+   * after 3 s) with {@code extraEnv} on top, and waits until they are all ready.
    */
   public static TestCluster start(String name, List<String> ips, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KUBECHAT_CLUSTER_NAME", name + "-" + UUID.randomUUID(),
-        "KUBECHAT_DISCOVERY", "static",
-        "KUBECHAT_STATIC_MEMBERS", String.join(",", ips),
-        "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
-        "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
-        "KUBECHAT_SHUTDOWN_GRACE_S", "8",
-        "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "500",
-        "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
-        "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
-        "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KUBECHAT_CLUSTER_NAME", name + "-" + UUID.randomUUID(),
+                "KUBECHAT_DISCOVERY", "static",
+                "KUBECHAT_STATIC_MEMBERS", String.join(",", ips),
+                "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
+                "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
+                "KUBECHAT_SHUTDOWN_GRACE_S", "8",
+                "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "500",
+                "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
+                "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
+                "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3"));
     env.putAll(extraEnv);
     TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"));
     for (int i = 0; i < ips.size(); i++) {
-      PodProcess p = new PodProcess("pod-" + (i + 1), ips.get(i),
-          i == 0 ? PodProcess.bootstrapping(env) : env, c.logs);
+      PodProcess p =
+          new PodProcess(
+              "pod-" + (i + 1), ips.get(i), i == 0 ? PodProcess.bootstrapping(env) : env, c.logs);
       c.pods.put(p.node(), p.start());
     }
     c.awaitAllAlive();
@@ -95,65 +98,90 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until the running pods agree: exactly one says LEADER, all name it as leader in the
-   * same term and are available. Returns the leader's pod name.
+   * Waits until the running pods agree: exactly one says LEADER, all name it as leader in the same
+   * term and are available. Returns the leader's pod name.
    */
   public String awaitAgreedLeader(Duration atMost) {
     String[] leader = new String[1];
-    Awaitility.await("one leader that every running pod agrees on").atMost(atMost)
-        .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-          List<JsonObject> statuses = new ArrayList<>();
-          for (PodProcess p : live()) {
-            JsonObject s = Http.status(p.ip(), PORT);
-            assertThat(s).as("status of %s", p.node()).isNotNull();
-            statuses.add(s);
-          }
-          assertThat(statuses).filteredOn(s -> "LEADER".equals(s.getString("role"))).hasSize(1);
-          String l = statuses.stream().filter(s -> "LEADER".equals(s.getString("role")))
-              .findFirst().orElseThrow().getString("node");
-          long term = statuses.get(0).getLong("term");
-          for (JsonObject s : statuses) {
-            assertThat(s.getString("leader")).as("leader on %s", s.getString("node")).isEqualTo(l);
-            assertThat(s.getLong("term")).as("term on %s", s.getString("node")).isEqualTo(term);
-            assertThat(s.getBoolean("available")).as("available on %s", s.getString("node")).isTrue();
-          }
-          leader[0] = l;
-        });
+    Awaitility.await("one leader that every running pod agrees on")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              List<JsonObject> statuses = new ArrayList<>();
+              for (PodProcess p : live()) {
+                JsonObject s = Http.status(p.ip(), PORT);
+                assertThat(s).as("status of %s", p.node()).isNotNull();
+                statuses.add(s);
+              }
+              assertThat(statuses).filteredOn(s -> "LEADER".equals(s.getString("role"))).hasSize(1);
+              String l =
+                  statuses.stream()
+                      .filter(s -> "LEADER".equals(s.getString("role")))
+                      .findFirst()
+                      .orElseThrow()
+                      .getString("node");
+              long term = statuses.get(0).getLong("term");
+              for (JsonObject s : statuses) {
+                assertThat(s.getString("leader"))
+                    .as("leader on %s", s.getString("node"))
+                    .isEqualTo(l);
+                assertThat(s.getLong("term")).as("term on %s", s.getString("node")).isEqualTo(term);
+                assertThat(s.getBoolean("available"))
+                    .as("available on %s", s.getString("node"))
+                    .isTrue();
+              }
+              leader[0] = l;
+            });
     return leader[0];
   }
 
   /**
-   * Waits until the leader's consensus group is exactly the running pods' current incarnations,
-   * all voters (so that losing any one of them keeps a majority). Returns the leader's name.
+   * Waits until the leader's consensus group is exactly the running pods' current incarnations, all
+   * voters (so that losing any one of them keeps a majority). Returns the leader's name.
    */
   public String awaitAllVoters(Duration atMost) {
     String[] leader = new String[1];
-    Awaitility.await("every running pod a voter, nothing else in the group").atMost(atMost)
-        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-          String l = awaitAgreedLeader(atMost);
-          JsonObject s = status(l);
-          assertThat(s).isNotNull();
-          List<String> expected = new ArrayList<>();
-          for (PodProcess p : live()) {
-            JsonObject ps = Http.status(p.ip(), PORT);
-            assertThat(ps).isNotNull();
-            expected.add(p.node() + "/" + ps.getString("incarnation") + "/voter");
-          }
-          List<String> actual = s.getJsonArray("raftMembers").stream().map(JsonObject.class::cast)
-              .map(m -> m.getString("node") + "/" + m.getString("incarnation") + "/"
-                  + (m.getBoolean("voter") ? "voter" : "learner"))
-              .toList();
-          assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
-          leader[0] = l;
-        });
+    Awaitility.await("every running pod a voter, nothing else in the group")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              String l = awaitAgreedLeader(atMost);
+              JsonObject s = status(l);
+              assertThat(s).isNotNull();
+              List<String> expected = new ArrayList<>();
+              for (PodProcess p : live()) {
+                JsonObject ps = Http.status(p.ip(), PORT);
+                assertThat(ps).isNotNull();
+                expected.add(p.node() + "/" + ps.getString("incarnation") + "/voter");
+              }
+              List<String> actual =
+                  s.getJsonArray("raftMembers").stream()
+                      .map(JsonObject.class::cast)
+                      .map(
+                          m ->
+                              m.getString("node")
+                                  + "/"
+                                  + m.getString("incarnation")
+                                  + "/"
+                                  + (m.getBoolean("voter") ? "voter" : "learner"))
+                      .toList();
+              assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+              leader[0] = l;
+            });
     return leader[0];
   }
 
   /** The consensus members in {@code observer}'s /status as {@code node/incarnation}. */
   public List<String> raftMembers(String observer) {
     JsonObject s = status(observer);
-    return s == null ? List.of() : s.getJsonArray("raftMembers").stream().map(JsonObject.class::cast)
-        .map(m -> m.getString("node") + "/" + m.getString("incarnation")).toList();
+    return s == null
+        ? List.of()
+        : s.getJsonArray("raftMembers").stream()
+            .map(JsonObject.class::cast)
+            .map(m -> m.getString("node") + "/" + m.getString("incarnation"))
+            .toList();
   }
 
   @Override

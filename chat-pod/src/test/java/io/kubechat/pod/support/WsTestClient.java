@@ -1,7 +1,5 @@
 package io.kubechat.pod.support;
 
-import org.awaitility.Awaitility;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** A real WebSocket client (Vert.x) that records every frame the pod sends it. */
 public final class WsTestClient implements AutoCloseable {
@@ -28,14 +27,20 @@ public final class WsTestClient implements AutoCloseable {
   }
 
   public static WsTestClient connect(Vertx vertx, String host, int port) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     try {
-      WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      WebSocket ws =
+          client
+              .connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       WsTestClient c = new WsTestClient(client, ws);
       ws.textMessageHandler(t -> c.frames.add(new JsonObject(t)));
-      ws.closeHandler(v -> c.closeCode = ws.closeStatusCode() == null ? (short) 1006 : ws.closeStatusCode());
+      ws.closeHandler(
+          v -> c.closeCode = ws.closeStatusCode() == null ? (short) 1006 : ws.closeStatusCode());
       return c;
     } catch (Exception e) {
       client.close();
@@ -44,7 +49,8 @@ public final class WsTestClient implements AutoCloseable {
   }
 
   /** Connects, says hello and waits for welcome. */
-  public static WsTestClient hello(Vertx vertx, String host, int port, String user, String clientId) {
+  public static WsTestClient hello(
+      Vertx vertx, String host, int port, String user, String clientId) {
     WsTestClient c = connect(vertx, host, port);
     c.send(new JsonObject().put("type", "hello").put("user", user).put("clientId", clientId));
     c.await(f -> "welcome".equals(f.getString("type")));
@@ -68,8 +74,11 @@ public final class WsTestClient implements AutoCloseable {
   /** Joins {@code group} and waits for {@code joined self}. */
   public JsonObject join(String group) {
     send(new JsonObject().put("type", "join").put("group", group));
-    return await(f -> "joined".equals(f.getString("type")) && group.equals(f.getString("group"))
-        && f.getBoolean("self", false));
+    return await(
+        f ->
+            "joined".equals(f.getString("type"))
+                && group.equals(f.getString("group"))
+                && f.getBoolean("self", false));
   }
 
   /** Waits for (and returns) the first recorded frame matching {@code p}. */
@@ -78,7 +87,9 @@ public final class WsTestClient implements AutoCloseable {
   }
 
   public JsonObject await(Predicate<JsonObject> p, Duration atMost) {
-    Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+    Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> frames.stream().anyMatch(p));
     return frames.stream().filter(p).findFirst().orElseThrow();
   }
@@ -89,7 +100,10 @@ public final class WsTestClient implements AutoCloseable {
   }
 
   public short awaitClose(Duration atMost) {
-    Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> closeCode != null);
+    Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> closeCode != null);
     return closeCode;
   }
 

@@ -40,17 +40,28 @@ class BrowserChatTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(HeadlessChromium.installed(), "browser test skipped: " + HeadlessChromium.CHROMIUM + " or "
-        + HeadlessChromium.CHROMEDRIVER + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
-    Map<String, String> env = Map.of(
-        "KUBECHAT_CLUSTER_NAME", "web-" + UUID.randomUUID(),
-        "KUBECHAT_DISCOVERY", "static",
-        "KUBECHAT_STATIC_MEMBERS", String.join(",", IPS),
-        "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
-        "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
-        "KUBECHAT_SHUTDOWN_GRACE_S", "5");
+    assumeTrue(
+        HeadlessChromium.installed(),
+        "browser test skipped: "
+            + HeadlessChromium.CHROMIUM
+            + " or "
+            + HeadlessChromium.CHROMEDRIVER
+            + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
+    Map<String, String> env =
+        Map.of(
+            "KUBECHAT_CLUSTER_NAME", "web-" + UUID.randomUUID(),
+            "KUBECHAT_DISCOVERY", "static",
+            "KUBECHAT_STATIC_MEMBERS", String.join(",", IPS),
+            "KUBECHAT_HEARTBEAT_INTERVAL_MS", "200",
+            "KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000",
+            "KUBECHAT_SHUTDOWN_GRACE_S", "5");
     for (int i = 0; i < IPS.size(); i++) {
-      PodProcess p = new PodProcess("pod-" + (i + 1), IPS.get(i), i == 0 ? PodProcess.bootstrapping(env) : env, WORK.resolve("logs"));
+      PodProcess p =
+          new PodProcess(
+              "pod-" + (i + 1),
+              IPS.get(i),
+              i == 0 ? PodProcess.bootstrapping(env) : env,
+              WORK.resolve("logs"));
       PODS.put(p.node(), p.start());
     }
     // The browsers start while the pods form their cluster (both take a few seconds).
@@ -71,28 +82,44 @@ class BrowserChatTest {
   }
 
   static ConditionFactory await(String what) {
-    return Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50));
+    return Awaitility.await(what)
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50));
   }
 
   static String group() {
     return "g-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Page A on pod-1 (with pod-2 and pod-3 as fallbacks), page B on pod-2, both in {@code group}. */
+  /**
+   * Page A on pod-1 (with pod-2 and pod-3 as fallbacks), page B on pod-2, both in {@code group}.
+   */
   static void openBoth(String group) {
-    pageA.open("http://127.0.5.2:" + PORT + "/?user=ann&group=" + group
-        + "&servers=127.0.5.3:" + PORT + ",127.0.5.4:" + PORT + "&backoffMs=4000");
+    pageA.open(
+        "http://127.0.5.2:"
+            + PORT
+            + "/?user=ann&group="
+            + group
+            + "&servers=127.0.5.3:"
+            + PORT
+            + ",127.0.5.4:"
+            + PORT
+            + "&backoffMs=4000");
     pageB.open("http://127.0.5.3:" + PORT + "/?user=bob&group=" + group);
-    await("both pages connected").untilAsserted(() -> {
-      assertThat(pageA.state()).isEqualTo("connected");
-      assertThat(pageB.state()).isEqualTo("connected");
-    });
+    await("both pages connected")
+        .untilAsserted(
+            () -> {
+              assertThat(pageA.state()).isEqualTo("connected");
+              assertThat(pageB.state()).isEqualTo("connected");
+            });
     assertThat(pageA.node()).isEqualTo("pod-1");
     assertThat(pageB.node()).isEqualTo("pod-2");
-    await("each page lists both members").untilAsserted(() -> {
-      assertThat(pageA.members()).containsExactly("ann", "bob");
-      assertThat(pageB.members()).containsExactly("ann", "bob");
-    });
+    await("each page lists both members")
+        .untilAsserted(
+            () -> {
+              assertThat(pageA.members()).containsExactly("ann", "bob");
+              assertThat(pageB.members()).containsExactly("ann", "bob");
+            });
   }
 
   @Test
@@ -122,10 +149,11 @@ class BrowserChatTest {
     assertThat(pageA.state()).isEqualTo("offline");
     pageA.screenshot(WORK.resolve("page-join-form.png"));
     List<Map<String, Object>> results = pageA.runAsync(script, Duration.ofSeconds(30));
-    assertThat(results).extracting(r -> r.get("name"))
-        .as("checks run").hasSizeGreaterThanOrEqualTo(14);
-    assertThat(results).filteredOn(r -> r.get("error") != null)
-        .as("failed checks").isEmpty();
+    assertThat(results)
+        .extracting(r -> r.get("name"))
+        .as("checks run")
+        .hasSizeGreaterThanOrEqualTo(14);
+    assertThat(results).filteredOn(r -> r.get("error") != null).as("failed checks").isEmpty();
   }
 
   @Test
@@ -139,15 +167,21 @@ class BrowserChatTest {
     await("ann sees bob's message").until(() -> pageA.messages().contains("bob: hi ann, bob here"));
     pageA.say("how is pod-2?");
     pageA.say("<b>not bold</b>");
-    List<String> expected = List.of("ann: hello from ann", "bob: hi ann, bob here", "ann: how is pod-2?",
-        "ann: <b>not bold</b>");
+    List<String> expected =
+        List.of(
+            "ann: hello from ann",
+            "bob: hi ann, bob here",
+            "ann: how is pod-2?",
+            "ann: <b>not bold</b>");
     await("bob sees all four").until(() -> pageB.messages().size() >= 4);
     await("ann sees all four").until(() -> pageA.messages().size() >= 4);
     // Each page shows each message once, in the same order.
     assertThat(pageB.messages()).containsExactlyElementsOf(expected);
     assertThat(pageA.messages()).containsExactlyElementsOf(expected);
     await("ann's outbox drained").until(() -> pageA.outbox().isEmpty());
-    assertThat(pageB.messages()).as("markup in a message is shown as text").contains("ann: <b>not bold</b>");
+    assertThat(pageB.messages())
+        .as("markup in a message is shown as text")
+        .contains("ann: <b>not bold</b>");
     pageB.screenshot(WORK.resolve("page-b-chat.png"));
   }
 
@@ -161,30 +195,41 @@ class BrowserChatTest {
     await("bob sees it").until(() -> pageB.messages().contains("ann: before the crash"));
 
     PODS.get("pod-1").kill(); // kill -9 of the pod page A is connected to
-    await("page A notices and waits to reconnect").until(() -> "reconnecting".equals(pageA.state()));
+    await("page A notices and waits to reconnect")
+        .until(() -> "reconnecting".equals(pageA.state()));
     assertThat(pageA.statusText()).matches("Reconnecting in \\d+ s \\(attempt 1\\)");
     // Typed while disconnected: kept in the outbox and shown as pending.
     pageA.say("queued 1");
     pageA.say("queued 2");
-    assertThat(pageA.state()).as("still waiting for the reconnect (first delay 2-4 s)").isEqualTo("reconnecting");
-    assertThat(pageA.outbox()).extracting(r -> r.get("text"), r -> r.get("pending"))
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("queued 1", true),
+    assertThat(pageA.state())
+        .as("still waiting for the reconnect (first delay 2-4 s)")
+        .isEqualTo("reconnecting");
+    assertThat(pageA.outbox())
+        .extracting(r -> r.get("text"), r -> r.get("pending"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("queued 1", true),
             org.assertj.core.groups.Tuple.tuple("queued 2", true));
     pageA.screenshot(WORK.resolve("page-a-reconnecting.png"));
 
-    await("page A reconnects to a live pod").untilAsserted(() -> {
-      assertThat(pageA.state()).isEqualTo("connected");
-      assertThat(pageA.node()).isIn("pod-2", "pod-3");
-    });
+    await("page A reconnects to a live pod")
+        .untilAsserted(
+            () -> {
+              assertThat(pageA.state()).isEqualTo("connected");
+              assertThat(pageA.node()).isIn("pod-2", "pod-3");
+            });
     assertThat(pageA.clientId()).as("same client after the reconnect").isEqualTo(clientIdBefore);
-    assertThat(pageA.notices()).anyMatch(n -> n.startsWith("Lost the connection to pod-1"))
+    assertThat(pageA.notices())
+        .anyMatch(n -> n.startsWith("Lost the connection to pod-1"))
         .anyMatch(n -> n.startsWith("Reconnected to pod-"));
     pageA.say("after the reconnect");
 
-    List<String> fromAnn = List.of("ann: before the crash", "ann: queued 1", "ann: queued 2", "ann: after the reconnect");
+    List<String> fromAnn =
+        List.of(
+            "ann: before the crash", "ann: queued 1", "ann: queued 2", "ann: after the reconnect");
     await("bob sees everything ann sent").until(() -> pageB.messages().containsAll(fromAnn));
     await("ann's outbox drained").until(() -> pageA.outbox().isEmpty());
-    assertThat(pageB.messages()).as("every message of ann exactly once, in order, at bob")
+    assertThat(pageB.messages())
+        .as("every message of ann exactly once, in order, at bob")
         .containsExactlyElementsOf(fromAnn);
     assertThat(pageA.messages()).as("and at ann").containsExactlyElementsOf(fromAnn);
     pageA.screenshot(WORK.resolve("page-a-after-reconnect.png"));

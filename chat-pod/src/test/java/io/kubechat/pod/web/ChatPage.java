@@ -42,26 +42,32 @@ final class ChatPage {
 
   /** The delivered messages in display order, as "from: text". */
   List<String> messages() {
-    return strings("return [...document.querySelectorAll('#log li.msg')]"
-        + ".map(li => li.dataset.from + ': ' + li.querySelector('.text').textContent)");
+    return strings(
+        "return [...document.querySelectorAll('#log li.msg')]"
+            + ".map(li => li.dataset.from + ': ' + li.querySelector('.text').textContent)");
   }
 
   /** Own messages waiting for the server, with their state ("pending" or "sent"). */
   List<Map<String, Object>> outbox() {
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> rows = (List<Map<String, Object>>) js().executeScript(
-        "return [...document.querySelectorAll('#pending li')]"
-            + ".map(li => ({text: li.querySelector('.text').textContent, pending: li.classList.contains('pending')}))");
+    List<Map<String, Object>> rows =
+        (List<Map<String, Object>>)
+            js().executeScript(
+                    "return [...document.querySelectorAll('#pending li')].map(li => ({text:"
+                        + " li.querySelector('.text').textContent, pending:"
+                        + " li.classList.contains('pending')}))");
     return rows;
   }
 
   List<String> members() {
-    return strings("return [...document.querySelectorAll('#members li')].map(li => li.textContent)");
+    return strings(
+        "return [...document.querySelectorAll('#members li')].map(li => li.textContent)");
   }
 
   /** System lines of the log (connection, presence, gap/reset, errors). */
   List<String> notices() {
-    return strings("return [...document.querySelectorAll('#log li.notice')].map(li => li.textContent)");
+    return strings(
+        "return [...document.querySelectorAll('#log li.notice')].map(li => li.textContent)");
   }
 
   /** Runs an asynchronous script (it calls its last argument with the result) in this page. */
@@ -73,7 +79,8 @@ final class ChatPage {
 
   /** The join form is visible and the chat is not. */
   boolean joinFormShown() {
-    return driver.findElement(By.id("login")).isDisplayed() && !driver.findElement(By.id("chat")).isDisplayed();
+    return driver.findElement(By.id("login")).isDisplayed()
+        && !driver.findElement(By.id("chat")).isDisplayed();
   }
 
   String clientId() {

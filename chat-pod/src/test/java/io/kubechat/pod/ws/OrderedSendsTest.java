@@ -17,13 +17,18 @@ class OrderedSendsTest {
 
   /** A backend whose proposals the test completes by hand. */
   private final List<SendRequest> proposed = new ArrayList<>();
+
   private final List<Promise<SendResult>> open = new ArrayList<>();
-  private final OrderedSends sends = new OrderedSends(r -> {
-    proposed.add(r);
-    Promise<SendResult> p = Promise.promise();
-    open.add(p);
-    return p.future();
-  }, 3, 200);
+  private final OrderedSends sends =
+      new OrderedSends(
+          r -> {
+            proposed.add(r);
+            Promise<SendResult> p = Promise.promise();
+            open.add(p);
+            return p.future();
+          },
+          3,
+          200);
 
   private static SendRequest req(String id) {
     return new SendRequest("g", "ann", "c1", id, "text", "pod-a");
@@ -74,8 +79,9 @@ class OrderedSendsTest {
     open.get(0).fail(new ChatException("UNAVAILABLE", "no leader", true));
     assertThat(sends.submit(req("b")).failed()).isTrue();
     // the client gave "a" up; after the hold the connection sends again
-    await().atMost(Duration.ofSeconds(5)).until(() -> sends.submit(req("b")).succeeded()
-        || proposed.size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> sends.submit(req("b")).succeeded() || proposed.size() == 2);
     assertThat(proposed).extracting(SendRequest::id).containsExactly("a", "b");
   }
 
@@ -92,8 +98,8 @@ class OrderedSendsTest {
   @Test
   void boundedAndAbandonedWithTheConnection() {
     sends.submit(req("a")); // in flight
-    List<Future<SendResult>> queued = List.of(sends.submit(req("b")), sends.submit(req("c")),
-        sends.submit(req("d")));
+    List<Future<SendResult>> queued =
+        List.of(sends.submit(req("b")), sends.submit(req("c")), sends.submit(req("d")));
     Future<SendResult> tooMany = sends.submit(req("e"));
     assertThat(((ChatException) tooMany.cause()).retryable()).isTrue();
     assertThat(sends.submit(req("f")).failed()).as("nothing overtakes the refused e").isTrue();

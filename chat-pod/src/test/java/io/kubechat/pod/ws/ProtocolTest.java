@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client protocol against one real pod (clustered Vert.x, single member) on 127.0.1.2: one
- * test per bad-input case of docs/protocol.md, presence, ping/pong, idle timeout, flood and slow
+ * The client protocol against one real pod (clustered Vert.x, single member) on 127.0.1.2: one test
+ * per bad-input case of docs/protocol.md, presence, ping/pong, idle timeout, flood and slow
  * consumer handling.
  */
 class ProtocolTest {
@@ -39,26 +39,33 @@ class ProtocolTest {
 
   @BeforeAll
   static void startPod() throws Exception {
-    pod = PodLauncher.start(EnvConfigLoader.load(Map.ofEntries(
-        Map.entry("KUBECHAT_NODE_NAME", "solo"),
-        Map.entry("KUBECHAT_POD_IP", HOST),
-        Map.entry("KUBECHAT_CLUSTER_NAME", "protocol-" + UUID.randomUUID()),
-        Map.entry("KUBECHAT_HTTP_PORT", Integer.toString(PORT)),
-        Map.entry("KUBECHAT_HAZELCAST_PORT", "15701"),
-        Map.entry("KUBECHAT_EVENTBUS_PORT", "15702"),
-        Map.entry("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200"),
-        Map.entry("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000"),
-        Map.entry("KUBECHAT_CLIENT_IDLE_TIMEOUT_S", Integer.toString(IDLE_S)),
-        Map.entry("KUBECHAT_MAX_TEXT_BYTES", "61440"),
-        Map.entry("KUBECHAT_MAX_GROUPS_PER_CLIENT", "3"),
-        Map.entry("KUBECHAT_OUTBOUND_QUEUE_FRAMES", "16"),
-        Map.entry("KUBECHAT_RATE_LIMIT_PER_S", "200"),
-        // a single pod forms its own consensus group
-        Map.entry("KUBECHAT_BOOTSTRAP", "true"),
-        Map.entry("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300"))))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    pod =
+        PodLauncher.start(
+                EnvConfigLoader.load(
+                    Map.ofEntries(
+                        Map.entry("KUBECHAT_NODE_NAME", "solo"),
+                        Map.entry("KUBECHAT_POD_IP", HOST),
+                        Map.entry("KUBECHAT_CLUSTER_NAME", "protocol-" + UUID.randomUUID()),
+                        Map.entry("KUBECHAT_HTTP_PORT", Integer.toString(PORT)),
+                        Map.entry("KUBECHAT_HAZELCAST_PORT", "15701"),
+                        Map.entry("KUBECHAT_EVENTBUS_PORT", "15702"),
+                        Map.entry("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200"),
+                        Map.entry("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000"),
+                        Map.entry("KUBECHAT_CLIENT_IDLE_TIMEOUT_S", Integer.toString(IDLE_S)),
+                        Map.entry("KUBECHAT_MAX_TEXT_BYTES", "61440"),
+                        Map.entry("KUBECHAT_MAX_GROUPS_PER_CLIENT", "3"),
+                        Map.entry("KUBECHAT_OUTBOUND_QUEUE_FRAMES", "16"),
+                        Map.entry("KUBECHAT_RATE_LIMIT_PER_S", "200"),
+                        // a single pod forms its own consensus group
+                        Map.entry("KUBECHAT_BOOTSTRAP", "true"),
+                        Map.entry("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300"))))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     // HTTP answers at once; the pod is ready once it leads its consensus group
-    Awaitility.await("pod ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+    Awaitility.await("pod ready")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> Http.get(HOST, PORT, "/readyz").status() == 200);
     clients = Vertx.vertx();
   }
@@ -85,7 +92,8 @@ class ProtocolTest {
   }
 
   WsTestClient hello(String user) {
-    WsTestClient c = WsTestClient.hello(clients, HOST, PORT, user, user + "-" + IDS.incrementAndGet());
+    WsTestClient c =
+        WsTestClient.hello(clients, HOST, PORT, user, user + "-" + IDS.incrementAndGet());
     open.add(c);
     return c;
   }
@@ -207,7 +215,8 @@ class ProtocolTest {
   void aFrameOverFourTimesTheLimitClosesTheConnection() {
     WsTestClient c = hello("huge");
     c.send(frame("ping").put("ref", "x".repeat(300_000)));
-    // Netty's frame decoder drops the connection (1009 when the close frame gets through, else 1006).
+    // Netty's frame decoder drops the connection (1009 when the close frame gets through, else
+    // 1006).
     assertThat(c.awaitClose(Duration.ofSeconds(10))).isIn((short) 1006, (short) 1009);
     stillUsable(hello("afterhuge"));
   }
@@ -276,7 +285,8 @@ class ProtocolTest {
     assertThat(ack.getString("id")).isEqualTo("a-1");
     assertThat(ack.getString("group")).isEqualTo(g);
     for (WsTestClient c : List.of(a, b)) {
-      JsonObject m = c.await(f -> "message".equals(f.getString("type")) && "a-1".equals(f.getString("id")));
+      JsonObject m =
+          c.await(f -> "message".equals(f.getString("type")) && "a-1".equals(f.getString("id")));
       assertThat(m.getString("from")).isEqualTo("alice");
       assertThat(m.getString("text")).isEqualTo("hello bob");
       assertThat(m.getString("node")).isEqualTo("solo");
@@ -299,13 +309,23 @@ class ProtocolTest {
     a.send(frame("send").put("group", g).put("id", "r-2").put("text", "two"));
     a.send(frame("send").put("group", g).put("id", "r-1").put("text", "once"));
     a.await(f -> "ack".equals(f.getString("type")) && "r-2".equals(f.getString("id")));
-    Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> a.count(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id"))) == 2);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                a.count(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")))
+                    == 2);
     stillUsable(a);
-    assertThat(a.frames().stream().filter(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")))
-        .map(f -> f.getLong("seq"))).containsExactly(1L, 1L);
-    assertThat(a.frames().stream().filter(f -> "message".equals(f.getString("type")))
-        .map(f -> f.getString("id"))).containsExactly("r-1", "r-2");
+    assertThat(
+            a.frames().stream()
+                .filter(f -> "ack".equals(f.getString("type")) && "r-1".equals(f.getString("id")))
+                .map(f -> f.getLong("seq")))
+        .containsExactly(1L, 1L);
+    assertThat(
+            a.frames().stream()
+                .filter(f -> "message".equals(f.getString("type")))
+                .map(f -> f.getString("id")))
+        .containsExactly("r-1", "r-2");
   }
 
   @Test
@@ -329,7 +349,8 @@ class ProtocolTest {
     WsTestClient c = hello("stale");
     c.send(frame("join").put("group", g).put("since", 7).put("epoch", "an-old-epoch"));
     c.await(f -> "message".equals(f.getString("type")) && "w-3".equals(f.getString("id")));
-    assertThat(c.frames()).extracting(f -> f.getString("type"))
+    assertThat(c.frames())
+        .extracting(f -> f.getString("type"))
         .containsExactly("welcome", "joined", "reset", "message", "message", "message");
     assertThat(c.frames().get(2).getString("epoch")).isEqualTo(epoch);
   }
@@ -342,7 +363,8 @@ class ProtocolTest {
     assertThat(a.join(g).getJsonArray("members").getList()).containsExactly("ann");
     JsonObject selfJoin = b.join(g);
     assertThat(selfJoin.getJsonArray("members").getList()).containsExactly("ann", "ben");
-    JsonObject joined = a.await(f -> "joined".equals(f.getString("type")) && "ben".equals(f.getString("user")));
+    JsonObject joined =
+        a.await(f -> "joined".equals(f.getString("type")) && "ben".equals(f.getString("user")));
     assertThat(joined.getBoolean("self")).isFalse();
     assertThat(joined.getJsonArray("members").getList()).containsExactly("ann", "ben");
 
@@ -350,14 +372,16 @@ class ProtocolTest {
     JsonObject selfLeft = b.await(f -> "left".equals(f.getString("type")));
     assertThat(selfLeft.getBoolean("self")).isTrue();
     assertThat(selfLeft.getJsonArray("members").getList()).containsExactly("ann");
-    JsonObject left = a.await(f -> "left".equals(f.getString("type")) && "ben".equals(f.getString("user")));
+    JsonObject left =
+        a.await(f -> "left".equals(f.getString("type")) && "ben".equals(f.getString("user")));
     assertThat(left.getString("reason")).isEqualTo("leave");
     assertThat(left.getBoolean("self")).isFalse();
 
     WsTestClient c = hello("cid");
     c.join(g);
     c.close();
-    JsonObject gone = a.await(f -> "left".equals(f.getString("type")) && "cid".equals(f.getString("user")));
+    JsonObject gone =
+        a.await(f -> "left".equals(f.getString("type")) && "cid".equals(f.getString("user")));
     assertThat(gone.getString("reason")).isEqualTo("disconnect");
     assertThat(gone.getJsonArray("members").getList()).containsExactly("ann");
   }
@@ -370,15 +394,20 @@ class ProtocolTest {
     active.join(g);
     silent.join(g);
     long t0 = System.nanoTime();
-    Awaitility.await().atMost(Duration.ofSeconds(IDLE_S * 4L)).pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          active.send(frame("ping"));
-          return silent.closeCode() != null;
-        });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(IDLE_S * 4L))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              active.send(frame("ping"));
+              return silent.closeCode() != null;
+            });
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(silent.closeCode()).isEqualTo(ErrorCodes.CLOSE_IDLE_TIMEOUT);
     assertThat(tookMs).isGreaterThanOrEqualTo(IDLE_S * 1000L - 600);
-    JsonObject left = active.await(f -> "left".equals(f.getString("type")) && "silent".equals(f.getString("user")));
+    JsonObject left =
+        active.await(
+            f -> "left".equals(f.getString("type")) && "silent".equals(f.getString("user")));
     assertThat(left.getString("reason")).isEqualTo("timeout");
     assertThat(active.closeCode()).isNull();
   }
@@ -413,17 +442,33 @@ class ProtocolTest {
     try (RawWebSocket slow = RawWebSocket.connect(HOST, PORT)) {
       slow.sendText(frame("hello").put("user", "stuck").put("clientId", "c-stuck").encode());
       slow.sendText(frame("join").put("group", g).encode());
-      sender.await(f -> "joined".equals(f.getString("type")) && "stuck".equals(f.getString("user")));
+      sender.await(
+          f -> "joined".equals(f.getString("type")) && "stuck".equals(f.getString("user")));
       String text = "z".repeat(60_000);
       AtomicInteger n = new AtomicInteger();
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-        slow.sendText(frame("ping").encode()); // stays active (no idle timeout) but never reads
-        for (int i = 0; i < 4; i++) { // 80 per second: under the rate limit
-          sender.send(frame("send").put("group", g).put("id", "p" + n.incrementAndGet()).put("text", text));
-        }
-        return sender.count(f -> "left".equals(f.getString("type")) && "stuck".equals(f.getString("user"))) > 0;
-      });
-      JsonObject left = sender.await(f -> "left".equals(f.getString("type")) && "stuck".equals(f.getString("user")));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                slow.sendText(
+                    frame("ping").encode()); // stays active (no idle timeout) but never reads
+                for (int i = 0; i < 4; i++) { // 80 per second: under the rate limit
+                  sender.send(
+                      frame("send")
+                          .put("group", g)
+                          .put("id", "p" + n.incrementAndGet())
+                          .put("text", text));
+                }
+                return sender.count(
+                        f ->
+                            "left".equals(f.getString("type"))
+                                && "stuck".equals(f.getString("user")))
+                    > 0;
+              });
+      JsonObject left =
+          sender.await(
+              f -> "left".equals(f.getString("type")) && "stuck".equals(f.getString("user")));
       assertThat(left.getString("reason")).isEqualTo("disconnect");
       assertThat(sender.closeCode()).isNull();
       assertThat(Http.get(HOST, PORT, "/metrics").body())
@@ -451,7 +496,8 @@ class ProtocolTest {
     assertThat(s.getString("version")).isNotBlank();
     assertThat(s.getJsonArray("members")).hasSize(1);
     JsonObject self = s.getJsonArray("members").getJsonObject(0);
-    assertThat(self.fieldNames()).contains("node", "incarnation", "state", "lastSeenMillisAgo", "hearsUs");
+    assertThat(self.fieldNames())
+        .contains("node", "incarnation", "state", "lastSeenMillisAgo", "hearsUs");
     assertThat(self.getString("incarnation")).isEqualTo(s.getString("incarnation"));
     assertThat(self.getBoolean("voter")).isTrue();
     assertThat(self.getBoolean("learner")).isFalse();
@@ -460,10 +506,17 @@ class ProtocolTest {
     c.sendText("nope");
     c.awaitError("BAD_JSON");
     String metrics = Http.get(HOST, PORT, "/metrics").body();
-    assertThat(metrics).contains("kubechat_clients_connected", "kubechat_messages_in_total",
-        "kubechat_messages_out_total", "kubechat_heartbeats_missed_total", "vertx_http_server",
-        "kubechat_raft_term", "kubechat_raft_role", "kubechat_raft_commit_index",
-        "kubechat_raft_commit_latency_seconds")
+    assertThat(metrics)
+        .contains(
+            "kubechat_clients_connected",
+            "kubechat_messages_in_total",
+            "kubechat_messages_out_total",
+            "kubechat_heartbeats_missed_total",
+            "vertx_http_server",
+            "kubechat_raft_term",
+            "kubechat_raft_role",
+            "kubechat_raft_commit_index",
+            "kubechat_raft_commit_latency_seconds")
         .containsPattern("kubechat_frames_rejected_total\\{code=\"BAD_JSON\"} [1-9]");
     assertThat(Http.get(HOST, PORT, "/").body()).contains("kubechat").contains("chat.js");
     assertThat(Http.get(HOST, PORT, "/chat.js").status()).isEqualTo(200);

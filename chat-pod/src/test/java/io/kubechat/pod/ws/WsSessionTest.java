@@ -33,15 +33,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The session rules that depend on what the backend answers, over a real WebSocket (127.0.8.2)
- * with a scripted {@link ChatBackend} that plays situations a real cluster produces only under
- * faults: a pod answering a join from a state behind the client, a send refused while others of
- * the same connection wait. The real backend's side is covered by RaftChatBackendTest and the pod
- * tests.
+ * The session rules that depend on what the backend answers, over a real WebSocket (127.0.8.2) with
+ * a scripted {@link ChatBackend} that plays situations a real cluster produces only under faults: a
+ * pod answering a join from a state behind the client, a send refused while others of the same
+ * connection wait. The real backend's side is covered by RaftChatBackendTest and the pod tests.
  */
 class WsSessionTest {
   private static final String HOST = "127.0.8.2";
   private static final String EPOCH = "kc1-1";
+
   /** Frames per second per connection (bursts of 2 x): low, so that one test can exceed it. */
   private static final int RATE = 10;
 
@@ -54,13 +54,31 @@ class WsSessionTest {
   @BeforeEach
   void startServer() throws Exception {
     Promise<Integer> listening = Promise.promise();
-    context.runOnContext(v -> {
-      WsSessions sessions = new WsSessions(new SessionSettings(vertx, "pod-t", "i1", "test",
-          65536, 8192, 10, 1000, RATE, 30_000, backend, router, new PodMetrics()));
-      vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
-          .webSocketHandler(sessions::open).listen()
-          .onSuccess(s -> listening.complete(s.actualPort())).onFailure(listening::fail);
-    });
+    context.runOnContext(
+        v -> {
+          WsSessions sessions =
+              new WsSessions(
+                  new SessionSettings(
+                      vertx,
+                      "pod-t",
+                      "i1",
+                      "test",
+                      65536,
+                      8192,
+                      10,
+                      1000,
+                      RATE,
+                      30_000,
+                      backend,
+                      router,
+                      new PodMetrics()));
+          vertx
+              .createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
+              .webSocketHandler(sessions::open)
+              .listen()
+              .onSuccess(s -> listening.complete(s.actualPort()))
+              .onFailure(listening::fail);
+        });
     port = listening.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -74,8 +92,8 @@ class WsSessionTest {
   }
 
   private static ChatEvent message(long seq) {
-    return new ChatEvent.Message(new ChatMessage("g", seq, EPOCH, "bob", "c-bob", "b" + seq,
-        "text " + seq, 0, "pod-x"));
+    return new ChatEvent.Message(
+        new ChatMessage("g", seq, EPOCH, "bob", "c-bob", "b" + seq, "text " + seq, 0, "pod-x"));
   }
 
   private static JsonObject send(String id) {
@@ -85,41 +103,56 @@ class WsSessionTest {
   @Test
   void aJoinAnsweredFromAStateBehindTheClientNeverSendsWhatTheClientHasAgain() {
     // the pod has applied up to seq 36; the client saw up to 41 on a pod that died
-    backend.onJoin = r -> Future.succeededFuture(new JoinResult("g", EPOCH, 36, List.of("ann"),
-        List.of(), -1, -1, false, false).answeredLocally(List.of("ann")));
+    backend.onJoin =
+        r ->
+            Future.succeededFuture(
+                new JoinResult("g", EPOCH, 36, List.of("ann"), List.of(), -1, -1, false, false)
+                    .answeredLocally(List.of("ann")));
     try (WsTestClient ann = WsTestClient.hello(vertx, HOST, port, "ann", "c-ann")) {
-      ann.send(new JsonObject().put("type", "join").put("group", "g").put("since", 41)
-          .put("epoch", EPOCH));
+      ann.send(
+          new JsonObject()
+              .put("type", "join")
+              .put("group", "g")
+              .put("since", 41)
+              .put("epoch", EPOCH));
       JsonObject joined = ann.await(f -> "joined".equals(f.getString("type")));
       assertThat(joined.getBoolean("local")).isTrue();
       for (long seq = 37; seq <= 42; seq++) {
         emit(message(seq)); // the pod catches up: 37..41 again, then the new 42
       }
       ann.await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 42);
-      assertThat(ann.frames()).filteredOn(f -> "message".equals(f.getString("type")))
-          .extracting(f -> f.getLong("seq")).containsExactly(42L);
+      assertThat(ann.frames())
+          .filteredOn(f -> "message".equals(f.getString("type")))
+          .extracting(f -> f.getLong("seq"))
+          .containsExactly(42L);
     }
   }
 
   @Test
   void liveMessagesAreNeverWrittenTwiceOrBackwards() {
-    backend.onJoin = r -> Future.succeededFuture(new JoinResult("g", EPOCH, 5, List.of("ann"),
-        List.of(), -1, -1, false, false));
+    backend.onJoin =
+        r ->
+            Future.succeededFuture(
+                new JoinResult("g", EPOCH, 5, List.of("ann"), List.of(), -1, -1, false, false));
     try (WsTestClient ann = WsTestClient.hello(vertx, HOST, port, "ann", "c-ann")) {
       ann.join("g");
       for (long seq : new long[] {6, 7, 7, 5, 8}) {
         emit(message(seq));
       }
       ann.await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 8);
-      assertThat(ann.frames()).filteredOn(f -> "message".equals(f.getString("type")))
-          .extracting(f -> f.getLong("seq")).containsExactly(6L, 7L, 8L);
+      assertThat(ann.frames())
+          .filteredOn(f -> "message".equals(f.getString("type")))
+          .extracting(f -> f.getLong("seq"))
+          .containsExactly(6L, 7L, 8L);
     }
   }
 
   @Test
   void aRefusedSendFailsTheOnesQueuedBehindItAndNothingOvertakesIt() {
-    backend.onJoin = r -> Future.succeededFuture(new JoinResult("g", EPOCH, 0, List.of("ann"),
-        List.of(), -1, -1, false, false));
+    backend.onJoin =
+        r ->
+            Future.succeededFuture(
+                new JoinResult("g", EPOCH, 0, List.of("ann"), List.of(), -1, -1, false, false));
     Promise<SendResult> first = Promise.promise();
     backend.onSend = r -> first.future();
     try (WsTestClient ann = WsTestClient.hello(vertx, HOST, port, "ann", "c-ann")) {
@@ -131,20 +164,25 @@ class WsSessionTest {
       assertThat(backend.sends).extracting(SendRequest::id).containsExactly("m1");
       context.runOnContext(v -> first.fail(new ChatException("UNAVAILABLE", "no leader", true)));
       await().until(() -> ann.count(f -> "error".equals(f.getString("type"))) == 3);
-      assertThat(ann.frames()).filteredOn(f -> "error".equals(f.getString("type")))
-          .allSatisfy(f -> {
-            assertThat(f.getString("code")).isEqualTo("UNAVAILABLE");
-            assertThat(f.getBoolean("retryable")).isTrue();
-          })
-          .extracting(f -> f.getString("ref")).containsExactly("m1", "m2", "m3");
+      assertThat(ann.frames())
+          .filteredOn(f -> "error".equals(f.getString("type")))
+          .allSatisfy(
+              f -> {
+                assertThat(f.getString("code")).isEqualTo("UNAVAILABLE");
+                assertThat(f.getBoolean("retryable")).isTrue();
+              })
+          .extracting(f -> f.getString("ref"))
+          .containsExactly("m1", "m2", "m3");
       assertThat(backend.sends).extracting(SendRequest::id).containsExactly("m1");
     }
   }
 
   @Test
   void aSendDroppedByTheRateLimitIsRefusedByItsIdAndHoldsBackTheRest() {
-    backend.onJoin = r -> Future.succeededFuture(new JoinResult("g", EPOCH, 0, List.of("ann"),
-        List.of(), -1, -1, false, false));
+    backend.onJoin =
+        r ->
+            Future.succeededFuture(
+                new JoinResult("g", EPOCH, 0, List.of("ann"), List.of(), -1, -1, false, false));
     backend.onSend = r -> Future.succeededFuture(new SendResult("g", r.id(), 1, EPOCH, 0));
     try (WsTestClient ann = WsTestClient.hello(vertx, HOST, port, "ann", "c-ann")) {
       ann.join("g");
@@ -153,15 +191,28 @@ class WsSessionTest {
         ann.send(send("m" + i));
       }
       // every send is answered: an ack, or RATE_LIMITED naming it (so the client can resend it)
-      await().until(() -> ann.count(f -> "ack".equals(f.getString("type"))
-          || "error".equals(f.getString("type"))) == sent);
-      List<String> refused = ann.frames().stream().filter(f -> "error".equals(f.getString("type")))
-          .peek(f -> assertThat(f.getString("code")).isEqualTo("RATE_LIMITED"))
-          .peek(f -> assertThat(f.getBoolean("retryable")).isTrue())
-          .map(f -> f.getString("ref")).toList();
+      await()
+          .until(
+              () ->
+                  ann.count(
+                          f ->
+                              "ack".equals(f.getString("type"))
+                                  || "error".equals(f.getString("type")))
+                      == sent);
+      List<String> refused =
+          ann.frames().stream()
+              .filter(f -> "error".equals(f.getString("type")))
+              .peek(f -> assertThat(f.getString("code")).isEqualTo("RATE_LIMITED"))
+              .peek(f -> assertThat(f.getBoolean("retryable")).isTrue())
+              .map(f -> f.getString("ref"))
+              .toList();
       int passed = sent - refused.size();
-      assertThat(refused).isNotEmpty().containsExactlyElementsOf(
-          java.util.stream.IntStream.rangeClosed(passed + 1, sent).mapToObj(i -> "m" + i).toList());
+      assertThat(refused)
+          .isNotEmpty()
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.rangeClosed(passed + 1, sent)
+                  .mapToObj(i -> "m" + i)
+                  .toList());
       assertThat(backend.sends).hasSize(passed);
     }
   }
@@ -209,8 +260,7 @@ class WsSessionTest {
     }
 
     @Override
-    public void resyncHandler(Handler<Void> handler) {
-    }
+    public void resyncHandler(Handler<Void> handler) {}
 
     @Override
     public BackendStatus status() {

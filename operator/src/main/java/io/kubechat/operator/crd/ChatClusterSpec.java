@@ -24,7 +24,8 @@ public class ChatClusterSpec {
   private Integer replicas = 3;
 
   @JsonPropertyDescription(
-      "Container image of the chat pod; empty means the operator's default (KUBECHAT_OPERATOR_POD_IMAGE).")
+      "Container image of the chat pod; empty means the operator's default"
+          + " (KUBECHAT_OPERATOR_POD_IMAGE).")
   private String image;
 
   @Default("IfNotPresent")

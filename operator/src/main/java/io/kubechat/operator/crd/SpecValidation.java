@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks what the CRD schema cannot: relations between fields, names the operator derives from
- * the ChatCluster's name, and reserved keys. The schema's own rules are checked again because
- * objects may reach the operator without an API server's validation (old objects, tests).
+ * Checks what the CRD schema cannot: relations between fields, names the operator derives from the
+ * ChatCluster's name, and reserved keys. The schema's own rules are checked again because objects
+ * may reach the operator without an API server's validation (old objects, tests).
  */
 public final class SpecValidation {
   /** Longest name: room for "-hl" on the headless Service and "-NNNNN" on pods within 63. */
@@ -31,8 +31,11 @@ public final class SpecValidation {
     String name = c.getMetadata().getName();
     if (name == null || !DNS_LABEL.matcher(name).matches() || name.length() > MAX_NAME_LENGTH) {
       p.add(
-          "metadata.name '" + name + "' must be a DNS label (lower case letters, digits, '-',"
-              + " starting with a letter) of at most " + MAX_NAME_LENGTH
+          "metadata.name '"
+              + name
+              + "' must be a DNS label (lower case letters, digits, '-',"
+              + " starting with a letter) of at most "
+              + MAX_NAME_LENGTH
               + " characters, because pods and Services are named after it");
     }
     ChatClusterSpec s = c.getSpec();
@@ -43,19 +46,25 @@ public final class SpecValidation {
     if (s.getReplicas() == null || s.getReplicas() < 1) {
       p.add("spec.replicas must be at least 1 (is " + s.getReplicas() + ")");
     }
-    if (s.getImage() != null && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
+    if (s.getImage() != null
+        && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
       p.add("spec.image '" + s.getImage() + "' is not a valid image reference");
     }
     HeartbeatSpec hb = s.getHeartbeat();
     if (hb != null) {
       range(p, "spec.heartbeat.intervalMillis", hb.getIntervalMillis(), 50, 60_000);
       range(p, "spec.heartbeat.timeoutMillis", hb.getTimeoutMillis(), 50, 600_000);
-      int interval = hb.getIntervalMillis() == null ? POD_HEARTBEAT_INTERVAL_MS : hb.getIntervalMillis();
-      int timeout = hb.getTimeoutMillis() == null ? POD_HEARTBEAT_TIMEOUT_MS : hb.getTimeoutMillis();
+      int interval =
+          hb.getIntervalMillis() == null ? POD_HEARTBEAT_INTERVAL_MS : hb.getIntervalMillis();
+      int timeout =
+          hb.getTimeoutMillis() == null ? POD_HEARTBEAT_TIMEOUT_MS : hb.getTimeoutMillis();
       if (timeout <= interval) {
         p.add(
-            "spec.heartbeat.timeoutMillis (" + timeout + (hb.getTimeoutMillis() == null ? ", the pod's default" : "")
-                + ") must be greater than spec.heartbeat.intervalMillis (" + interval
+            "spec.heartbeat.timeoutMillis ("
+                + timeout
+                + (hb.getTimeoutMillis() == null ? ", the pod's default" : "")
+                + ") must be greater than spec.heartbeat.intervalMillis ("
+                + interval
                 + (hb.getIntervalMillis() == null ? ", the pod's default" : "")
                 + "), or every member would look SUSPECT between two heartbeats");
       }
@@ -65,13 +74,21 @@ public final class SpecValidation {
       seconds(p, "spec.raft.heartbeatPeriodSeconds", r.getHeartbeatPeriodSeconds(), 0.05, 60);
       seconds(p, "spec.raft.heartbeatTimeoutSeconds", r.getHeartbeatTimeoutSeconds(), 0.1, 300);
       range(p, "spec.raft.electionTimeoutMillis", r.getElectionTimeoutMillis(), 100, 60000);
-      range(p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1, 86400);
-      double period = r.getHeartbeatPeriodSeconds() == null ? POD_RAFT_PERIOD_S : r.getHeartbeatPeriodSeconds();
-      double timeout = r.getHeartbeatTimeoutSeconds() == null ? POD_RAFT_TIMEOUT_S : r.getHeartbeatTimeoutSeconds();
+      range(
+          p, "spec.raft.memberRemovalTimeoutSeconds", r.getMemberRemovalTimeoutSeconds(), 1, 86400);
+      double period =
+          r.getHeartbeatPeriodSeconds() == null ? POD_RAFT_PERIOD_S : r.getHeartbeatPeriodSeconds();
+      double timeout =
+          r.getHeartbeatTimeoutSeconds() == null
+              ? POD_RAFT_TIMEOUT_S
+              : r.getHeartbeatTimeoutSeconds();
       if (timeout <= period) {
         p.add(
-            "spec.raft.heartbeatTimeoutSeconds (" + timeout + (r.getHeartbeatTimeoutSeconds() == null ? ", the pod's default" : "")
-                + ") must be greater than spec.raft.heartbeatPeriodSeconds (" + period
+            "spec.raft.heartbeatTimeoutSeconds ("
+                + timeout
+                + (r.getHeartbeatTimeoutSeconds() == null ? ", the pod's default" : "")
+                + ") must be greater than spec.raft.heartbeatPeriodSeconds ("
+                + period
                 + (r.getHeartbeatPeriodSeconds() == null ? ", the pod's default" : "")
                 + "), or followers would keep electing");
       }
@@ -81,11 +98,15 @@ public final class SpecValidation {
       range(p, "spec.client.idleTimeoutSeconds", cl.getIdleTimeoutSeconds(), 1, 3600);
       range(p, "spec.client.maxFrameBytes", cl.getMaxFrameBytes(), 256, 16_777_216);
     }
-    int frame = cl == null || cl.getMaxFrameBytes() == null ? POD_MAX_FRAME_BYTES : cl.getMaxFrameBytes();
+    int frame =
+        cl == null || cl.getMaxFrameBytes() == null ? POD_MAX_FRAME_BYTES : cl.getMaxFrameBytes();
     if (s.getMaxMessageBytes() != null && s.getMaxMessageBytes() > frame) {
       p.add(
-          "spec.maxMessageBytes (" + s.getMaxMessageBytes() + ") must not exceed spec.client.maxFrameBytes ("
-              + frame + (cl == null || cl.getMaxFrameBytes() == null ? ", the pod's default" : "")
+          "spec.maxMessageBytes ("
+              + s.getMaxMessageBytes()
+              + ") must not exceed spec.client.maxFrameBytes ("
+              + frame
+              + (cl == null || cl.getMaxFrameBytes() == null ? ", the pod's default" : "")
               + "): a message travels inside one frame");
     }
     range(p, "spec.historyLimit", s.getHistoryLimit(), 1, 1_000_000);

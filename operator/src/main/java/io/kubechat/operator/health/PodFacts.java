@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the operator knows about one existing pod of a cluster, from the API server and the
- * status poller, reduced to what the decisions need.
+ * What the operator knows about one existing pod of a cluster, from the API server and the status
+ * poller, reduced to what the decisions need.
  *
  * @param name pod name
  * @param ordinal its ordinal

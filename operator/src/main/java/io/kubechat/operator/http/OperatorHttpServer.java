@@ -32,8 +32,7 @@ public final class OperatorHttpServer implements AutoCloseable {
     server.createContext("/healthz", ex -> probe(ex, live));
     server.createContext("/readyz", ex -> probe(ex, ready));
     server.createContext(
-        "/metrics",
-        ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        "/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
     server.createContext("/", ex -> send(ex, 404, "text/plain", "not found\n"));
     server.start();
   }

@@ -95,9 +95,13 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   }
 
   @Override
-  public List<EventSource<?, ChatCluster>> prepareEventSources(EventSourceContext<ChatCluster> ctx) {
+  public List<EventSource<?, ChatCluster>> prepareEventSources(
+      EventSourceContext<ChatCluster> ctx) {
     return List.of(
-        informer(Pod.class, ctx), informer(Service.class, ctx), informer(PodDisruptionBudget.class, ctx), poller);
+        informer(Pod.class, ctx),
+        informer(Service.class, ctx),
+        informer(PodDisruptionBudget.class, ctx),
+        poller);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ChatCluster> informer(
@@ -132,16 +136,20 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     List<Pod> owned =
         ctx.getSecondaryResources(Pod.class).stream()
             .filter(p -> Names.ordinal(cc, p.getMetadata().getName()).isPresent())
-            .sorted(Comparator.comparingInt(p -> Names.ordinal(cc, p.getMetadata().getName()).getAsInt()))
+            .sorted(
+                Comparator.comparingInt(
+                    p -> Names.ordinal(cc, p.getMetadata().getName()).getAsInt()))
             .toList();
-    List<Pod> active = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    List<Pod> active =
+        owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     poller.track(id, PodViews.addresses(active));
     Map<String, PodObservation> observed = poller.observations(id);
     Map<String, PodStatusReport> reachable = new LinkedHashMap<>();
     active.forEach(
-        p -> Optional.ofNullable(observed.get(p.getMetadata().getName()))
-            .flatMap(PodObservation::current)
-            .ifPresent(r -> reachable.put(p.getMetadata().getName(), r)));
+        p ->
+            Optional.ofNullable(observed.get(p.getMetadata().getName()))
+                .flatMap(PodObservation::current)
+                .ifPresent(r -> reachable.put(p.getMetadata().getName(), r)));
 
     List<String> problems = SpecValidation.validate(cc);
     int desired = Optional.ofNullable(cc.getSpec().getReplicas()).orElse(3);
@@ -155,34 +163,89 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
           .orElse(true)) {
         events.warning(cc, "InvalidSpec", message);
       }
-      return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-          message, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active), leader, wasFormed, null), now);
+      return finish(
+          client,
+          cc,
+          old,
+          active,
+          observed,
+          reachable,
+          leader,
+          new ClusterFacts(
+              message,
+              desired,
+              active.size(),
+              PodViews.countReady(active),
+              PodViews.notReady(active),
+              leader,
+              wasFormed,
+              null),
+          now);
     }
 
-    OwnedObjects.ensure(client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
-    OwnedObjects.ensure(client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
-    OwnedObjects.ensurePdb(client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
+    OwnedObjects.ensure(
+        client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensure(
+        client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensurePdb(
+        client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 
-    FailurePolicy fp = Optional.ofNullable(cc.getSpec().getFailurePolicy()).orElseGet(FailurePolicy::new);
-    Duration unhealthyAfter = Duration.ofSeconds(Optional.ofNullable(fp.getUnhealthyAfterSeconds()).orElse(FailurePolicy.DEFAULT_UNHEALTHY_AFTER_SECONDS));
-    List<PodFacts> facts = owned.stream().map(p -> PodViews.facts(cc, nodes, p, observed, reachable, leader, now)).toList();
-    Set<String> existing = owned.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    FailurePolicy fp =
+        Optional.ofNullable(cc.getSpec().getFailurePolicy()).orElseGet(FailurePolicy::new);
+    Duration unhealthyAfter =
+        Duration.ofSeconds(
+            Optional.ofNullable(fp.getUnhealthyAfterSeconds())
+                .orElse(FailurePolicy.DEFAULT_UNHEALTHY_AFTER_SECONDS));
+    List<PodFacts> facts =
+        owned.stream()
+            .map(p -> PodViews.facts(cc, nodes, p, observed, reachable, leader, now))
+            .toList();
+    Set<String> existing =
+        owned.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     PodPlan plan =
         PodPlanner.plan(
-            facts, desired, pods.desiredHash(cc), wasFormed, unhealthyAfter,
+            facts,
+            desired,
+            pods.desiredHash(cc),
+            wasFormed,
+            unhealthyAfter,
             Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
             Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
-            PeerViews.notLeft(existing, reachable), now);
+            PeerViews.notLeft(existing, reachable),
+            now);
     execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
-    return finish(client, cc, old, active, observed, reachable, leader, new ClusterFacts(
-        null, desired, active.size(), PodViews.countReady(active), PodViews.notReady(active), leader, wasFormed, plan.activity()), now);
+    return finish(
+        client,
+        cc,
+        old,
+        active,
+        observed,
+        reachable,
+        leader,
+        new ClusterFacts(
+            null,
+            desired,
+            active.size(),
+            PodViews.countReady(active),
+            PodViews.notReady(active),
+            leader,
+            wasFormed,
+            plan.activity()),
+        now);
   }
 
   private UpdateControl<ChatCluster> finish(
-      KubernetesClient client, ChatCluster cc, ChatClusterStatus old, List<Pod> active, Map<String, PodObservation> observed,
-      Map<String, PodStatusReport> reachable, LeaderView leader, ClusterFacts facts, Instant now) {
+      KubernetesClient client,
+      ChatCluster cc,
+      ChatClusterStatus old,
+      List<Pod> active,
+      Map<String, PodObservation> observed,
+      Map<String, PodStatusReport> reachable,
+      LeaderView leader,
+      ClusterFacts facts,
+      Instant now) {
     Assessment a = Assessment.of(facts);
     ChatClusterStatus s = new ChatClusterStatus();
     s.setObservedGeneration(cc.getMetadata().getGeneration());
@@ -194,19 +257,30 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     s.setLeader(leader.leader().orElse(null));
     s.setTerm(leader.elected() ? leader.term() : null);
     s.setLeaderSince(
-        leader.leader().isPresent() && leader.leader().get().equals(old.getLeader())
+        leader.leader().isPresent()
+                && leader.leader().get().equals(old.getLeader())
                 && Objects.equals(leader.term(), old.getTerm())
             ? old.getLeaderSince()
             : leader.leader().map(l -> now.toString()).orElse(null));
     s.setMembers(PodViews.members(active, observed, reachable, leader));
     List<ConditionSpec> decided = new ArrayList<>(a.conditions());
-    decided.add(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, true, "Reconciled",
-        facts.activity() == null ? "in sync with the spec" : facts.activity()));
-    s.setConditions(Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
+    decided.add(
+        new ConditionSpec(
+            ConditionSpec.RECONCILE_SUCCESS,
+            true,
+            "Reconciled",
+            facts.activity() == null ? "in sync with the spec" : facts.activity()));
+    s.setConditions(
+        Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
     announceLeader(cc, old, s);
     if (!Objects.equals(old.getPhase(), s.getPhase())) {
-      LOG.info("phase {} -> {}: {}", old.getPhase(), s.getPhase(),
-          Conditions.find(s.getConditions(), ConditionSpec.READY).map(c -> c.getMessage()).orElse(""));
+      LOG.info(
+          "phase {} -> {}: {}",
+          old.getPhase(),
+          s.getPhase(),
+          Conditions.find(s.getConditions(), ConditionSpec.READY)
+              .map(c -> c.getMessage())
+              .orElse(""));
     }
     if (!s.equals(old)) {
       statusWriter.write(client, cc, s);
@@ -215,15 +289,29 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   }
 
   private void announceLeader(ChatCluster cc, ChatClusterStatus old, ChatClusterStatus s) {
-    if (s.getLeader() != null && (!s.getLeader().equals(old.getLeader()) || !Objects.equals(s.getTerm(), old.getTerm()))) {
+    if (s.getLeader() != null
+        && (!s.getLeader().equals(old.getLeader())
+            || !Objects.equals(s.getTerm(), old.getTerm()))) {
       metrics.leaderChanged();
-      events.normal(cc, "LeaderElected",
-          s.getLeader() + " leads at term " + s.getTerm()
-              + (old.getLeader() == null ? "" : " (was " + old.getLeader() + " at term " + old.getTerm() + ")"));
+      events.normal(
+          cc,
+          "LeaderElected",
+          s.getLeader()
+              + " leads at term "
+              + s.getTerm()
+              + (old.getLeader() == null
+                  ? ""
+                  : " (was " + old.getLeader() + " at term " + old.getTerm() + ")"));
     } else if (s.getLeader() == null && old.getLeader() != null) {
-      events.warning(cc, "LeaderLost",
-          "no leader (was " + old.getLeader() + "): "
-              + Conditions.find(s.getConditions(), ConditionSpec.LEADER_ELECTED).map(c -> c.getMessage()).orElse(""));
+      events.warning(
+          cc,
+          "LeaderLost",
+          "no leader (was "
+              + old.getLeader()
+              + "): "
+              + Conditions.find(s.getConditions(), ConditionSpec.LEADER_ELECTED)
+                  .map(c -> c.getMessage())
+                  .orElse(""));
     }
   }
 
@@ -231,12 +319,23 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   public ErrorStatusUpdateControl<ChatCluster> updateErrorStatus(
       ChatCluster cc, Context<ChatCluster> ctx, Exception e) {
     metrics.reconcileFailed();
-    LOG.warn("reconcile of {}/{} failed: {}", cc.getMetadata().getNamespace(), cc.getMetadata().getName(), e.toString());
+    LOG.warn(
+        "reconcile of {}/{} failed: {}",
+        cc.getMetadata().getNamespace(),
+        cc.getMetadata().getName(),
+        e.toString());
     ChatClusterStatus s = copy(statusWriter.current(cc));
-    s.setConditions(Conditions.merge(s.getConditions(),
-        List.of(new ConditionSpec(ConditionSpec.RECONCILE_SUCCESS, false, "ReconcileError",
-            e.getClass().getSimpleName() + ": " + e.getMessage() + " (retrying)")),
-        clock.instant(), cc.getMetadata().getGeneration()));
+    s.setConditions(
+        Conditions.merge(
+            s.getConditions(),
+            List.of(
+                new ConditionSpec(
+                    ConditionSpec.RECONCILE_SUCCESS,
+                    false,
+                    "ReconcileError",
+                    e.getClass().getSimpleName() + ": " + e.getMessage() + " (retrying)")),
+            clock.instant(),
+            cc.getMetadata().getGeneration()));
     try {
       statusWriter.write(ctx.getClient(), cc, s);
     } catch (RuntimeException writeFailed) {
@@ -256,7 +355,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       Pod pod = pods.pod(cc, ordinal, bootstrap);
       try {
         client.pods().inNamespace(ns).resource(pod).create();
-        LOG.info("created pod {}{}", pod.getMetadata().getName(), bootstrap ? " (bootstraps the group)" : "");
+        LOG.info(
+            "created pod {}{}",
+            pod.getMetadata().getName(),
+            bootstrap ? " (bootstraps the group)" : "");
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -267,11 +369,18 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     // A spec change that needs new pods is scaling; pods coming back otherwise are replacements.
     boolean specChanged =
         cc.getStatus() == null
-            || !Objects.equals(cc.getStatus().getObservedGeneration(), cc.getMetadata().getGeneration());
+            || !Objects.equals(
+                cc.getStatus().getObservedGeneration(), cc.getMetadata().getGeneration());
     if (!plan.create().isEmpty() && specChanged) {
       metrics.scaled("up");
-      events.normal(cc, "ScalingUp", "creating " + plan.create().stream().map(o -> Names.pod(cc, o)).toList()
-          + " to reach " + desired + " pods");
+      events.normal(
+          cc,
+          "ScalingUp",
+          "creating "
+              + plan.create().stream().map(o -> Names.pod(cc, o)).toList()
+              + " to reach "
+              + desired
+              + " pods");
     }
     for (PodAction a : plan.delete()) {
       var op = client.pods().inNamespace(ns).withName(a.pod());
@@ -279,7 +388,8 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       switch (a.kind()) {
         case REPLACE -> {
           metrics.replaced(a.reason());
-          events.warning(cc, "Replacing" + a.reason(), a.message() + "; deleting it to recreate it");
+          events.warning(
+              cc, "Replacing" + a.reason(), a.message() + "; deleting it to recreate it");
         }
         case SCALE_DOWN -> {
           metrics.scaled("down");
@@ -289,5 +399,4 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       }
     }
   }
-
 }

@@ -54,7 +54,10 @@ public final class EventRecorder implements AutoCloseable {
             .withName(
                 c.getMetadata().getName()
                     + "."
-                    + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                    + UUID.randomUUID()
+                        .toString()
+                        .replace("-", "")
+                        .substring(0, 16)
                         .toLowerCase(Locale.ROOT))
             .withNamespace(c.getMetadata().getNamespace())
             .endMetadata()
@@ -83,9 +86,18 @@ public final class EventRecorder implements AutoCloseable {
       executor.execute(
           () -> {
             try {
-              client.v1().events().inNamespace(c.getMetadata().getNamespace()).resource(event).create();
+              client
+                  .v1()
+                  .events()
+                  .inNamespace(c.getMetadata().getNamespace())
+                  .resource(event)
+                  .create();
             } catch (RuntimeException e) {
-              LOG.warn("could not write event {} for {}: {}", reason, c.getMetadata().getName(), e.getMessage());
+              LOG.warn(
+                  "could not write event {} for {}: {}",
+                  reason,
+                  c.getMetadata().getName(),
+                  e.getMessage());
             }
           });
     } catch (RejectedExecutionException e) {

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows which nodes exist, to replace pods whose node is gone. Without permission to watch nodes
- * it never syncs and answers UNKNOWN, which disables only that rule.
+ * Knows which nodes exist, to replace pods whose node is gone. Without permission to watch nodes it
+ * never syncs and answers UNKNOWN, which disables only that rule.
  */
 public final class NodeWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
@@ -19,11 +19,13 @@ public final class NodeWatch implements AutoCloseable {
     SharedIndexInformer<Node> i = null;
     try {
       i = client.nodes().runnableInformer(0);
-      i.start().whenComplete((v, e) -> {
-        if (e != null) {
-          LOG.warn("cannot watch nodes, the NodeLost rule is off: {}", e.getMessage());
-        }
-      });
+      i.start()
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  LOG.warn("cannot watch nodes, the NodeLost rule is off: {}", e.getMessage());
+                }
+              });
     } catch (RuntimeException e) {
       LOG.warn("cannot watch nodes, the NodeLost rule is off: {}", e.getMessage());
     }

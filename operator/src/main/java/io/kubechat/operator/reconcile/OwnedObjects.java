@@ -32,9 +32,11 @@ final class OwnedObjects {
 
   private OwnedObjects() {}
 
-  static void ensure(KubernetesClient client, ChatCluster cc, Service desired, Set<Service> existing) {
+  static void ensure(
+      KubernetesClient client, ChatCluster cc, Service desired, Set<Service> existing) {
     String name = desired.getMetadata().getName();
-    Optional<Service> current = existing.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+    Optional<Service> current =
+        existing.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
     if (current.isEmpty()) {
       createIgnoringConflict(client, desired);
       return;
@@ -42,16 +44,24 @@ final class OwnedObjects {
     var cur = current.get().getSpec();
     var want = desired.getSpec();
     boolean same =
-        Objects.equals(cur.getType() == null ? "ClusterIP" : cur.getType(), want.getType() == null ? "ClusterIP" : want.getType())
+        Objects.equals(
+                cur.getType() == null ? "ClusterIP" : cur.getType(),
+                want.getType() == null ? "ClusterIP" : want.getType())
             && Objects.equals(cur.getSelector(), want.getSelector())
-            && Objects.equals(Boolean.TRUE.equals(cur.getPublishNotReadyAddresses()), Boolean.TRUE.equals(want.getPublishNotReadyAddresses()))
+            && Objects.equals(
+                Boolean.TRUE.equals(cur.getPublishNotReadyAddresses()),
+                Boolean.TRUE.equals(want.getPublishNotReadyAddresses()))
             && ports(cur.getPorts()).equals(ports(want.getPorts()))
             && labelsCover(current.get(), desired);
     if (!same) {
-      Map<String, Object> patch = Map.of(
-          "metadata", Map.of("labels", desired.getMetadata().getLabels()),
-          "spec", specPatch(want));
-      client.services().inNamespace(cc.getMetadata().getNamespace()).withName(name)
+      Map<String, Object> patch =
+          Map.of(
+              "metadata", Map.of("labels", desired.getMetadata().getLabels()),
+              "spec", specPatch(want));
+      client
+          .services()
+          .inNamespace(cc.getMetadata().getNamespace())
+          .withName(name)
           .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
       LOG.info("updated service {}", name);
     }
@@ -67,14 +77,28 @@ final class OwnedObjects {
   }
 
   private static List<String> ports(List<io.fabric8.kubernetes.api.model.ServicePort> ports) {
-    return ports == null ? List.of() : ports.stream()
-        .map(p -> p.getName() + ":" + p.getPort() + ":" + (p.getTargetPort() == null ? "" : p.getTargetPort().getValue()))
-        .sorted().toList();
+    return ports == null
+        ? List.of()
+        : ports.stream()
+            .map(
+                p ->
+                    p.getName()
+                        + ":"
+                        + p.getPort()
+                        + ":"
+                        + (p.getTargetPort() == null ? "" : p.getTargetPort().getValue()))
+            .sorted()
+            .toList();
   }
 
-  static void ensurePdb(KubernetesClient client, ChatCluster cc, PodDisruptionBudget desired, Set<PodDisruptionBudget> existing) {
+  static void ensurePdb(
+      KubernetesClient client,
+      ChatCluster cc,
+      PodDisruptionBudget desired,
+      Set<PodDisruptionBudget> existing) {
     String name = desired.getMetadata().getName();
-    Optional<PodDisruptionBudget> current = existing.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+    Optional<PodDisruptionBudget> current =
+        existing.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
     if (current.isEmpty()) {
       createIgnoringConflict(client, desired);
       return;
@@ -84,17 +108,28 @@ final class OwnedObjects {
     if (!Objects.equals(cur.getMinAvailable(), want.getMinAvailable())
         || !Objects.equals(cur.getSelector(), want.getSelector())
         || !labelsCover(current.get(), desired)) {
-      Map<String, Object> patch = Map.of(
-          "metadata", Map.of("labels", desired.getMetadata().getLabels()),
-          "spec", Map.of("minAvailable", want.getMinAvailable(), "selector", want.getSelector()));
-      client.policy().v1().podDisruptionBudget().inNamespace(cc.getMetadata().getNamespace()).withName(name)
+      Map<String, Object> patch =
+          Map.of(
+              "metadata", Map.of("labels", desired.getMetadata().getLabels()),
+              "spec",
+                  Map.of("minAvailable", want.getMinAvailable(), "selector", want.getSelector()));
+      client
+          .policy()
+          .v1()
+          .podDisruptionBudget()
+          .inNamespace(cc.getMetadata().getNamespace())
+          .withName(name)
           .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
-      LOG.info("updated pod disruption budget {} (minAvailable {})", name, want.getMinAvailable().getValue());
+      LOG.info(
+          "updated pod disruption budget {} (minAvailable {})",
+          name,
+          want.getMinAvailable().getValue());
     }
   }
 
   private static boolean labelsCover(HasMetadata current, HasMetadata desired) {
-    Map<String, String> have = Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of());
+    Map<String, String> have =
+        Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of());
     return have.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
   }
 
@@ -111,24 +146,38 @@ final class OwnedObjects {
 
   /** Labels every pod kubechat.io/role=leader|follower; no label while roles are unknown. */
   static void labelRoles(
-      KubernetesClient client, List<Pod> active, Map<String, PodStatusReport> reachable, LeaderView leader) {
+      KubernetesClient client,
+      List<Pod> active,
+      Map<String, PodStatusReport> reachable,
+      LeaderView leader) {
     for (Pod p : active) {
       String name = p.getMetadata().getName();
       String want;
       if (leader.leader().map(name::equals).orElse(false)) {
         want = "leader";
-      } else if (leader.elected() || Optional.ofNullable(reachable.get(name)).map(PodStatusReport::consensusEnabled).orElse(false)) {
+      } else if (leader.elected()
+          || Optional.ofNullable(reachable.get(name))
+              .map(PodStatusReport::consensusEnabled)
+              .orElse(false)) {
         want = "follower";
       } else {
         want = null;
       }
-      String have = Optional.ofNullable(p.getMetadata().getLabels()).map(l -> l.get(Names.ROLE_LABEL)).orElse(null);
+      String have =
+          Optional.ofNullable(p.getMetadata().getLabels())
+              .map(l -> l.get(Names.ROLE_LABEL))
+              .orElse(null);
       if (!Objects.equals(want, have)) {
         Map<String, Object> labels = new HashMap<>();
         labels.put(Names.ROLE_LABEL, want);
         try {
-          client.pods().inNamespace(p.getMetadata().getNamespace()).withName(name)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", Map.of("labels", labels))));
+          client
+              .pods()
+              .inNamespace(p.getMetadata().getNamespace())
+              .withName(name)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  Serialization.asJson(Map.of("metadata", Map.of("labels", labels))));
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) {
             throw e;

@@ -14,10 +14,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Decides creations and deletions of a cluster's pods: create missing pods (lowest free
- * ordinals), replace unhealthy ones, then, only when nothing else is going on, remove one pod to
- * scale down (the highest-ordinal non-leader, once the previous one has left the group) or roll
- * one outdated pod (followers first, the leader last, only while every pod is ready).
+ * Decides creations and deletions of a cluster's pods: create missing pods (lowest free ordinals),
+ * replace unhealthy ones, then, only when nothing else is going on, remove one pod to scale down
+ * (the highest-ordinal non-leader, once the previous one has left the group) or roll one outdated
+ * pod (followers first, the leader last, only while every pod is ready).
  */
 public final class PodPlanner {
   private PodPlanner() {}
@@ -30,8 +30,8 @@ public final class PodPlanner {
    * @param unhealthyAfter failurePolicy.unhealthyAfterSeconds
    * @param maxConcurrent failurePolicy.maxConcurrentReplacements
    * @param stuckAfter after this long a terminating pod no longer holds up new pods
-   * @param notLeft members that are not current pods but that a pod still reports ALIVE or
-   *     SUSPECT, i.e. removed pods that have not left the group yet
+   * @param notLeft members that are not current pods but that a pod still reports ALIVE or SUSPECT,
+   *     i.e. removed pods that have not left the group yet
    * @param now the time
    */
   public static PodPlan plan(
@@ -48,7 +48,10 @@ public final class PodPlanner {
     List<PodFacts> terminating = pods.stream().filter(PodFacts::terminating).toList();
     List<PodFacts> holding =
         terminating.stream()
-            .filter(p -> p.terminatingSince() == null || p.terminatingSince().plus(stuckAfter).isAfter(now))
+            .filter(
+                p ->
+                    p.terminatingSince() == null
+                        || p.terminatingSince().plus(stuckAfter).isAfter(now))
             .toList();
 
     List<Integer> create = new ArrayList<>();
@@ -56,13 +59,15 @@ public final class PodPlanner {
     String activity = null;
     if (active.size() < desired) {
       if (holding.isEmpty()) {
-        Set<Integer> used = pods.stream().map(PodFacts::ordinal).collect(Collectors.toCollection(TreeSet::new));
+        Set<Integer> used =
+            pods.stream().map(PodFacts::ordinal).collect(Collectors.toCollection(TreeSet::new));
         for (int o = 0; create.size() < desired - active.size(); o++) {
           if (!used.contains(o)) {
             create.add(o);
           }
         }
-        int lowestExisting = active.stream().mapToInt(PodFacts::ordinal).min().orElse(Integer.MAX_VALUE);
+        int lowestExisting =
+            active.stream().mapToInt(PodFacts::ordinal).min().orElse(Integer.MAX_VALUE);
         if (!formed && create.get(0) < lowestExisting) {
           bootstrap = OptionalInt.of(create.get(0));
         }
@@ -73,11 +78,14 @@ public final class PodPlanner {
     }
 
     List<PodAction> delete = new ArrayList<>();
-    for (Replacement r : ReplacementPolicy.decide(pods, desired, unhealthyAfter, maxConcurrent, now)) {
-      delete.add(new PodAction(r.pod(), PodAction.Kind.REPLACE, r.reason(), r.message(), r.force()));
+    for (Replacement r :
+        ReplacementPolicy.decide(pods, desired, unhealthyAfter, maxConcurrent, now)) {
+      delete.add(
+          new PodAction(r.pod(), PodAction.Kind.REPLACE, r.reason(), r.message(), r.force()));
     }
     if (!delete.isEmpty()) {
-      return new PodPlan(create, bootstrap, delete, "replacing " + delete.stream().map(PodAction::pod).toList());
+      return new PodPlan(
+          create, bootstrap, delete, "replacing " + delete.stream().map(PodAction::pod).toList());
     }
     if (!create.isEmpty() || activity != null) {
       return new PodPlan(create, bootstrap, delete, activity);
@@ -85,10 +93,16 @@ public final class PodPlanner {
 
     if (active.size() > desired) {
       if (!terminating.isEmpty()) {
-        return idle("scaling down to " + desired + ": waiting for " + names(terminating) + " to terminate");
+        return idle(
+            "scaling down to " + desired + ": waiting for " + names(terminating) + " to terminate");
       }
       if (!notLeft.isEmpty()) {
-        return idle("scaling down to " + desired + ": waiting for " + String.join(", ", new TreeSet<>(notLeft)) + " to leave the group");
+        return idle(
+            "scaling down to "
+                + desired
+                + ": waiting for "
+                + String.join(", ", new TreeSet<>(notLeft))
+                + " to leave the group");
       }
       PodFacts victim =
           active.stream()
@@ -96,28 +110,55 @@ public final class PodPlanner {
               .max(Comparator.comparingInt(PodFacts::ordinal))
               .orElseThrow();
       return new PodPlan(
-          List.of(), OptionalInt.empty(),
-          List.of(new PodAction(victim.name(), PodAction.Kind.SCALE_DOWN, "ScalingDown",
-              "removing " + victim.name() + " to scale from " + active.size() + " to " + desired + " pods",
-              false)),
+          List.of(),
+          OptionalInt.empty(),
+          List.of(
+              new PodAction(
+                  victim.name(),
+                  PodAction.Kind.SCALE_DOWN,
+                  "ScalingDown",
+                  "removing "
+                      + victim.name()
+                      + " to scale from "
+                      + active.size()
+                      + " to "
+                      + desired
+                      + " pods",
+                  false)),
           "scaling down to " + desired);
     }
 
-    List<PodFacts> outdated = active.stream().filter(p -> !desiredHash.equals(p.specHash())).toList();
+    List<PodFacts> outdated =
+        active.stream().filter(p -> !desiredHash.equals(p.specHash())).toList();
     if (!outdated.isEmpty()) {
       boolean allReady = active.stream().allMatch(PodFacts::ready);
       if (!terminating.isEmpty() || !allReady) {
-        return idle("rolling update: " + outdated.size() + " pod(s) outdated, waiting for every pod to be ready");
+        return idle(
+            "rolling update: "
+                + outdated.size()
+                + " pod(s) outdated, waiting for every pod to be ready");
       }
       PodFacts next =
           outdated.stream()
-              .min(Comparator.comparing(PodFacts::leader).thenComparing(Comparator.comparingInt(PodFacts::ordinal).reversed()))
+              .min(
+                  Comparator.comparing(PodFacts::leader)
+                      .thenComparing(Comparator.comparingInt(PodFacts::ordinal).reversed()))
               .orElseThrow();
       return new PodPlan(
-          List.of(), OptionalInt.empty(),
-          List.of(new PodAction(next.name(), PodAction.Kind.ROLL, "RollingUpdate",
-              "recreating " + next.name() + (next.leader() ? " (the leader, last)" : "")
-                  + " with the new spec; " + outdated.size() + " pod(s) outdated", false)),
+          List.of(),
+          OptionalInt.empty(),
+          List.of(
+              new PodAction(
+                  next.name(),
+                  PodAction.Kind.ROLL,
+                  "RollingUpdate",
+                  "recreating "
+                      + next.name()
+                      + (next.leader() ? " (the leader, last)" : "")
+                      + " with the new spec; "
+                      + outdated.size()
+                      + " pod(s) outdated",
+                  false)),
           "rolling update: " + outdated.size() + " pod(s) outdated");
     }
     return idle(null);

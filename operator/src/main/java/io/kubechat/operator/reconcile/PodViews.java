@@ -19,48 +19,71 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads pods and the poller's observations into what the decisions and the status need: the
- * facts per pod, the member rows, readiness counts and the addresses to poll.
+ * Reads pods and the poller's observations into what the decisions and the status need: the facts
+ * per pod, the member rows, readiness counts and the addresses to poll.
  */
 final class PodViews {
   private PodViews() {}
 
   static PodFacts facts(
-      ChatCluster cc, NodeWatch nodes, Pod p, Map<String, PodObservation> observed, Map<String, PodStatusReport> reachable,
-      LeaderView leader, Instant now) {
+      ChatCluster cc,
+      NodeWatch nodes,
+      Pod p,
+      Map<String, PodObservation> observed,
+      Map<String, PodStatusReport> reachable,
+      LeaderView leader,
+      Instant now) {
     String name = p.getMetadata().getName();
-    Optional<String> incarnation = Optional.ofNullable(observed.get(name)).flatMap(PodObservation::report).map(PodStatusReport::incarnation);
+    Optional<String> incarnation =
+        Optional.ofNullable(observed.get(name))
+            .flatMap(PodObservation::report)
+            .map(PodStatusReport::incarnation);
     PeerViews.View peers = PeerViews.of(name, incarnation, reachable);
     var st = p.getStatus();
     Instant created = parse(p.getMetadata().getCreationTimestamp()).orElse(now);
-    Instant started = Optional.ofNullable(st).map(s -> s.getStartTime()).flatMap(PodViews::parse).orElse(created);
+    Instant started =
+        Optional.ofNullable(st).map(s -> s.getStartTime()).flatMap(PodViews::parse).orElse(created);
     Optional<PodCondition> readyCond = readyCondition(p);
     boolean ready = isReady(p);
-    Instant notReadySince = ready ? null : readyCond.map(PodCondition::getLastTransitionTime).flatMap(PodViews::parse).orElse(started);
+    Instant notReadySince =
+        ready
+            ? null
+            : readyCond
+                .map(PodCondition::getLastTransitionTime)
+                .flatMap(PodViews::parse)
+                .orElse(started);
     // Until a pod has answered once, the cluster cannot have reported this incarnation DEAD.
     Optional<Duration> deadFor = incarnation.isPresent() ? peers.deadFor() : Optional.empty();
     return new PodFacts(
-        name, Names.ordinal(cc, name).getAsInt(),
+        name,
+        Names.ordinal(cc, name).getAsInt(),
         Optional.ofNullable(st).map(s -> s.getPhase()).orElse("Pending"),
         ready,
         p.getMetadata().getDeletionTimestamp() != null,
         parse(p.getMetadata().getDeletionTimestamp()).orElse(null),
-        started, notReadySince,
+        started,
+        notReadySince,
         nodes.state(p.getSpec() == null ? null : p.getSpec().getNodeName()),
         leader.leader().map(name::equals).orElse(false),
-        Optional.ofNullable(p.getMetadata().getAnnotations()).map(a -> a.get(Names.SPEC_HASH_ANNOTATION)).orElse(""),
+        Optional.ofNullable(p.getMetadata().getAnnotations())
+            .map(a -> a.get(Names.SPEC_HASH_ANNOTATION))
+            .orElse(""),
         deadFor,
         restarts(p));
   }
 
   static List<MemberStatus> members(
-      List<Pod> active, Map<String, PodObservation> observed, Map<String, PodStatusReport> reachable, LeaderView leader) {
+      List<Pod> active,
+      Map<String, PodObservation> observed,
+      Map<String, PodStatusReport> reachable,
+      LeaderView leader) {
     List<MemberStatus> out = new ArrayList<>();
     for (Pod p : active) {
       String name = p.getMetadata().getName();
       Optional<PodObservation> obs = Optional.ofNullable(observed.get(name));
       Optional<PodStatusReport> own = obs.flatMap(PodObservation::current);
-      Optional<String> incarnation = obs.flatMap(PodObservation::report).map(PodStatusReport::incarnation);
+      Optional<String> incarnation =
+          obs.flatMap(PodObservation::report).map(PodStatusReport::incarnation);
       PeerViews.View peers = PeerViews.of(name, incarnation, reachable);
       boolean ready = isReady(p);
       MemberStatus m = new MemberStatus();
@@ -74,7 +97,10 @@ final class PodViews {
       m.setRestarts(restarts(p));
       String problem = null;
       if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
-        problem = "no pod IP yet (phase " + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending") + ")";
+        problem =
+            "no pod IP yet (phase "
+                + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending")
+                + ")";
       } else if (own.isEmpty()) {
         problem = obs.map(PodObservation::error).orElse("not polled yet");
       } else if ("SUSPECT".equals(peers.state()) || "DEAD".equals(peers.state())) {
@@ -94,7 +120,9 @@ final class PodViews {
     for (Pod p : active) {
       String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
       if (ip != null && !ip.isBlank()) {
-        m.put(p.getMetadata().getName(), (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + Names.HTTP_PORT);
+        m.put(
+            p.getMetadata().getName(),
+            (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + Names.HTTP_PORT);
       }
     }
     return m;
@@ -107,7 +135,11 @@ final class PodViews {
   static List<String> notReady(List<Pod> active) {
     return active.stream()
         .filter(p -> !isReady(p))
-        .map(p -> p.getMetadata().getName() + " " + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending"))
+        .map(
+            p ->
+                p.getMetadata().getName()
+                    + " "
+                    + Optional.ofNullable(p.getStatus()).map(s -> s.getPhase()).orElse("Pending"))
         .toList();
   }
 
@@ -118,13 +150,17 @@ final class PodViews {
   private static Optional<PodCondition> readyCondition(Pod p) {
     return p.getStatus() == null || p.getStatus().getConditions() == null
         ? Optional.empty()
-        : p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+        : p.getStatus().getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst();
   }
 
   private static int restarts(Pod p) {
     return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
         ? 0
-        : p.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
+        : p.getStatus().getContainerStatuses().stream()
+            .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+            .sum();
   }
 
   private static Optional<Instant> parse(String timestamp) {

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes a ChatCluster's whole status with one JSON Patch ({@code add /status} replaces it), so
- * the write never depends on a possibly stale cached copy, and remembers what it wrote: the next
+ * Writes a ChatCluster's whole status with one JSON Patch ({@code add /status} replaces it), so the
+ * write never depends on a possibly stale cached copy, and remembers what it wrote: the next
  * reconcile compares against that rather than against an informer cache that may lag behind.
  */
 public final class StatusWriter {
@@ -31,7 +31,8 @@ public final class StatusWriter {
   public void write(KubernetesClient client, ChatCluster cc, ChatClusterStatus status) {
     String patch =
         Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
-    client.resources(ChatCluster.class)
+    client
+        .resources(ChatCluster.class)
         .inNamespace(cc.getMetadata().getNamespace())
         .withName(cc.getMetadata().getName())
         .subresource("status")

@@ -62,7 +62,8 @@ public final class Names {
   /** The selector as a string, for status.selector (the scale subresource). */
   public static String selectorString(ChatCluster c) {
     StringBuilder sb = new StringBuilder();
-    selector(c).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    selector(c)
+        .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return sb.toString();
   }
 

@@ -1,9 +1,9 @@
 package io.kubechat.operator.resources;
 
-import io.kubechat.operator.Quorum;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.kubechat.operator.Quorum;
 import io.kubechat.operator.crd.ChatCluster;
 
 /** A PodDisruptionBudget that keeps a majority of the pods through voluntary disruptions. */

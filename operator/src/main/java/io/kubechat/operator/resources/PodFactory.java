@@ -189,14 +189,16 @@ public final class PodFactory {
   }
 
   private static Affinity affinity(ChatCluster c, Affinity user) {
-    AntiAffinity mode = Optional.ofNullable(c.getSpec().getAntiAffinity()).orElse(AntiAffinity.preferred);
+    AntiAffinity mode =
+        Optional.ofNullable(c.getSpec().getAntiAffinity()).orElse(AntiAffinity.preferred);
     if (mode == AntiAffinity.none) {
       return user;
     }
     PodAffinityTerm term =
         new PodAffinityTermBuilder()
             .withTopologyKey("kubernetes.io/hostname")
-            .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(Names.selector(c)).build())
+            .withLabelSelector(
+                new LabelSelectorBuilder().withMatchLabels(Names.selector(c)).build())
             .build();
     Affinity base = user == null ? new Affinity() : new AffinityBuilder(user).build();
     PodAntiAffinity anti =
@@ -205,13 +207,18 @@ public final class PodFactory {
             : new PodAntiAffinityBuilder(base.getPodAntiAffinity()).build();
     if (mode == AntiAffinity.required) {
       List<PodAffinityTerm> req =
-          new ArrayList<>(Optional.ofNullable(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).orElse(List.of()));
+          new ArrayList<>(
+              Optional.ofNullable(anti.getRequiredDuringSchedulingIgnoredDuringExecution())
+                  .orElse(List.of()));
       req.add(term);
       anti.setRequiredDuringSchedulingIgnoredDuringExecution(req);
     } else {
       var pref =
-          new ArrayList<>(Optional.ofNullable(anti.getPreferredDuringSchedulingIgnoredDuringExecution()).orElse(List.of()));
-      pref.add(new WeightedPodAffinityTermBuilder().withWeight(100).withPodAffinityTerm(term).build());
+          new ArrayList<>(
+              Optional.ofNullable(anti.getPreferredDuringSchedulingIgnoredDuringExecution())
+                  .orElse(List.of()));
+      pref.add(
+          new WeightedPodAffinityTermBuilder().withWeight(100).withPodAffinityTerm(term).build());
       anti.setPreferredDuringSchedulingIgnoredDuringExecution(pref);
     }
     base.setPodAntiAffinity(anti);

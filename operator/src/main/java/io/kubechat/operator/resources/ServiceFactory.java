@@ -44,7 +44,8 @@ public final class ServiceFactory {
         .build();
   }
 
-  private static io.fabric8.kubernetes.api.model.ServicePort port(String name, int port, int target) {
+  private static io.fabric8.kubernetes.api.model.ServicePort port(
+      String name, int port, int target) {
     return new ServicePortBuilder()
         .withName(name)
         .withProtocol("TCP")

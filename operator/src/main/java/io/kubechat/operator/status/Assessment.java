@@ -24,7 +24,9 @@ public record Assessment(Phase phase, boolean formed, List<ConditionSpec> condit
       c.add(0, new ConditionSpec(ConditionSpec.READY, false, "InvalidSpec", f.invalidSpec()));
       c.add(
           new ConditionSpec(
-              ConditionSpec.DEGRADED, f.wasFormed(), "InvalidSpec",
+              ConditionSpec.DEGRADED,
+              f.wasFormed(),
+              "InvalidSpec",
               "the spec is invalid; nothing is changed until it is fixed: " + f.invalidSpec()));
       return new Assessment(Phase.Failed, f.wasFormed(), c);
     }
@@ -44,13 +46,19 @@ public record Assessment(Phase phase, boolean formed, List<ConditionSpec> condit
       String why = f.ready() == 0 ? "Pending" : "Forming";
       ready =
           new ConditionSpec(
-              ConditionSpec.READY, false, why,
+              ConditionSpec.READY,
+              false,
+              why,
               readiness + notReady + "; waiting for the group to form: " + lv.message());
-      degraded = new ConditionSpec(ConditionSpec.DEGRADED, false, why, "the group has not formed yet");
+      degraded =
+          new ConditionSpec(ConditionSpec.DEGRADED, false, why, "the group has not formed yet");
     } else if (f.ready() < f.majority()) {
       phase = Phase.Failed;
       String msg =
-          readiness + ", fewer than the majority of " + f.majority() + notReady
+          readiness
+              + ", fewer than the majority of "
+              + f.majority()
+              + notReady
               + "; chat is unavailable until a majority is back";
       ready = new ConditionSpec(ConditionSpec.READY, false, "QuorumLost", msg);
       degraded = new ConditionSpec(ConditionSpec.DEGRADED, true, "QuorumLost", msg);

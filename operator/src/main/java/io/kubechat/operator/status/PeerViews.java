@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * What the other members say about one pod, from their membership tables: the worst state any
- * reporter gives it and since how long, for the pod's current incarnation only (a recreated pod
- * is a new member and must not inherit its predecessor's DEAD).
+ * reporter gives it and since how long, for the pod's current incarnation only (a recreated pod is
+ * a new member and must not inherit its predecessor's DEAD).
  */
 public final class PeerViews {
   private static final List<String> SEVERITY = List.of("ALIVE", "LEFT", "SUSPECT", "DEAD");
@@ -41,13 +41,16 @@ public final class PeerViews {
       reporters++;
       for (PodStatusReport.Member m : e.getValue().members()) {
         if (!pod.equals(m.node())
-            || (incarnation.isPresent() && m.incarnation() != null && !incarnation.get().equals(m.incarnation()))) {
+            || (incarnation.isPresent()
+                && m.incarnation() != null
+                && !incarnation.get().equals(m.incarnation()))) {
           continue;
         }
         if (worst == null || SEVERITY.indexOf(m.state()) > SEVERITY.indexOf(worst)) {
           worst = m.state();
         }
-        lastSeen = lastSeen == null ? m.lastSeenMillisAgo() : Math.max(lastSeen, m.lastSeenMillisAgo());
+        lastSeen =
+            lastSeen == null ? m.lastSeenMillisAgo() : Math.max(lastSeen, m.lastSeenMillisAgo());
         if ("DEAD".equals(m.state())) {
           dead++;
           minDeadMillis = Math.min(minDeadMillis, m.lastSeenMillisAgo());
@@ -65,7 +68,8 @@ public final class PeerViews {
    * Members that some reachable pod still reports ALIVE or SUSPECT although no such pod exists:
    * removed pods that have not left the group yet.
    */
-  public static Set<String> notLeft(Set<String> existingPods, Map<String, PodStatusReport> reachable) {
+  public static Set<String> notLeft(
+      Set<String> existingPods, Map<String, PodStatusReport> reachable) {
     Set<String> out = new HashSet<>();
     for (PodStatusReport r : reachable.values()) {
       for (PodStatusReport.Member m : r.members()) {

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +71,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
 
   @Override
   public synchronized void start() {
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(daemon("kubechat-status-poll-tick"));
+    ticker = Executors.newSingleThreadScheduledExecutor(daemon("kubechat-status-poll-tick"));
     httpExecutor = Executors.newFixedThreadPool(2, daemon("kubechat-status-poll-http"));
     http =
         HttpClient.newBuilder()
@@ -95,9 +94,9 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
   }
 
   /**
-   * Sets the pods to poll for a cluster: pod name to {@code host:port}. Called by the reconciler
-   * on every reconcile, i.e. on every pod event; never blocks. A changed set is polled at once,
-   * an unchanged one at once too unless it was polled less than a second ago (a poll result that
+   * Sets the pods to poll for a cluster: pod name to {@code host:port}. Called by the reconciler on
+   * every reconcile, i.e. on every pod event; never blocks. A changed set is polled at once, an
+   * unchanged one at once too unless it was polled less than a second ago (a poll result that
    * triggers a reconcile must not poll again right away).
    */
   public void track(ResourceID cluster, Map<String, String> podAddresses) {
@@ -177,7 +176,8 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
             });
   }
 
-  private CompletableFuture<PodObservation> pollPod(ResourceID cluster, String pod, String address) {
+  private CompletableFuture<PodObservation> pollPod(
+      ResourceID cluster, String pod, String address) {
     Optional<PodStatusReport> previous =
         Optional.ofNullable(cache.get(cluster))
             .map(m -> m.get(pod))
@@ -201,14 +201,20 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
                 LOG.debug("unreadable /status from {}: {}", pod, e.getMessage());
               }
               return PodObservation.failed(
-                  pod, address, previous,
+                  pod,
+                  address,
+                  previous,
                   "HTTP " + resp.statusCode() + " from /status without a readable body",
                   clock.instant());
             })
         .exceptionally(
             e ->
                 PodObservation.failed(
-                    pod, address, previous, "/status unreachable: " + describe(e), clock.instant()));
+                    pod,
+                    address,
+                    previous,
+                    "/status unreachable: " + describe(e),
+                    clock.instant()));
   }
 
   private void record(ResourceID cluster, List<PodObservation> results) {
@@ -237,7 +243,8 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
 
   private static String describe(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getMessage() == null || t instanceof java.util.concurrent.CompletionException) {
+    while (t.getCause() != null && t.getMessage() == null
+        || t instanceof java.util.concurrent.CompletionException) {
       if (t.getCause() == null) {
         break;
       }

@@ -26,7 +26,10 @@ public record PodStatusReport(
   public PodStatusReport {
     role = role == null ? ROLE_NONE : role;
     // Consensus members are "pod/incarnation"; the status names pods.
-    leader = leader != null && leader.indexOf('/') > 0 ? leader.substring(0, leader.indexOf('/')) : leader;
+    leader =
+        leader != null && leader.indexOf('/') > 0
+            ? leader.substring(0, leader.indexOf('/'))
+            : leader;
     members = members == null ? List.of() : List.copyOf(members);
   }
 

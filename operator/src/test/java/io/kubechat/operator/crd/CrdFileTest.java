@@ -22,16 +22,20 @@ class CrdFileTest {
     Path fresh = Path.of("target", FILE);
     Files.writeString(fresh, expected);
     assertThat(Files.readString(checkedIn))
-        .as("deploy/crds/%s differs from the generated CRD (with its printer columns ordered); copy"
-            + " operator/%s to deploy/crds/ and to helm/kubechat-operator/files/", FILE, fresh)
+        .as(
+            "deploy/crds/%s differs from the generated CRD (with its printer columns ordered); copy"
+                + " operator/%s to deploy/crds/ and to helm/kubechat-operator/files/",
+            FILE, fresh)
         .isEqualTo(expected);
   }
 
   @Test
   void printerColumnsAreInTheOrderKubectlShouldShow() throws IOException {
-    CustomResourceDefinition crd = Serialization.unmarshal(
-        Files.readString(Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/crds", FILE)),
-        CustomResourceDefinition.class);
+    CustomResourceDefinition crd =
+        Serialization.unmarshal(
+            Files.readString(
+                Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/crds", FILE)),
+            CustomResourceDefinition.class);
     assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
         .containsExactly("Replicas", "Ready", "Leader", "Term", "Phase", "Age");
@@ -48,7 +52,8 @@ class CrdFileTest {
     var v = crd.getSpec().getVersions().get(0);
     assertThat(v.getName()).isEqualTo("v1alpha1");
     assertThat(v.getSubresources().getScale().getSpecReplicasPath()).isEqualTo(".spec.replicas");
-    assertThat(v.getSubresources().getScale().getStatusReplicasPath()).isEqualTo(".status.replicas");
+    assertThat(v.getSubresources().getScale().getStatusReplicasPath())
+        .isEqualTo(".status.replicas");
     assertThat(v.getSubresources().getScale().getLabelSelectorPath()).isEqualTo(".status.selector");
     assertThat(v.getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
@@ -57,7 +62,12 @@ class CrdFileTest {
     assertThat(spec.get("replicas").getDefault().asInt()).isEqualTo(3);
     assertThat(spec.get("replicas").getMinimum()).isEqualTo(1.0);
     assertThat(spec.get("antiAffinity").getDefault().asText()).isEqualTo("preferred");
-    assertThat(spec.get("failurePolicy").getProperties().get("maxConcurrentReplacements").getDefault().asInt())
+    assertThat(
+            spec.get("failurePolicy")
+                .getProperties()
+                .get("maxConcurrentReplacements")
+                .getDefault()
+                .asInt())
         .isEqualTo(1);
   }
 }

@@ -13,13 +13,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example ChatClusters in deploy/examples use only fields the CRD has (parsed strictly into
- * the classes the CRD is generated from) and pass the checks the schema cannot express.
+ * The example ChatClusters in deploy/examples use only fields the CRD has (parsed strictly into the
+ * classes the CRD is generated from) and pass the checks the schema cannot express.
  */
 class ExamplesTest {
-  private static final Path EXAMPLES = Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/examples");
-  private static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("kubechat.repoRoot", ".."), "deploy/examples");
+  private static final ObjectMapper STRICT =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @Test
   void everyExampleIsAValidChatCluster() throws IOException {

@@ -14,43 +14,64 @@ class SpecValidationTest {
 
   @Test
   void relationsBetweenFieldsAreChecked() {
-    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {
-      RaftSpec r = new RaftSpec();
-      r.setHeartbeatPeriodSeconds(0.5);
-      r.setHeartbeatTimeoutSeconds(0.25);
-      r.setElectionTimeoutMillis(50);
-      s.setRaft(r);
-      ClientSpec cl = new ClientSpec();
-      cl.setMaxFrameBytes(1024);
-      s.setClient(cl);
-      s.setMaxMessageBytes(4096);
-    });
+    ChatCluster c =
+        Clusters.cluster(
+            "ns",
+            "demo",
+            3,
+            s -> {
+              RaftSpec r = new RaftSpec();
+              r.setHeartbeatPeriodSeconds(0.5);
+              r.setHeartbeatTimeoutSeconds(0.25);
+              r.setElectionTimeoutMillis(50);
+              s.setRaft(r);
+              ClientSpec cl = new ClientSpec();
+              cl.setMaxFrameBytes(1024);
+              s.setClient(cl);
+              s.setMaxMessageBytes(4096);
+            });
     assertThat(SpecValidation.validate(c))
         .anySatisfy(m -> assertThat(m).contains("spec.raft.heartbeatTimeoutSeconds (0.25)"))
-        .anySatisfy(m -> assertThat(m).contains("spec.raft.electionTimeoutMillis must be between 100"))
-        .anySatisfy(m -> assertThat(m).contains("spec.maxMessageBytes (4096)", "maxFrameBytes (1024)"));
+        .anySatisfy(
+            m -> assertThat(m).contains("spec.raft.electionTimeoutMillis must be between 100"))
+        .anySatisfy(
+            m -> assertThat(m).contains("spec.maxMessageBytes (4096)", "maxFrameBytes (1024)"));
   }
 
   @Test
   void relationsWithTheChatPodsDefaultsAreCheckedToo() {
-    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {
-      HeartbeatSpec hb = new HeartbeatSpec();
-      hb.setIntervalMillis(3000);
-      s.setHeartbeat(hb);
-      s.setMaxMessageBytes(100_000);
-    });
+    ChatCluster c =
+        Clusters.cluster(
+            "ns",
+            "demo",
+            3,
+            s -> {
+              HeartbeatSpec hb = new HeartbeatSpec();
+              hb.setIntervalMillis(3000);
+              s.setHeartbeat(hb);
+              s.setMaxMessageBytes(100_000);
+            });
     assertThat(SpecValidation.validate(c))
-        .anySatisfy(m -> assertThat(m).contains("timeoutMillis (2000, the pod's default)", "intervalMillis (3000)"))
-        .anySatisfy(m -> assertThat(m).contains("maxMessageBytes (100000)", "65536, the pod's default"));
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .contains("timeoutMillis (2000, the pod's default)", "intervalMillis (3000)"))
+        .anySatisfy(
+            m -> assertThat(m).contains("maxMessageBytes (100000)", "65536, the pod's default"));
   }
 
   @Test
   void namesAndReservedKeysAreChecked() {
-    ChatCluster c = Clusters.cluster("ns", "a.b", 0, s -> {
-      ChatPodTemplate t = new ChatPodTemplate();
-      t.setLabels(Map.of("app.kubernetes.io/instance", "x", "team", "chat"));
-      s.setPodTemplate(t);
-    });
+    ChatCluster c =
+        Clusters.cluster(
+            "ns",
+            "a.b",
+            0,
+            s -> {
+              ChatPodTemplate t = new ChatPodTemplate();
+              t.setLabels(Map.of("app.kubernetes.io/instance", "x", "team", "chat"));
+              s.setPodTemplate(t);
+            });
     assertThat(SpecValidation.validate(c))
         .anySatisfy(m -> assertThat(m).contains("metadata.name 'a.b'"))
         .anySatisfy(m -> assertThat(m).contains("spec.replicas must be at least 1"))

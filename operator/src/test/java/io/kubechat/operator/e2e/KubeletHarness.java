@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stands in for the kubelet (and for the garbage collector of kube-controller-manager) on top of
  * the mock API server: for every new Pod it picks a pod IP from a loopback pool, starts a real
- * chat-pod process with the Pod's KUBECHAT_* environment (downward API values resolved), and
- * writes the Pod's status: Running, podIP, Ready from the process's /readyz. A deleted Pod gets
- * SIGTERM, then SIGKILL after its grace period; a process that dies on its own turns its Pod
- * Failed. Deleting a ChatCluster deletes what it owns, as the garbage collector would.
+ * chat-pod process with the Pod's KUBECHAT_* environment (downward API values resolved), and writes
+ * the Pod's status: Running, podIP, Ready from the process's /readyz. A deleted Pod gets SIGTERM,
+ * then SIGKILL after its grace period; a process that dies on its own turns its Pod Failed.
+ * Deleting a ChatCluster deletes what it owns, as the garbage collector would.
  *
  * <p>There is no DNS here, so the pods use static discovery over the whole IP pool instead of the
  * headless Service (KUBECHAT_DISCOVERY=static, KUBECHAT_STATIC_MEMBERS=the pool).
@@ -61,12 +61,16 @@ public final class KubeletHarness implements AutoCloseable {
   private final Path logDir;
   private final Map<String, RunningPod> running = new ConcurrentHashMap<>();
   private final Map<String, String> ipInUse = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "test-kubelet");
-    t.setDaemon(true);
-    return t;
-  });
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final ScheduledExecutorService executor =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "test-kubelet");
+            t.setDaemon(true);
+            return t;
+          });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   private final SharedIndexInformer<Pod> podInformer;
   private final SharedIndexInformer<ChatCluster> clusterInformer;
   private final Thread killer = new Thread(this::killAll, "test-kubelet-shutdown");
@@ -91,7 +95,8 @@ public final class KubeletHarness implements AutoCloseable {
     }
   }
 
-  public KubeletHarness(KubernetesClient client, String namespace, Path podJar, List<String> pool, Path logDir) {
+  public KubeletHarness(
+      KubernetesClient client, String namespace, Path podJar, List<String> pool, Path logDir) {
     this.client = client;
     this.namespace = namespace;
     this.podJar = podJar;
@@ -103,35 +108,48 @@ public final class KubeletHarness implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Runtime.getRuntime().addShutdownHook(killer);
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build()).createOr(n -> n.update());
-    podInformer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        executor.execute(() -> handle(pod));
-      }
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        .createOr(n -> n.update());
+    podInformer =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    executor.execute(() -> handle(pod));
+                  }
 
-      @Override
-      public void onUpdate(Pod oldPod, Pod pod) {
-        executor.execute(() -> handle(pod));
-      }
+                  @Override
+                  public void onUpdate(Pod oldPod, Pod pod) {
+                    executor.execute(() -> handle(pod));
+                  }
 
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        executor.execute(() -> gone(pod.getMetadata().getName()));
-      }
-    });
-    clusterInformer = client.resources(ChatCluster.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ChatCluster c) {}
+                  @Override
+                  public void onDelete(Pod pod, boolean unknown) {
+                    executor.execute(() -> gone(pod.getMetadata().getName()));
+                  }
+                });
+    clusterInformer =
+        client
+            .resources(ChatCluster.class)
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(ChatCluster c) {}
 
-      @Override
-      public void onUpdate(ChatCluster o, ChatCluster c) {}
+                  @Override
+                  public void onUpdate(ChatCluster o, ChatCluster c) {}
 
-      @Override
-      public void onDelete(ChatCluster c, boolean unknown) {
-        executor.execute(() -> collectGarbage(c.getMetadata().getUid()));
-      }
-    });
+                  @Override
+                  public void onDelete(ChatCluster c, boolean unknown) {
+                    executor.execute(() -> collectGarbage(c.getMetadata().getUid()));
+                  }
+                });
     executor.scheduleWithFixedDelay(this::probeAll, 300, 300, TimeUnit.MILLISECONDS);
   }
 
@@ -172,28 +190,48 @@ public final class KubeletHarness implements AutoCloseable {
       }
       return;
     }
-    if (r == null && (pod.getStatus() == null
-        || (pod.getStatus().getPodIP() == null && !"Failed".equals(pod.getStatus().getPhase())))) {
+    if (r == null
+        && (pod.getStatus() == null
+            || (pod.getStatus().getPodIP() == null
+                && !"Failed".equals(pod.getStatus().getPhase())))) {
       start(pod);
     }
   }
 
   private void start(Pod pod) {
     String name = pod.getMetadata().getName();
-    String ip = pool.stream().filter(a -> !ipInUse.containsKey(a)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("IP pool exhausted"));
+    String ip =
+        pool.stream()
+            .filter(a -> !ipInUse.containsKey(a))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("IP pool exhausted"));
     ipInUse.put(ip, name);
-    patch(name, Map.of("metadata", Map.of("finalizers", List.of(FINALIZER)), "spec", Map.of("nodeName", NODE)));
+    patch(
+        name,
+        Map.of(
+            "metadata",
+            Map.of("finalizers", List.of(FINALIZER)),
+            "spec",
+            Map.of("nodeName", NODE)));
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : pod.getSpec().getContainers().get(0).getEnv()) {
-      env.put(e.getName(), e.getValue() != null ? e.getValue() : fieldRef(pod, ip, e.getValueFrom().getFieldRef().getFieldPath()));
+      env.put(
+          e.getName(),
+          e.getValue() != null
+              ? e.getValue()
+              : fieldRef(pod, ip, e.getValueFrom().getFieldRef().getFieldPath()));
     }
     env.put("KUBECHAT_DISCOVERY", "static");
     env.put("KUBECHAT_STATIC_MEMBERS", String.join(",", pool));
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-        "-jar", podJar.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.net.preferIPv4Stack=true",
+            "-jar",
+            podJar.toString());
     pb.environment().keySet().removeIf(k -> k.startsWith("KUBECHAT_"));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
@@ -216,9 +254,20 @@ public final class KubeletHarness implements AutoCloseable {
     status.put("hostIP", "127.0.0.1");
     status.put("startTime", now);
     status.put("conditions", List.of(readyCondition(false, now)));
-    status.put("containerStatuses", List.of(new ContainerStatusBuilder().withName("chat").withReady(false)
-        .withRestartCount(0).withImage(pod.getSpec().getContainers().get(0).getImage())
-        .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()));
+    status.put(
+        "containerStatuses",
+        List.of(
+            new ContainerStatusBuilder()
+                .withName("chat")
+                .withReady(false)
+                .withRestartCount(0)
+                .withImage(pod.getSpec().getContainers().get(0).getImage())
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(now)
+                .endRunning()
+                .endState()
+                .build()));
     replaceStatus(name, status);
     process.onExit().thenRunAsync(() -> exited(r), executor);
   }
@@ -232,26 +281,44 @@ public final class KubeletHarness implements AutoCloseable {
       Map<String, Object> status = new HashMap<>();
       status.put("phase", "Failed");
       status.put("conditions", List.of(readyCondition(false, now)));
-      status.put("containerStatuses", List.of(new ContainerStatusBuilder().withName("chat").withReady(false)
-          .withRestartCount(0).withNewState().withNewTerminated().withExitCode(code).withFinishedAt(now)
-          .withReason("Error").endTerminated().endState().build()));
+      status.put(
+          "containerStatuses",
+          List.of(
+              new ContainerStatusBuilder()
+                  .withName("chat")
+                  .withReady(false)
+                  .withRestartCount(0)
+                  .withNewState()
+                  .withNewTerminated()
+                  .withExitCode(code)
+                  .withFinishedAt(now)
+                  .withReason("Error")
+                  .endTerminated()
+                  .endState()
+                  .build()));
       patchStatus(r.name, status);
     }
   }
 
   private void stop(RunningPod r, Pod pod) {
     r.stopping = true;
-    long grace = Optional.ofNullable(pod.getMetadata().getDeletionGracePeriodSeconds()).orElse(r.grace);
+    long grace =
+        Optional.ofNullable(pod.getMetadata().getDeletionGracePeriodSeconds()).orElse(r.grace);
     LOG.info("stopping {} (SIGTERM, grace {} s)", r.name, grace);
     r.process.destroy();
-    r.process.onExit().orTimeout(grace, TimeUnit.SECONDS).whenCompleteAsync((p, err) -> {
-      if (err != null) {
-        LOG.warn("{} did not stop within {} s: SIGKILL", r.name, grace);
-        r.process.destroyForcibly();
-        r.process.onExit().join();
-      }
-      finish(r);
-    }, executor);
+    r.process
+        .onExit()
+        .orTimeout(grace, TimeUnit.SECONDS)
+        .whenCompleteAsync(
+            (p, err) -> {
+              if (err != null) {
+                LOG.warn("{} did not stop within {} s: SIGKILL", r.name, grace);
+                r.process.destroyForcibly();
+                r.process.onExit().join();
+              }
+              finish(r);
+            },
+            executor);
   }
 
   private void finish(RunningPod r) {
@@ -275,8 +342,10 @@ public final class KubeletHarness implements AutoCloseable {
       if (!r.process.isAlive() || r.stopping) {
         continue;
       }
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + r.ip + ":8080/readyz"))
-          .timeout(Duration.ofMillis(500)).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://" + r.ip + ":8080/readyz"))
+              .timeout(Duration.ofMillis(500))
+              .build();
       boolean ok;
       try {
         ok = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -290,10 +359,21 @@ public final class KubeletHarness implements AutoCloseable {
         r.ready = ok;
         String now = Instant.now().toString();
         try {
-          patchStatus(r.name, Map.of(
-              "conditions", List.of(readyCondition(ok, now)),
-              "containerStatuses", List.of(new ContainerStatusBuilder().withName("chat").withReady(ok)
-                  .withRestartCount(0).withNewState().withNewRunning().endRunning().endState().build())));
+          patchStatus(
+              r.name,
+              Map.of(
+                  "conditions", List.of(readyCondition(ok, now)),
+                  "containerStatuses",
+                      List.of(
+                          new ContainerStatusBuilder()
+                              .withName("chat")
+                              .withReady(ok)
+                              .withRestartCount(0)
+                              .withNewState()
+                              .withNewRunning()
+                              .endRunning()
+                              .endState()
+                              .build())));
           LOG.info("{} ready={}", r.name, ok);
         } catch (KubernetesClientException e) {
           r.ready = null;
@@ -306,9 +386,11 @@ public final class KubeletHarness implements AutoCloseable {
     List<HasMetadata> owned = new ArrayList<>();
     owned.addAll(client.pods().inNamespace(namespace).list().getItems());
     owned.addAll(client.services().inNamespace(namespace).list().getItems());
-    owned.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
+    owned.addAll(
+        client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
     for (HasMetadata o : owned) {
-      if (o.getMetadata().getOwnerReferences().stream().anyMatch(ref -> ownerUid.equals(ref.getUid()))) {
+      if (o.getMetadata().getOwnerReferences().stream()
+          .anyMatch(ref -> ownerUid.equals(ref.getUid()))) {
         try {
           client.resource(o).delete();
         } catch (KubernetesClientException e) {
@@ -328,18 +410,27 @@ public final class KubeletHarness implements AutoCloseable {
   }
 
   private static Map<String, Object> readyCondition(boolean ready, String now) {
-    return Serialization.unmarshal(Serialization.asJson(new PodConditionBuilder().withType("Ready")
-        .withStatus(ready ? "True" : "False").withLastTransitionTime(now).build()), Map.class);
+    return Serialization.unmarshal(
+        Serialization.asJson(
+            new PodConditionBuilder()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .withLastTransitionTime(now)
+                .build()),
+        Map.class);
   }
 
   private void patch(String name, Map<String, Object> patch) {
-    client.pods().inNamespace(namespace).withName(name)
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
   }
 
   /**
-   * Sets status fields with JSON Patch "add" operations (which replace): the mock API server
-   * merges lists on a merge patch, which would pile up conditions.
+   * Sets status fields with JSON Patch "add" operations (which replace): the mock API server merges
+   * lists on a merge patch, which would pile up conditions.
    */
   private void patchStatus(String name, Map<String, Object> fields) {
     List<Map<String, Object>> ops = new ArrayList<>();
@@ -353,7 +444,11 @@ public final class KubeletHarness implements AutoCloseable {
 
   private void jsonPatchStatus(String name, List<Map<String, Object>> ops) {
     try {
-      client.pods().inNamespace(namespace).withName(name).subresource("status")
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(name)
+          .subresource("status")
           .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {

@@ -14,8 +14,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechat.operator.KubechatOperator;
 import io.kubechat.operator.OperatorConfig;
+import io.kubechat.operator.Rbac;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.resources.Names;
+import io.kubechat.operator.support.ApiRequests;
 import io.kubechat.operator.support.MockApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,13 +30,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import io.kubechat.operator.Rbac;
-import io.kubechat.operator.support.ApiRequests;
 
 /** The operator against fabric8's mock API server (CRUD mode); no pod processes here. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -81,16 +81,22 @@ class ChatClusterControllerTest {
   @Test
   void aChatClusterYieldsServicesPdbAndPodsAndStatus() {
     create(cluster(NS, "alpha", 3, s -> s.setMaxMessageBytes(4096)));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "alpha")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "alpha")).hasSize(3));
 
     List<Pod> pods = pods(client, NS, "alpha");
-    assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactly("alpha-0", "alpha-1", "alpha-2");
+    assertThat(pods)
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("alpha-0", "alpha-1", "alpha-2");
     Pod p0 = pods.get(0);
-    assertThat(p0.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> {
-          assertThat(o.getKind()).isEqualTo("ChatCluster");
-          assertThat(o.getController()).isTrue();
-        });
+    assertThat(p0.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("ChatCluster");
+              assertThat(o.getController()).isTrue();
+            });
     assertThat(p0.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/name", "kubechat")
         .containsEntry("app.kubernetes.io/instance", "alpha")
@@ -102,132 +108,216 @@ class ChatClusterControllerTest {
     assertThat(env(p0, "KUBECHAT_DISCOVERY")).isEqualTo("kubernetes");
     assertThat(env(p0, "KUBECHAT_CLUSTER_SERVICE")).isEqualTo("alpha-hl.it.svc.cluster.local");
     assertThat(env(p0, "KUBECHAT_MAX_TEXT_BYTES")).isEqualTo("4096");
-    assertThat(env(p0, "KUBECHAT_HEARTBEAT_INTERVAL_MS")).as("unset timings are left to the pod").isNull();
+    assertThat(env(p0, "KUBECHAT_HEARTBEAT_INTERVAL_MS"))
+        .as("unset timings are left to the pod")
+        .isNull();
     assertThat(env(p0, "KUBECHAT_BOOTSTRAP")).isEqualTo("true");
     assertThat(env(pods.get(1), "KUBECHAT_BOOTSTRAP")).isNull();
     assertThat(env(pods.get(2), "KUBECHAT_BOOTSTRAP")).isNull();
-    assertThat(p0.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(p0.getSpec().getContainers().get(0).getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(p0.getSpec().getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+    assertThat(p0.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/readyz");
+    assertThat(p0.getSpec().getContainers().get(0).getLivenessProbe().getHttpGet().getPath())
+        .isEqualTo("/healthz");
+    assertThat(
+            p0.getSpec()
+                .getAffinity()
+                .getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Service hl = client.services().inNamespace(NS).withName("alpha-hl").get();
-      assertThat(hl).isNotNull();
-      assertThat(hl.getSpec().getClusterIP()).isEqualTo("None");
-      assertThat(hl.getSpec().getPublishNotReadyAddresses()).isTrue();
-      Service svc = client.services().inNamespace(NS).withName("alpha").get();
-      assertThat(svc).isNotNull();
-      assertThat(svc.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
-      var pdb = client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("alpha").get();
-      assertThat(pdb).isNotNull();
-      assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Service hl = client.services().inNamespace(NS).withName("alpha-hl").get();
+              assertThat(hl).isNotNull();
+              assertThat(hl.getSpec().getClusterIP()).isEqualTo("None");
+              assertThat(hl.getSpec().getPublishNotReadyAddresses()).isTrue();
+              Service svc = client.services().inNamespace(NS).withName("alpha").get();
+              assertThat(svc).isNotNull();
+              assertThat(svc.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
+              var pdb =
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace(NS)
+                      .withName("alpha")
+                      .get();
+              assertThat(pdb).isNotNull();
+              assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+            });
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      var st = get(client, NS, "alpha").getStatus();
-      assertThat(st).isNotNull();
-      assertThat(st.getReplicas()).isEqualTo(3);
-      assertThat(st.getReadyReplicas()).isZero();
-      assertThat(st.getPhase()).isEqualTo("Pending");
-      assertThat(st.getSelector()).isEqualTo("app.kubernetes.io/instance=alpha,app.kubernetes.io/name=kubechat");
-      assertThat(st.getMembers()).extracting(m -> m.getPod()).containsExactly("alpha-0", "alpha-1", "alpha-2");
-      assertThat(st.getConditions()).extracting(c -> c.getType())
-          .contains("Ready", "LeaderElected", "Degraded", "ReconcileSuccess");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var st = get(client, NS, "alpha").getStatus();
+              assertThat(st).isNotNull();
+              assertThat(st.getReplicas()).isEqualTo(3);
+              assertThat(st.getReadyReplicas()).isZero();
+              assertThat(st.getPhase()).isEqualTo("Pending");
+              assertThat(st.getSelector())
+                  .isEqualTo("app.kubernetes.io/instance=alpha,app.kubernetes.io/name=kubechat");
+              assertThat(st.getMembers())
+                  .extracting(m -> m.getPod())
+                  .containsExactly("alpha-0", "alpha-1", "alpha-2");
+              assertThat(st.getConditions())
+                  .extracting(c -> c.getType())
+                  .contains("Ready", "LeaderElected", "Degraded", "ReconcileSuccess");
+            });
 
     // Pods become ready (as a kubelet would say): the count follows; no pod answers /status here.
     pods(client, NS, "alpha").forEach(p -> setPodStatus(client, p, "Running", true));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      var st = get(client, NS, "alpha").getStatus();
-      assertThat(st.getReadyReplicas()).isEqualTo(3);
-      assertThat(st.getPhase()).isEqualTo("Forming");
-      assertThat(st.getConditions()).filteredOn(c -> c.getType().equals("LeaderElected"))
-          .singleElement().satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("NoReachablePods");
-          });
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var st = get(client, NS, "alpha").getStatus();
+              assertThat(st.getReadyReplicas()).isEqualTo(3);
+              assertThat(st.getPhase()).isEqualTo("Forming");
+              assertThat(st.getConditions())
+                  .filteredOn(c -> c.getType().equals("LeaderElected"))
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("NoReachablePods");
+                      });
+            });
   }
 
   @Test
   void scalesUpAndDownOneAtATime() {
     create(cluster(NS, "beta", 3, s -> {}));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "beta")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "beta")).hasSize(3));
 
     patchSpec(client, NS, "beta", Map.of("replicas", 5));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(pods(client, NS, "beta")).extracting(p -> p.getMetadata().getName())
-            .containsExactly("beta-0", "beta-1", "beta-2", "beta-3", "beta-4"));
-    assertThat(pods(client, NS, "beta")).allSatisfy(p -> assertThat(env(p, "KUBECHAT_BOOTSTRAP"))
-        .as("pods added by scaling join, they do not bootstrap").isIn(null, "true")
-        .satisfies(v -> {
-          if (!p.getMetadata().getName().equals("beta-0")) {
-            assertThat(v).isNull();
-          }
-        }));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(pods(client, NS, "beta"))
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("beta-0", "beta-1", "beta-2", "beta-3", "beta-4"));
+    assertThat(pods(client, NS, "beta"))
+        .allSatisfy(
+            p ->
+                assertThat(env(p, "KUBECHAT_BOOTSTRAP"))
+                    .as("pods added by scaling join, they do not bootstrap")
+                    .isIn(null, "true")
+                    .satisfies(
+                        v -> {
+                          if (!p.getMetadata().getName().equals("beta-0")) {
+                            assertThat(v).isNull();
+                          }
+                        }));
 
     patchSpec(client, NS, "beta", Map.of("replicas", 2));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(pods(client, NS, "beta")).extracting(p -> p.getMetadata().getName())
-            .containsExactly("beta-0", "beta-1"));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(events("beta")).filteredOn(e -> e.getReason().equals("ScalingDown")).hasSize(3));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(get(client, NS, "beta").getStatus().getReplicas()).isEqualTo(2));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(pods(client, NS, "beta"))
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("beta-0", "beta-1"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("beta"))
+                    .filteredOn(e -> e.getReason().equals("ScalingDown"))
+                    .hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(get(client, NS, "beta").getStatus().getReplicas()).isEqualTo(2));
   }
 
   @Test
   void aDeletedPodComesBack() {
     create(cluster(NS, "gamma", 3, s -> {}));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "gamma")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "gamma")).hasSize(3));
     String uid = client.pods().inNamespace(NS).withName("gamma-1").get().getMetadata().getUid();
     client.pods().inNamespace(NS).withName("gamma-1").delete();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Pod p = client.pods().inNamespace(NS).withName("gamma-1").get();
-      assertThat(p).isNotNull();
-      assertThat(p.getMetadata().getUid()).isNotEqualTo(uid);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod p = client.pods().inNamespace(NS).withName("gamma-1").get();
+              assertThat(p).isNotNull();
+              assertThat(p.getMetadata().getUid()).isNotEqualTo(uid);
+            });
   }
 
   @Test
   void aFailedPodIsReplacedWithAWarningEvent() {
     create(cluster(NS, "delta", 3, s -> {}));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "delta")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "delta")).hasSize(3));
     pods(client, NS, "delta").forEach(p -> setPodStatus(client, p, "Running", true));
     Pod victim = client.pods().inNamespace(NS).withName("delta-2").get();
     setPodStatus(client, victim, "Failed", false);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Pod p = client.pods().inNamespace(NS).withName("delta-2").get();
-      assertThat(p).isNotNull();
-      assertThat(p.getMetadata().getUid()).isNotEqualTo(victim.getMetadata().getUid());
-    });
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(events("delta")).filteredOn(e -> e.getReason().equals("ReplacingPodFailed"))
-            .singleElement().satisfies(e -> {
-              assertThat(e.getType()).isEqualTo("Warning");
-              assertThat(e.getMessage()).contains("delta-2");
-            }));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod p = client.pods().inNamespace(NS).withName("delta-2").get();
+              assertThat(p).isNotNull();
+              assertThat(p.getMetadata().getUid()).isNotEqualTo(victim.getMetadata().getUid());
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("delta"))
+                    .filteredOn(e -> e.getReason().equals("ReplacingPodFailed"))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getMessage()).contains("delta-2");
+                        }));
     assertThat(pods(client, NS, "delta")).hasSize(3);
-    assertThat(operator.metrics().scrape()).contains("kubechat_operator_pod_replacements_total{reason=\"PodFailed\"}");
+    assertThat(operator.metrics().scrape())
+        .contains("kubechat_operator_pod_replacements_total{reason=\"PodFailed\"}");
   }
 
   @Test
   void anInvalidSpecIsReportedAndNothingIsDeleted() {
     create(cluster(NS, "eps", 3, s -> {}));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "eps")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "eps")).hasSize(3));
     Set<String> uids = uids("eps");
-    patchSpec(client, NS, "eps",
+    patchSpec(
+        client,
+        NS,
+        "eps",
         Map.of("replicas", 1, "heartbeat", Map.of("intervalMillis", 1000, "timeoutMillis", 500)));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      var st = get(client, NS, "eps").getStatus();
-      assertThat(st.getPhase()).isEqualTo("Failed");
-      assertThat(st.getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
-          .satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("InvalidSpec");
-            assertThat(c.getMessage()).contains("spec.heartbeat.timeoutMillis (500)", "intervalMillis (1000)");
-          });
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var st = get(client, NS, "eps").getStatus();
+              assertThat(st.getPhase()).isEqualTo("Failed");
+              assertThat(st.getConditions())
+                  .filteredOn(c -> c.getType().equals("Ready"))
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                        assertThat(c.getMessage())
+                            .contains(
+                                "spec.heartbeat.timeoutMillis (500)", "intervalMillis (1000)");
+                      });
+            });
     assertThat(uids("eps")).as("an invalid spec deletes and recreates nothing").isEqualTo(uids);
     assertThat(events("eps")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec"));
   }
@@ -235,22 +325,35 @@ class ChatClusterControllerTest {
   @Test
   void aSpecChangeRollsPodsOneAtATime() {
     create(cluster(NS, "zeta", 3, s -> {}));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pods(client, NS, "zeta")).hasSize(3));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(pods(client, NS, "zeta")).hasSize(3));
     pods(client, NS, "zeta").forEach(p -> setPodStatus(client, p, "Running", true));
     String oldHash = hash(pods(client, NS, "zeta").get(0));
     patchSpec(client, NS, "zeta", Map.of("historyLimit", 50));
     // Standing in for the kubelet: new pods become ready; at most one pod is ever missing or new.
     int[] worst = {0};
-    await().atMost(Duration.ofSeconds(40)).until(() -> {
-      List<Pod> now = pods(client, NS, "zeta");
-      int disrupted = (int) (3 - now.stream().filter(p -> oldHash.equals(hash(p))).count()
-          - now.stream().filter(p -> !oldHash.equals(hash(p)) && ready(p)).count());
-      worst[0] = Math.max(worst[0], disrupted);
-      now.stream().filter(p -> !ready(p)).forEach(p -> setPodStatus(client, p, "Running", true));
-      return now.size() == 3 && now.stream().noneMatch(p -> oldHash.equals(hash(p)));
-    });
-    assertThat(worst[0]).as("pods disrupted at once during the rolling update").isLessThanOrEqualTo(1);
-    assertThat(pods(client, NS, "zeta")).allSatisfy(p -> assertThat(env(p, "KUBECHAT_HISTORY_LIMIT")).isEqualTo("50"));
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () -> {
+              List<Pod> now = pods(client, NS, "zeta");
+              int disrupted =
+                  (int)
+                      (3
+                          - now.stream().filter(p -> oldHash.equals(hash(p))).count()
+                          - now.stream().filter(p -> !oldHash.equals(hash(p)) && ready(p)).count());
+              worst[0] = Math.max(worst[0], disrupted);
+              now.stream()
+                  .filter(p -> !ready(p))
+                  .forEach(p -> setPodStatus(client, p, "Running", true));
+              return now.size() == 3 && now.stream().noneMatch(p -> oldHash.equals(hash(p)));
+            });
+    assertThat(worst[0])
+        .as("pods disrupted at once during the rolling update")
+        .isLessThanOrEqualTo(1);
+    assertThat(pods(client, NS, "zeta"))
+        .allSatisfy(p -> assertThat(env(p, "KUBECHAT_HISTORY_LIMIT")).isEqualTo("50"));
     assertThat(events("zeta")).filteredOn(e -> e.getReason().equals("RollingUpdate")).hasSize(3);
   }
 
@@ -258,15 +361,32 @@ class ChatClusterControllerTest {
   void operatorServesHealthReadinessAndMetrics() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://" + HOST + ":" + operator.httpPort();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200));
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics).contains("kubechat_operator_reconciles_total", "kubechat_operator_reconcile_errors_total",
-        "kubechat_operator_leader_changes_total");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200));
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "kubechat_operator_reconciles_total",
+            "kubechat_operator_reconcile_errors_total",
+            "kubechat_operator_leader_changes_total");
   }
 
   /** Permissions these tests do not exercise, each for a reason. */
@@ -282,25 +402,28 @@ class ChatClusterControllerTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void theOperatorUsesExactlyTheDeclaredPermissions() throws InterruptedException {
-    Set<String> used = api.drainRequests().stream()
-        .filter(r -> MockApi.OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
-        .map(ApiRequests::permission)
-        .flatMap(java.util.Optional::stream)
-        .filter(p -> !p.startsWith("authorization.k8s.io selfsubjectrulesreviews "))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
-    Set<String> declared = Rbac.RULES.stream()
-        .flatMap(r -> r.verbs().stream().map(v -> r.apiGroup() + " " + r.resource() + " " + v))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> used =
+        api.drainRequests().stream()
+            .filter(r -> MockApi.OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
+            .map(ApiRequests::permission)
+            .flatMap(java.util.Optional::stream)
+            .filter(p -> !p.startsWith("authorization.k8s.io selfsubjectrulesreviews "))
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> declared =
+        Rbac.RULES.stream()
+            .flatMap(r -> r.verbs().stream().map(v -> r.apiGroup() + " " + r.resource() + " " + v))
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
     assertThat(declared).as("permissions declared in Rbac.RULES").containsAll(used);
     Set<String> unexercised = new java.util.TreeSet<>(declared);
     unexercised.removeAll(used);
-    assertThat(unexercised).as("declared but not used here")
-        .isSubsetOf(NOT_EXERCISED_HERE);
+    assertThat(unexercised).as("declared but not used here").isSubsetOf(NOT_EXERCISED_HERE);
   }
 
   private static boolean ready(Pod p) {
-    return p.getStatus() != null && p.getStatus().getConditions() != null
-        && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   private static String hash(Pod p) {
@@ -308,7 +431,9 @@ class ChatClusterControllerTest {
   }
 
   private Set<String> uids(String name) {
-    return pods(client, NS, name).stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    return pods(client, NS, name).stream()
+        .map(p -> p.getMetadata().getUid())
+        .collect(Collectors.toSet());
   }
 
   private List<io.fabric8.kubernetes.api.model.Event> events(String cluster) {

@@ -18,13 +18,37 @@ class PodPlannerTest {
   static final Duration STUCK = Duration.ofSeconds(90);
 
   static PodFacts pod(int ordinal, boolean ready, boolean leader, String hash) {
-    return new PodFacts("c-" + ordinal, ordinal, "Running", ready, false, null, NOW.minusSeconds(600),
-        ready ? null : NOW.minusSeconds(1), PodFacts.NodeState.PRESENT, leader, hash, Optional.empty(), 0);
+    return new PodFacts(
+        "c-" + ordinal,
+        ordinal,
+        "Running",
+        ready,
+        false,
+        null,
+        NOW.minusSeconds(600),
+        ready ? null : NOW.minusSeconds(1),
+        PodFacts.NodeState.PRESENT,
+        leader,
+        hash,
+        Optional.empty(),
+        0);
   }
 
   static PodFacts terminating(int ordinal) {
-    return new PodFacts("c-" + ordinal, ordinal, "Running", false, true, NOW.minusSeconds(5), NOW.minusSeconds(600),
-        NOW.minusSeconds(5), PodFacts.NodeState.PRESENT, false, "h", Optional.empty(), 0);
+    return new PodFacts(
+        "c-" + ordinal,
+        ordinal,
+        "Running",
+        false,
+        true,
+        NOW.minusSeconds(5),
+        NOW.minusSeconds(600),
+        NOW.minusSeconds(5),
+        PodFacts.NodeState.PRESENT,
+        false,
+        "h",
+        Optional.empty(),
+        0);
   }
 
   static PodPlan plan(List<PodFacts> pods, int desired, boolean formed, Set<String> notLeft) {
@@ -47,57 +71,119 @@ class PodPlannerTest {
 
   @Test
   void scaleUpUsesNewOrdinals() {
-    PodPlan p = plan(List.of(pod(0, true, true, "h"), pod(1, true, false, "h"), pod(2, true, false, "h")), 5, true, Set.of());
+    PodPlan p =
+        plan(
+            List.of(pod(0, true, true, "h"), pod(1, true, false, "h"), pod(2, true, false, "h")),
+            5,
+            true,
+            Set.of());
     assertThat(p.create()).containsExactly(3, 4);
   }
 
   @Test
   void noNewPodWhileAPodIsTerminating() {
-    PodPlan p = plan(List.of(pod(0, true, true, "h"), terminating(1), pod(2, true, false, "h")), 3, true, Set.of());
+    PodPlan p =
+        plan(
+            List.of(pod(0, true, true, "h"), terminating(1), pod(2, true, false, "h")),
+            3,
+            true,
+            Set.of());
     assertThat(p.create()).isEmpty();
     assertThat(p.activity()).contains("waiting for c-1 to terminate");
   }
 
   @Test
   void scaleDownRemovesTheHighestNonLeaderOneAtATime() {
-    List<PodFacts> five = new ArrayList<>(List.of(pod(0, true, false, "h"), pod(1, true, false, "h"),
-        pod(2, true, false, "h"), pod(3, true, false, "h"), pod(4, true, true, "h")));
+    List<PodFacts> five =
+        new ArrayList<>(
+            List.of(
+                pod(0, true, false, "h"),
+                pod(1, true, false, "h"),
+                pod(2, true, false, "h"),
+                pod(3, true, false, "h"),
+                pod(4, true, true, "h")));
     PodPlan p = plan(five, 3, true, Set.of());
-    assertThat(p.delete()).singleElement().satisfies(a -> {
-      assertThat(a.pod()).isEqualTo("c-3");
-      assertThat(a.kind()).isEqualTo(PodAction.Kind.SCALE_DOWN);
-    });
+    assertThat(p.delete())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.pod()).isEqualTo("c-3");
+              assertThat(a.kind()).isEqualTo(PodAction.Kind.SCALE_DOWN);
+            });
   }
 
   @Test
   void scaleDownWaitsUntilTheRemovedPodHasLeftTheGroup() {
-    List<PodFacts> four = List.of(pod(0, true, false, "h"), pod(1, true, false, "h"), pod(2, true, false, "h"), pod(4, true, true, "h"));
+    List<PodFacts> four =
+        List.of(
+            pod(0, true, false, "h"),
+            pod(1, true, false, "h"),
+            pod(2, true, false, "h"),
+            pod(4, true, true, "h"));
     PodPlan waiting = plan(four, 3, true, Set.of("c-3"));
     assertThat(waiting.delete()).isEmpty();
     assertThat(waiting.activity()).contains("waiting for c-3 to leave the group");
-    assertThat(plan(four, 3, true, Set.of()).delete()).extracting(PodAction::pod).containsExactly("c-2");
-    List<PodFacts> withTerminating = List.of(pod(0, true, false, "h"), pod(1, true, false, "h"), pod(2, true, false, "h"), terminating(3), pod(4, true, true, "h"));
+    assertThat(plan(four, 3, true, Set.of()).delete())
+        .extracting(PodAction::pod)
+        .containsExactly("c-2");
+    List<PodFacts> withTerminating =
+        List.of(
+            pod(0, true, false, "h"),
+            pod(1, true, false, "h"),
+            pod(2, true, false, "h"),
+            terminating(3),
+            pod(4, true, true, "h"));
     assertThat(plan(withTerminating, 3, true, Set.of()).delete()).isEmpty();
   }
 
   @Test
   void rollingUpdateGoesFollowersFirstLeaderLastOnlyWhenAllReady() {
-    List<PodFacts> pods = List.of(pod(0, true, true, "old"), pod(1, true, false, "old"), pod(2, true, false, "h"));
-    assertThat(plan(pods, 3, true, Set.of()).delete()).singleElement().satisfies(a -> {
-      assertThat(a.pod()).isEqualTo("c-1");
-      assertThat(a.kind()).isEqualTo(PodAction.Kind.ROLL);
-    });
-    List<PodFacts> onlyLeader = List.of(pod(0, true, true, "old"), pod(1, true, false, "h"), pod(2, true, false, "h"));
-    assertThat(plan(onlyLeader, 3, true, Set.of()).delete()).extracting(PodAction::pod).containsExactly("c-0");
-    List<PodFacts> notAllReady = List.of(pod(0, true, true, "old"), pod(1, false, false, "h"), pod(2, true, false, "h"));
+    List<PodFacts> pods =
+        List.of(pod(0, true, true, "old"), pod(1, true, false, "old"), pod(2, true, false, "h"));
+    assertThat(plan(pods, 3, true, Set.of()).delete())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.pod()).isEqualTo("c-1");
+              assertThat(a.kind()).isEqualTo(PodAction.Kind.ROLL);
+            });
+    List<PodFacts> onlyLeader =
+        List.of(pod(0, true, true, "old"), pod(1, true, false, "h"), pod(2, true, false, "h"));
+    assertThat(plan(onlyLeader, 3, true, Set.of()).delete())
+        .extracting(PodAction::pod)
+        .containsExactly("c-0");
+    List<PodFacts> notAllReady =
+        List.of(pod(0, true, true, "old"), pod(1, false, false, "h"), pod(2, true, false, "h"));
     assertThat(plan(notAllReady, 3, true, Set.of()).delete()).isEmpty();
   }
 
   @Test
   void replacementComesBeforeScalingAndRolling() {
-    PodFacts failed = new PodFacts("c-1", 1, "Failed", false, false, null, NOW.minusSeconds(600), NOW.minusSeconds(5),
-        PodFacts.NodeState.PRESENT, false, "old", Optional.empty(), 0);
-    PodPlan p = plan(List.of(pod(0, true, true, "old"), failed, pod(2, true, false, "old"), pod(3, true, false, "old")), 3, true, Set.of());
+    PodFacts failed =
+        new PodFacts(
+            "c-1",
+            1,
+            "Failed",
+            false,
+            false,
+            null,
+            NOW.minusSeconds(600),
+            NOW.minusSeconds(5),
+            PodFacts.NodeState.PRESENT,
+            false,
+            "old",
+            Optional.empty(),
+            0);
+    PodPlan p =
+        plan(
+            List.of(
+                pod(0, true, true, "old"),
+                failed,
+                pod(2, true, false, "old"),
+                pod(3, true, false, "old")),
+            3,
+            true,
+            Set.of());
     assertThat(p.delete()).extracting(PodAction::kind).containsExactly(PodAction.Kind.REPLACE);
   }
 }

@@ -24,23 +24,30 @@ class PodFactoryTest {
     ChatCluster changed = Clusters.cluster("ns", "demo", 3, s -> s.setHistoryLimit(10));
     assertThat(factory.desiredHash(changed)).isNotEqualTo(factory.desiredHash(c));
     ChatCluster scaled = Clusters.cluster("ns", "demo", 7, s -> {});
-    assertThat(factory.desiredHash(scaled)).as("scaling does not roll pods").isEqualTo(factory.desiredHash(c));
+    assertThat(factory.desiredHash(scaled))
+        .as("scaling does not roll pods")
+        .isEqualTo(factory.desiredHash(c));
   }
 
   @Test
   void timingsBecomeEnvOnlyWhenSet() {
-    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {
-      HeartbeatSpec hb = new HeartbeatSpec();
-      hb.setIntervalMillis(200);
-      hb.setTimeoutMillis(800);
-      s.setHeartbeat(hb);
-      RaftSpec r = new RaftSpec();
-      r.setElectionTimeoutMillis(700);
-      r.setHeartbeatTimeoutSeconds(1.0);
-      s.setRaft(r);
-      s.setShutdownGraceSeconds(5);
-      s.setAntiAffinity(AntiAffinity.required);
-    });
+    ChatCluster c =
+        Clusters.cluster(
+            "ns",
+            "demo",
+            3,
+            s -> {
+              HeartbeatSpec hb = new HeartbeatSpec();
+              hb.setIntervalMillis(200);
+              hb.setTimeoutMillis(800);
+              s.setHeartbeat(hb);
+              RaftSpec r = new RaftSpec();
+              r.setElectionTimeoutMillis(700);
+              r.setHeartbeatTimeoutSeconds(1.0);
+              s.setRaft(r);
+              s.setShutdownGraceSeconds(5);
+              s.setAntiAffinity(AntiAffinity.required);
+            });
     Pod p = factory.pod(c, 2, false);
     assertThat(Clusters.env(p, "KUBECHAT_HEARTBEAT_INTERVAL_MS")).isEqualTo("200");
     assertThat(Clusters.env(p, "KUBECHAT_HEARTBEAT_TIMEOUT_MS")).isEqualTo("800");
@@ -52,7 +59,12 @@ class PodFactoryTest {
     assertThat(p.getSpec().getHostname()).isEqualTo("demo-2");
     assertThat(p.getSpec().getSubdomain()).isEqualTo("demo-hl");
     assertThat(p.getSpec().getEnableServiceLinks()).isFalse();
-    assertThat(p.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+    assertThat(
+            p.getSpec()
+                .getAffinity()
+                .getPodAntiAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
     assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("kubechat/chat-pod:test");
   }
 }

@@ -7,12 +7,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AssessmentTest {
-  static final LeaderView ELECTED = new LeaderView(Optional.of("c-1"), 4, LeaderView.Outcome.ELECTED, "c-1 leads");
-  static final LeaderView NONE = new LeaderView(Optional.empty(), 0, LeaderView.Outcome.CONSENSUS_DISABLED, "role NONE");
-  static final LeaderView NO_LEADER = new LeaderView(Optional.empty(), 5, LeaderView.Outcome.NO_LEADER, "electing");
-  static final LeaderView SPLIT = new LeaderView(Optional.empty(), 5, LeaderView.Outcome.SPLIT_VIEW, "c-0 says c-0; c-1 says c-1");
+  static final LeaderView ELECTED =
+      new LeaderView(Optional.of("c-1"), 4, LeaderView.Outcome.ELECTED, "c-1 leads");
+  static final LeaderView NONE =
+      new LeaderView(Optional.empty(), 0, LeaderView.Outcome.CONSENSUS_DISABLED, "role NONE");
+  static final LeaderView NO_LEADER =
+      new LeaderView(Optional.empty(), 5, LeaderView.Outcome.NO_LEADER, "electing");
+  static final LeaderView SPLIT =
+      new LeaderView(
+          Optional.empty(), 5, LeaderView.Outcome.SPLIT_VIEW, "c-0 says c-0; c-1 says c-1");
 
-  static ClusterFacts facts(int desired, int existing, int ready, LeaderView lv, boolean formed, String activity) {
+  static ClusterFacts facts(
+      int desired, int existing, int ready, LeaderView lv, boolean formed, String activity) {
     return new ClusterFacts(null, desired, existing, ready, List.of(), lv, formed, activity);
   }
 
@@ -55,7 +61,10 @@ class AssessmentTest {
 
   @Test
   void aFormedClusterMissingAPodIsDegraded() {
-    Assessment a = Assessment.of(new ClusterFacts(null, 3, 3, 2, List.of("c-2 Failed"), ELECTED, true, "replacing [c-2]"));
+    Assessment a =
+        Assessment.of(
+            new ClusterFacts(
+                null, 3, 3, 2, List.of("c-2 Failed"), ELECTED, true, "replacing [c-2]"));
     assertThat(a.phase()).isEqualTo(Phase.Degraded);
     assertThat(condition(a, "Degraded").status()).isTrue();
     assertThat(condition(a, "Degraded").reason()).isEqualTo("MembersUnavailable");
@@ -88,7 +97,10 @@ class AssessmentTest {
 
   @Test
   void anInvalidSpecIsFailedWithReasonInvalidSpec() {
-    Assessment a = Assessment.of(new ClusterFacts("spec.replicas must be at least 1", 3, 3, 3, List.of(), ELECTED, true, null));
+    Assessment a =
+        Assessment.of(
+            new ClusterFacts(
+                "spec.replicas must be at least 1", 3, 3, 3, List.of(), ELECTED, true, null));
     assertThat(a.phase()).isEqualTo(Phase.Failed);
     assertThat(condition(a, "Ready").reason()).isEqualTo("InvalidSpec");
     assertThat(condition(a, "Ready").message()).contains("spec.replicas");
@@ -99,11 +111,16 @@ class AssessmentTest {
   void conditionTransitionTimeChangesOnlyWhenTheStatusFlips() {
     var t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
     var t1 = t0.plusSeconds(60);
-    var first = Conditions.merge(List.of(), List.of(new ConditionSpec("Ready", false, "Forming", "a")), t0, 1L);
-    var same = Conditions.merge(first, List.of(new ConditionSpec("Ready", false, "Pending", "b")), t1, 1L);
+    var first =
+        Conditions.merge(
+            List.of(), List.of(new ConditionSpec("Ready", false, "Forming", "a")), t0, 1L);
+    var same =
+        Conditions.merge(first, List.of(new ConditionSpec("Ready", false, "Pending", "b")), t1, 1L);
     assertThat(same.get(0).getLastTransitionTime()).isEqualTo(t0.toString());
     assertThat(same.get(0).getReason()).isEqualTo("Pending");
-    var flipped = Conditions.merge(same, List.of(new ConditionSpec("Ready", true, "ClusterReady", "c")), t1, 2L);
+    var flipped =
+        Conditions.merge(
+            same, List.of(new ConditionSpec("Ready", true, "ClusterReady", "c")), t1, 2L);
     assertThat(flipped.get(0).getLastTransitionTime()).isEqualTo(t1.toString());
     assertThat(flipped.get(0).getObservedGeneration()).isEqualTo(2L);
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class PeerViewsTest {
   static PodStatusReport reporter(String node, PodStatusReport.Member... members) {
-    return new PodStatusReport(node, node + "-i", "v", true, "NONE", 0, null, 0, 0, 0, List.of(members));
+    return new PodStatusReport(
+        node, node + "-i", "v", true, "NONE", 0, null, 0, 0, 0, List.of(members));
   }
 
   static PodStatusReport.Member m(String node, String inc, String state, long ago) {
@@ -20,14 +21,19 @@ class PeerViewsTest {
 
   @Test
   void deadOnlyCountsForTheCurrentIncarnationAndAMajorityOfReporters() {
-    Map<String, PodStatusReport> reports = Map.of(
-        "c-0", reporter("c-0", m("c-2", "old", "DEAD", 90_000)),
-        "c-1", reporter("c-1", m("c-2", "old", "DEAD", 80_000)));
-    assertThat(PeerViews.of("c-2", Optional.of("old"), reports).deadFor()).contains(Duration.ofMillis(80_000));
-    assertThat(PeerViews.of("c-2", Optional.of("new"), reports).deadFor()).as("a new incarnation").isEmpty();
-    Map<String, PodStatusReport> oneOfTwo = Map.of(
-        "c-0", reporter("c-0", m("c-2", "old", "DEAD", 90_000)),
-        "c-1", reporter("c-1", m("c-2", "old", "ALIVE", 100)));
+    Map<String, PodStatusReport> reports =
+        Map.of(
+            "c-0", reporter("c-0", m("c-2", "old", "DEAD", 90_000)),
+            "c-1", reporter("c-1", m("c-2", "old", "DEAD", 80_000)));
+    assertThat(PeerViews.of("c-2", Optional.of("old"), reports).deadFor())
+        .contains(Duration.ofMillis(80_000));
+    assertThat(PeerViews.of("c-2", Optional.of("new"), reports).deadFor())
+        .as("a new incarnation")
+        .isEmpty();
+    Map<String, PodStatusReport> oneOfTwo =
+        Map.of(
+            "c-0", reporter("c-0", m("c-2", "old", "DEAD", 90_000)),
+            "c-1", reporter("c-1", m("c-2", "old", "ALIVE", 100)));
     PeerViews.View v = PeerViews.of("c-2", Optional.of("old"), oneOfTwo);
     assertThat(v.deadFor()).isEmpty();
     assertThat(v.state()).isEqualTo("DEAD");
@@ -35,9 +41,15 @@ class PeerViewsTest {
 
   @Test
   void removedPodsThatStillLookAliveHaveNotLeft() {
-    Map<String, PodStatusReport> reports = Map.of(
-        "c-0", reporter("c-0", m("c-1", "a", "ALIVE", 10), m("c-4", "b", "ALIVE", 10), m("c-3", "c", "LEFT", 10)),
-        "c-1", reporter("c-1", m("c-0", "a", "ALIVE", 10), m("c-4", "b", "SUSPECT", 10)));
+    Map<String, PodStatusReport> reports =
+        Map.of(
+            "c-0",
+                reporter(
+                    "c-0",
+                    m("c-1", "a", "ALIVE", 10),
+                    m("c-4", "b", "ALIVE", 10),
+                    m("c-3", "c", "LEFT", 10)),
+            "c-1", reporter("c-1", m("c-0", "a", "ALIVE", 10), m("c-4", "b", "SUSPECT", 10)));
     assertThat(PeerViews.notLeft(Set.of("c-0", "c-1"), reports)).containsExactly("c-4");
   }
 }

@@ -33,23 +33,28 @@ class PodStatusPollerTest {
 
   static String status(String role, long term, String leader, String memberState) {
     return """
-        {"node":"demo-0","incarnation":"inc-1","version":"0.1.0","ready":true,"role":"%s",
-         "term":%d,"leader":%s,"commitIndex":7,"clients":2,"groups":1,"extra":"ignored",
-         "members":[{"node":"demo-1","incarnation":"inc-9","state":"%s","lastSeenMillisAgo":120,"hearsUs":true}]}
-        """.formatted(role, term, leader == null ? "null" : "\"" + leader + "\"", memberState);
+    {"node":"demo-0","incarnation":"inc-1","version":"0.1.0","ready":true,"role":"%s",
+     "term":%d,"leader":%s,"commitIndex":7,"clients":2,"groups":1,"extra":"ignored",
+     "members":[{"node":"demo-1","incarnation":"inc-9","state":"%s","lastSeenMillisAgo":120,"hearsUs":true}]}
+    """
+        .formatted(role, term, leader == null ? "null" : "\"" + leader + "\"", memberState);
   }
 
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress(HOST, 0), 8);
-    server.createContext("/status", ex -> {
-      byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(code.get(), b.length);
-      ex.getResponseBody().write(b);
-      ex.close();
-    });
+    server.createContext(
+        "/status",
+        ex -> {
+          byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(code.get(), b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        });
     server.start();
-    poller = new PodStatusPoller(Duration.ofMillis(100), Duration.ofMillis(500), Clock.systemUTC(), id -> {});
+    poller =
+        new PodStatusPoller(
+            Duration.ofMillis(100), Duration.ofMillis(500), Clock.systemUTC(), id -> {});
     poller.setEventHandler(events::add);
     poller.start();
   }
@@ -70,23 +75,33 @@ class PodStatusPollerTest {
   void readsReportsAndTriggersAReconcileOnlyWhenSomethingThatMattersChanges() {
     body.set(status("FOLLOWER", 3, "demo-2", "ALIVE"));
     poller.track(CLUSTER, Map.of("demo-0", address()));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      PodObservation o = poller.observations(CLUSTER).get("demo-0");
-      assertThat(o).isNotNull();
-      assertThat(o.reachable()).isTrue();
-      PodStatusReport r = o.current().orElseThrow();
-      assertThat(r.role()).isEqualTo("FOLLOWER");
-      assertThat(r.term()).isEqualTo(3);
-      assertThat(r.leader()).isEqualTo("demo-2");
-      assertThat(r.members()).singleElement().satisfies(m -> assertThat(m.state()).isEqualTo("ALIVE"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              PodObservation o = poller.observations(CLUSTER).get("demo-0");
+              assertThat(o).isNotNull();
+              assertThat(o.reachable()).isTrue();
+              PodStatusReport r = o.current().orElseThrow();
+              assertThat(r.role()).isEqualTo("FOLLOWER");
+              assertThat(r.term()).isEqualTo(3);
+              assertThat(r.leader()).isEqualTo("demo-2");
+              assertThat(r.members())
+                  .singleElement()
+                  .satisfies(m -> assertThat(m.state()).isEqualTo("ALIVE"));
+            });
     await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 1);
     assertThat(events.get(0).getRelatedCustomResourceID()).isEqualTo(CLUSTER);
 
-    body.set(status("FOLLOWER", 3, "demo-2", "ALIVE").replace("\"clients\":2", "\"clients\":5")
-        .replace("\"lastSeenMillisAgo\":120", "\"lastSeenMillisAgo\":480"));
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        poller.observations(CLUSTER).get("demo-0").current().orElseThrow().clients() == 5);
+    body.set(
+        status("FOLLOWER", 3, "demo-2", "ALIVE")
+            .replace("\"clients\":2", "\"clients\":5")
+            .replace("\"lastSeenMillisAgo\":120", "\"lastSeenMillisAgo\":480"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                poller.observations(CLUSTER).get("demo-0").current().orElseThrow().clients() == 5);
     assertThat(events).as("moving counters do not trigger reconciles").hasSize(1);
 
     body.set(status("LEADER", 4, "demo-0", "SUSPECT"));
@@ -98,25 +113,36 @@ class PodStatusPollerTest {
     code.set(503);
     body.set(status("CANDIDATE", 5, null, "DEAD"));
     poller.track(CLUSTER, Map.of("demo-0", address()));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(poller.observations(CLUSTER).get("demo-0").current())
-            .hasValueSatisfying(r -> assertThat(r.role()).isEqualTo("CANDIDATE")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(poller.observations(CLUSTER).get("demo-0").current())
+                    .hasValueSatisfying(r -> assertThat(r.role()).isEqualTo("CANDIDATE")));
   }
 
   @Test
   void anUnreachablePodKeepsItsLastReportForItsIncarnation() {
     body.set(status("FOLLOWER", 3, "demo-2", "ALIVE"));
     poller.track(CLUSTER, Map.of("demo-0", address()));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        poller.observations(CLUSTER).containsKey("demo-0") && poller.observations(CLUSTER).get("demo-0").reachable());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                poller.observations(CLUSTER).containsKey("demo-0")
+                    && poller.observations(CLUSTER).get("demo-0").reachable());
     server.stop(0);
     server = null;
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      PodObservation o = poller.observations(CLUSTER).get("demo-0");
-      assertThat(o.reachable()).isFalse();
-      assertThat(o.error()).contains("/status unreachable");
-      assertThat(o.report()).hasValueSatisfying(r -> assertThat(r.incarnation()).isEqualTo("inc-1"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              PodObservation o = poller.observations(CLUSTER).get("demo-0");
+              assertThat(o.reachable()).isFalse();
+              assertThat(o.error()).contains("/status unreachable");
+              assertThat(o.report())
+                  .hasValueSatisfying(r -> assertThat(r.incarnation()).isEqualTo("inc-1"));
+            });
     body.set("not json");
   }
 
@@ -124,12 +150,15 @@ class PodStatusPollerTest {
   void garbageIsAnErrorNotACrash() {
     body.set("<html>oops</html>");
     poller.track(CLUSTER, Map.of("demo-0", address()));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      PodObservation o = poller.observations(CLUSTER).get("demo-0");
-      assertThat(o).isNotNull();
-      assertThat(o.reachable()).isFalse();
-      assertThat(o.error()).contains("HTTP 200");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              PodObservation o = poller.observations(CLUSTER).get("demo-0");
+              assertThat(o).isNotNull();
+              assertThat(o.reachable()).isFalse();
+              assertThat(o.error()).contains("HTTP 200");
+            });
     poller.track(CLUSTER, Map.of());
     await().atMost(Duration.ofSeconds(5)).until(() -> poller.observations(CLUSTER).isEmpty());
   }

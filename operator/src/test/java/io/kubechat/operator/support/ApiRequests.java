@@ -37,14 +37,15 @@ public final class ApiRequests {
     if (parts.size() > i + 2) {
       resource = resource + "/" + parts.get(i + 2);
     }
-    String verb = switch (r.getMethod().toUpperCase(Locale.ROOT)) {
-      case "GET" -> !named ? (query.contains("watch=true") ? "watch" : "list") : "get";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> named ? "delete" : "deletecollection";
-      default -> r.getMethod();
-    };
+    String verb =
+        switch (r.getMethod().toUpperCase(Locale.ROOT)) {
+          case "GET" -> !named ? (query.contains("watch=true") ? "watch" : "list") : "get";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> named ? "delete" : "deletecollection";
+          default -> r.getMethod();
+        };
     return Optional.of(group + " " + resource + " " + verb);
   }
 }

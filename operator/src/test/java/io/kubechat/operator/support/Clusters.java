@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 public final class Clusters {
   private Clusters() {}
 
-  public static ChatCluster cluster(String ns, String name, int replicas, Consumer<ChatClusterSpec> more) {
+  public static ChatCluster cluster(
+      String ns, String name, int replicas, Consumer<ChatClusterSpec> more) {
     ChatCluster c = new ChatCluster();
     c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     ChatClusterSpec s = new ChatClusterSpec();
@@ -34,9 +35,14 @@ public final class Clusters {
   }
 
   public static List<Pod> pods(KubernetesClient client, String ns, String name) {
-    return client.pods().inNamespace(ns)
-        .withLabels(Map.of("app.kubernetes.io/instance", name, "app.kubernetes.io/name", "kubechat"))
-        .list().getItems().stream()
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabels(
+            Map.of("app.kubernetes.io/instance", name, "app.kubernetes.io/name", "kubechat"))
+        .list()
+        .getItems()
+        .stream()
         .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
   }
@@ -50,26 +56,48 @@ public final class Clusters {
     String now = Instant.now().toString();
     Map<String, Object> status = new java.util.HashMap<>();
     status.put("phase", phase);
-    status.put("startTime", pod.getStatus() == null || pod.getStatus().getStartTime() == null
-        ? now : pod.getStatus().getStartTime());
-    status.put("conditions", List.of(new PodConditionBuilder()
-        .withType("Ready").withStatus(ready ? "True" : "False").withLastTransitionTime(now).build()));
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+    status.put(
+        "startTime",
+        pod.getStatus() == null || pod.getStatus().getStartTime() == null
+            ? now
+            : pod.getStatus().getStartTime());
+    status.put(
+        "conditions",
+        List.of(
+            new PodConditionBuilder()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .withLastTransitionTime(now)
+                .build()));
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
         .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON),
+        .patch(
+            PatchContext.of(PatchType.JSON),
             Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
   }
 
   /** Changes a ChatCluster's spec with a merge patch (no conflict with the operator's writes). */
-  public static void patchSpec(KubernetesClient client, String ns, String name, Map<String, Object> spec) {
-    client.resources(ChatCluster.class).inNamespace(ns).withName(name)
+  public static void patchSpec(
+      KubernetesClient client, String ns, String name, Map<String, Object> spec) {
+    client
+        .resources(ChatCluster.class)
+        .inNamespace(ns)
+        .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", spec)));
   }
 
   public static String env(Pod pod, String name) {
     return pod.getSpec().getContainers().get(0).getEnv().stream()
         .filter(e -> e.getName().equals(name))
-        .map(e -> e.getValue() != null ? e.getValue() : "fieldRef:" + e.getValueFrom().getFieldRef().getFieldPath())
-        .findFirst().orElse(null);
+        .map(
+            e ->
+                e.getValue() != null
+                    ? e.getValue()
+                    : "fieldRef:" + e.getValueFrom().getFieldRef().getFieldPath())
+        .findFirst()
+        .orElse(null);
   }
 }

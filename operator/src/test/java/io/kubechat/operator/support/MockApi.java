@@ -1,31 +1,31 @@
 package io.kubechat.operator.support;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.util.Map;
-import java.util.List;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.util.Queue;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /** fabric8's mock API server in CRUD mode, with the ChatCluster CRD installed. */
 public final class MockApi implements AutoCloseable {
@@ -36,25 +36,42 @@ public final class MockApi implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), expectations,
-            new KubernetesMixedDispatcher(expectations), false);
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
     try {
       server.init(InetAddress.getByName(host), 0);
       client = server.createClient();
       String crd =
-          Files.readString(Path.of("target/classes/META-INF/fabric8/chatclusters.kubechat.io-v1.yml"));
-      client.apiextensions().v1().customResourceDefinitions()
+          Files.readString(
+              Path.of("target/classes/META-INF/fabric8/chatclusters.kubechat.io-v1.yml"));
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
           .resource(Serialization.unmarshal(crd, CustomResourceDefinition.class))
           .create();
       // JOSDK checks with a SelfSubjectRulesReview (allowed to every user by the default
       // system:basic-user role) that it may use Leases; CRUD mode cannot answer that.
-      SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder()
-          .withNewStatus().withIncomplete(false)
-          .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-          .withVerbs("get", "create", "update").endResourceRule()
-          .endStatus().build();
-      server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-          .andReturn(201, review).always();
+      SelfSubjectRulesReview review =
+          new SelfSubjectRulesReviewBuilder()
+              .withNewStatus()
+              .withIncomplete(false)
+              .addNewResourceRule()
+              .withApiGroups("coordination.k8s.io")
+              .withResources("leases")
+              .withVerbs("get", "create", "update")
+              .endResourceRule()
+              .endStatus()
+              .build();
+      server
+          .expect()
+          .post()
+          .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+          .andReturn(201, review)
+          .always();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,7 +94,8 @@ public final class MockApi implements AutoCloseable {
   /** Every request the server received since the last call. */
   public List<RecordedRequest> drainRequests() throws InterruptedException {
     List<RecordedRequest> out = new ArrayList<>();
-    for (RecordedRequest r = server.takeRequest(10, TimeUnit.MILLISECONDS); r != null;
+    for (RecordedRequest r = server.takeRequest(10, TimeUnit.MILLISECONDS);
+        r != null;
         r = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
       out.add(r);
     }

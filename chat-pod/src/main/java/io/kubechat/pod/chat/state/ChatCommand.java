@@ -1,9 +1,9 @@
 package io.kubechat.pod.chat.state;
 
 /**
- * A change to the chat state, as it travels in the replicated log. Every field a replica needs is in
- * the command (including {@code ts} of a message), so that applying the same commands in the same
- * order gives the same state on every replica.
+ * A change to the chat state, as it travels in the replicated log. Every field a replica needs is
+ * in the command (including {@code ts} of a message), so that applying the same commands in the
+ * same order gives the same state on every replica.
  */
 public sealed interface ChatCommand {
 
@@ -16,8 +16,9 @@ public sealed interface ChatCommand {
       implements ChatCommand {}
 
   /** A message; {@code ts} is set once by the pod that proposed it. */
-  record Send(String group, String user, String clientId, String id, String text, String node,
-      long ts) implements ChatCommand {}
+  record Send(
+      String group, String user, String clientId, String id, String text, String node, long ts)
+      implements ChatCommand {}
 
   /** Every client connected through {@code node} is gone. */
   record DropNode(String node) implements ChatCommand {}

@@ -26,9 +26,9 @@ import java.util.TreeSet;
  * indexes give the same state and the same results on every replica (no clock, no randomness; the
  * only per-cluster input is {@code clusterId}, shared by all replicas of one Raft group).
  *
- * <p>Dedup bound: for each client the last {@code dedupPerClient} message ids are remembered, for at
- * most {@code dedupClients} clients (least recently sending client evicted first). A resend older
- * than that is treated as a new message.
+ * <p>Dedup bound: for each client the last {@code dedupPerClient} message ids are remembered, for
+ * at most {@code dedupClients} clients (least recently sending client evicted first). A resend
+ * older than that is treated as a new message.
  *
  * <p>Thread safety: every method is synchronized, so that local reads (history, members) may run on
  * another thread than the one applying the log.
@@ -40,9 +40,11 @@ public final class ChatState {
   private final int dedupPerClient;
   private final int dedupClients;
   private final TreeMap<String, Group> groups = new TreeMap<>();
+
   /** clientId -> (message id -> result), both in insertion order (LRU by last send). */
   private final LinkedHashMap<String, LinkedHashMap<String, SendResult>> dedup =
       new LinkedHashMap<>();
+
   private long lastApplied;
 
   public ChatState(String clusterId, int historyLimit, int dedupPerClient, int dedupClients) {
@@ -111,7 +113,8 @@ public final class ChatState {
       return List.of();
     }
     List<ClientPresence> out = new ArrayList<>();
-    g.presence.forEach((clientId, p) -> out.add(new ClientPresence(g.name, clientId, p.user, p.node)));
+    g.presence.forEach(
+        (clientId, p) -> out.add(new ClientPresence(g.name, clientId, p.user, p.node)));
     return out;
   }
 
@@ -126,11 +129,12 @@ public final class ChatState {
   public synchronized List<ClientPresence> presenceOn(String node) {
     List<ClientPresence> out = new ArrayList<>();
     for (Group g : groups.values()) {
-      g.presence.forEach((clientId, p) -> {
-        if (p.node.equals(node)) {
-          out.add(new ClientPresence(g.name, clientId, p.user, p.node));
-        }
-      });
+      g.presence.forEach(
+          (clientId, p) -> {
+            if (p.node.equals(node)) {
+              out.add(new ClientPresence(g.name, clientId, p.user, p.node));
+            }
+          });
     }
     return out;
   }
@@ -207,8 +211,10 @@ public final class ChatState {
       return new Applied(new LeaveResult(g.name, g.users(), false), List.of());
     }
     g.presence.remove(l.clientId());
-    return new Applied(new LeaveResult(g.name, g.users(), false), List.of(
-        new ChatEvent.Presence(g.name, p.user, l.clientId(), false, l.reason(), g.users())));
+    return new Applied(
+        new LeaveResult(g.name, g.users(), false),
+        List.of(
+            new ChatEvent.Presence(g.name, p.user, l.clientId(), false, l.reason(), g.users())));
   }
 
   private Applied send(long index, ChatCommand.Send s) {
@@ -223,8 +229,9 @@ public final class ChatState {
     }
     Group g = group(index, s.group());
     g.seq++;
-    ChatMessage m = new ChatMessage(g.name, g.seq, g.epoch, s.user(), s.clientId(), s.id(),
-        s.text(), s.ts(), s.node());
+    ChatMessage m =
+        new ChatMessage(
+            g.name, g.seq, g.epoch, s.user(), s.clientId(), s.id(), s.text(), s.ts(), s.node());
     g.history.addLast(m);
     while (g.history.size() > historyLimit) {
       g.history.removeFirst();
@@ -248,16 +255,16 @@ public final class ChatState {
     List<ChatEvent> events = new ArrayList<>();
     for (Group g : groups.values()) {
       List<String> gone = new ArrayList<>();
-      g.presence.forEach((clientId, p) -> {
-        if (p.node.equals(d.node())) {
-          gone.add(clientId);
-        }
-      });
+      g.presence.forEach(
+          (clientId, p) -> {
+            if (p.node.equals(d.node())) {
+              gone.add(clientId);
+            }
+          });
       // one by one, so that each event carries the member list right after that departure
       for (String clientId : gone) {
         Presence p = g.presence.remove(clientId);
-        events.add(new ChatEvent.Presence(g.name, p.user, clientId, false, "node-gone",
-            g.users()));
+        events.add(new ChatEvent.Presence(g.name, p.user, clientId, false, "node-gone", g.users()));
       }
     }
     return new Applied(null, events);
@@ -268,43 +275,47 @@ public final class ChatState {
   /** The state as chunks, to be passed back in the same order to {@link #restore}. */
   public synchronized List<byte[]> snapshot() {
     List<byte[]> chunks = new ArrayList<>();
-    chunks.add(write(out -> {
-      out.writeLong(lastApplied);
-      out.writeInt(dedup.size());
-      for (Map.Entry<String, LinkedHashMap<String, SendResult>> c : dedup.entrySet()) {
-        out.writeUTF(c.getKey());
-        out.writeInt(c.getValue().size());
-        for (SendResult r : c.getValue().values()) {
-          out.writeUTF(r.group());
-          out.writeUTF(r.id());
-          out.writeLong(r.seq());
-          out.writeUTF(r.epoch());
-          out.writeLong(r.ts());
-        }
-      }
-    }));
+    chunks.add(
+        write(
+            out -> {
+              out.writeLong(lastApplied);
+              out.writeInt(dedup.size());
+              for (Map.Entry<String, LinkedHashMap<String, SendResult>> c : dedup.entrySet()) {
+                out.writeUTF(c.getKey());
+                out.writeInt(c.getValue().size());
+                for (SendResult r : c.getValue().values()) {
+                  out.writeUTF(r.group());
+                  out.writeUTF(r.id());
+                  out.writeLong(r.seq());
+                  out.writeUTF(r.epoch());
+                  out.writeLong(r.ts());
+                }
+              }
+            }));
     for (Group g : groups.values()) {
-      chunks.add(write(out -> {
-        out.writeUTF(g.name);
-        out.writeUTF(g.epoch);
-        out.writeLong(g.seq);
-        out.writeInt(g.presence.size());
-        for (Map.Entry<String, Presence> e : g.presence.entrySet()) {
-          out.writeUTF(e.getKey());
-          out.writeUTF(e.getValue().user);
-          out.writeUTF(e.getValue().node);
-        }
-        out.writeInt(g.history.size());
-        for (ChatMessage m : g.history) {
-          out.writeLong(m.seq());
-          out.writeUTF(m.from());
-          out.writeUTF(m.clientId());
-          out.writeUTF(m.id());
-          out.writeUTF(m.text());
-          out.writeLong(m.ts());
-          out.writeUTF(m.node());
-        }
-      }));
+      chunks.add(
+          write(
+              out -> {
+                out.writeUTF(g.name);
+                out.writeUTF(g.epoch);
+                out.writeLong(g.seq);
+                out.writeInt(g.presence.size());
+                for (Map.Entry<String, Presence> e : g.presence.entrySet()) {
+                  out.writeUTF(e.getKey());
+                  out.writeUTF(e.getValue().user);
+                  out.writeUTF(e.getValue().node);
+                }
+                out.writeInt(g.history.size());
+                for (ChatMessage m : g.history) {
+                  out.writeLong(m.seq());
+                  out.writeUTF(m.from());
+                  out.writeUTF(m.clientId());
+                  out.writeUTF(m.id());
+                  out.writeUTF(m.text());
+                  out.writeLong(m.ts());
+                  out.writeUTF(m.node());
+                }
+              }));
     }
     return chunks;
   }
@@ -317,43 +328,48 @@ public final class ChatState {
       lastApplied = 0;
       return;
     }
-    read(chunks.get(0), in -> {
-      lastApplied = in.readLong();
-      int clients = in.readInt();
-      for (int i = 0; i < clients; i++) {
-        String clientId = in.readUTF();
-        int n = in.readInt();
-        LinkedHashMap<String, SendResult> seen = new LinkedHashMap<>();
-        for (int k = 0; k < n; k++) {
-          SendResult r = new SendResult(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(),
-              in.readLong());
-          seen.put(r.id(), r);
-        }
-        dedup.put(clientId, seen);
-      }
-    });
+    read(
+        chunks.get(0),
+        in -> {
+          lastApplied = in.readLong();
+          int clients = in.readInt();
+          for (int i = 0; i < clients; i++) {
+            String clientId = in.readUTF();
+            int n = in.readInt();
+            LinkedHashMap<String, SendResult> seen = new LinkedHashMap<>();
+            for (int k = 0; k < n; k++) {
+              SendResult r =
+                  new SendResult(
+                      in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), in.readLong());
+              seen.put(r.id(), r);
+            }
+            dedup.put(clientId, seen);
+          }
+        });
     for (byte[] chunk : chunks.subList(1, chunks.size())) {
-      read(chunk, in -> {
-        Group g = new Group(in.readUTF(), in.readUTF());
-        g.seq = in.readLong();
-        int members = in.readInt();
-        for (int i = 0; i < members; i++) {
-          g.presence.put(in.readUTF(), new Presence(in.readUTF(), in.readUTF()));
-        }
-        int messages = in.readInt();
-        for (int i = 0; i < messages; i++) {
-          long seq = in.readLong();
-          String from = in.readUTF();
-          String clientId = in.readUTF();
-          String id = in.readUTF();
-          String text = in.readUTF();
-          long ts = in.readLong();
-          String node = in.readUTF();
-          g.history.addLast(new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts,
-              node));
-        }
-        groups.put(g.name, g);
-      });
+      read(
+          chunk,
+          in -> {
+            Group g = new Group(in.readUTF(), in.readUTF());
+            g.seq = in.readLong();
+            int members = in.readInt();
+            for (int i = 0; i < members; i++) {
+              g.presence.put(in.readUTF(), new Presence(in.readUTF(), in.readUTF()));
+            }
+            int messages = in.readInt();
+            for (int i = 0; i < messages; i++) {
+              long seq = in.readLong();
+              String from = in.readUTF();
+              String clientId = in.readUTF();
+              String id = in.readUTF();
+              String text = in.readUTF();
+              long ts = in.readLong();
+              String node = in.readUTF();
+              g.history.addLast(
+                  new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts, node));
+            }
+            groups.put(g.name, g);
+          });
     }
   }
 
@@ -390,6 +406,7 @@ public final class ChatState {
     final String epoch;
     long seq;
     final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
+
     /** clientId -> presence, in join order. */
     final LinkedHashMap<String, Presence> presence = new LinkedHashMap<>();
 

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The presence this pod's own clients should have in the replicated state, and the log entries
- * that make the state match it.
+ * The presence this pod's own clients should have in the replicated state, and the log entries that
+ * make the state match it.
  *
  * <p>Joins and leaves normally reach the log directly. This catches the ones that could not: a join
  * answered from the local state while no quorum was reachable, a leave or disconnect refused for
@@ -31,14 +31,17 @@ public final class PresenceLedger {
 
   private static final class Entry {
     String user;
+
     /** Connections of this client on this pod that joined the group (a reconnect can overlap). */
     final Set<Long> connections = new HashSet<>();
+
     /** Proposals about this key not finished yet: their outcome is unknown, so no correction. */
     int inFlight;
   }
 
   private final String node;
   private final Map<Key, Entry> entries = new HashMap<>();
+
   /** What differed at the previous comparison: only a difference seen twice is corrected. */
   private Map<Key, ChatCommand> divergedBefore = Map.of();
 
@@ -76,9 +79,9 @@ public final class PresenceLedger {
   }
 
   /**
-   * The entries that make the state match what this pod's clients want: a {@code Join} for a
-   * wanted client the state does not have in the group at all, a {@code Leave} for one the state
-   * holds through this pod ({@code onThisNode}) that no connection here wants. A client the state holds
+   * The entries that make the state match what this pod's clients want: a {@code Join} for a wanted
+   * client the state does not have in the group at all, a {@code Leave} for one the state holds
+   * through this pod ({@code onThisNode}) that no connection here wants. A client the state holds
    * through another pod has moved there: it is left alone. A difference is corrected only when it
    * was also seen at the previous call and nothing about it is in flight, so that entries on their
    * way to the log are not doubled. At most {@code max} corrections per call.
@@ -86,28 +89,31 @@ public final class PresenceLedger {
    * @param onThisNode the state's presence entries held through this pod's node
    * @param inState the state's entry for a key, or null
    */
-  public List<Correction> corrections(List<ClientPresence> onThisNode,
-      Function<Key, ClientPresence> inState, int max) {
+  public List<Correction> corrections(
+      List<ClientPresence> onThisNode, Function<Key, ClientPresence> inState, int max) {
     Map<Key, String> logged = new HashMap<>();
     for (ClientPresence p : onThisNode) {
       logged.put(new Key(p.group(), p.clientId()), p.user());
     }
     Map<Key, ChatCommand> diverged = new HashMap<>();
-    entries.forEach((key, e) -> {
-      if (!e.connections.isEmpty() && e.inFlight == 0) {
-        ClientPresence p = inState.apply(key);
-        if (p == null || (p.node().equals(node) && !p.user().equals(e.user))) {
-          diverged.put(key, new ChatCommand.Join(key.group(), e.user, key.clientId(), node, -1,
-              null));
-        }
-      }
-    });
-    logged.forEach((key, user) -> {
-      Entry e = entries.get(key);
-      if (e == null || (e.connections.isEmpty() && e.inFlight == 0)) {
-        diverged.put(key, new ChatCommand.Leave(key.group(), user, key.clientId(), node, "disconnect"));
-      }
-    });
+    entries.forEach(
+        (key, e) -> {
+          if (!e.connections.isEmpty() && e.inFlight == 0) {
+            ClientPresence p = inState.apply(key);
+            if (p == null || (p.node().equals(node) && !p.user().equals(e.user))) {
+              diverged.put(
+                  key, new ChatCommand.Join(key.group(), e.user, key.clientId(), node, -1, null));
+            }
+          }
+        });
+    logged.forEach(
+        (key, user) -> {
+          Entry e = entries.get(key);
+          if (e == null || (e.connections.isEmpty() && e.inFlight == 0)) {
+            diverged.put(
+                key, new ChatCommand.Leave(key.group(), user, key.clientId(), node, "disconnect"));
+          }
+        });
     List<Correction> out = new ArrayList<>();
     for (Map.Entry<Key, ChatCommand> d : diverged.entrySet()) {
       if (out.size() < max && d.getValue().equals(divergedBefore.get(d.getKey()))) {
@@ -130,11 +136,12 @@ public final class PresenceLedger {
         users.add(p.user());
       }
     }
-    entries.forEach((key, e) -> {
-      if (key.group().equals(group) && !e.connections.isEmpty()) {
-        users.add(e.user);
-      }
-    });
+    entries.forEach(
+        (key, e) -> {
+          if (key.group().equals(group) && !e.connections.isEmpty()) {
+            users.add(e.user);
+          }
+        });
     return List.copyOf(users);
   }
 

@@ -21,13 +21,14 @@ class ChatStateTest {
   }
 
   private SendResult send(String client, String id, String text) {
-    return (SendResult) apply(new ChatCommand.Send("g", "u-" + client, client, id, text, "n1",
-        1000 + index)).result();
+    return (SendResult)
+        apply(new ChatCommand.Send("g", "u-" + client, client, id, text, "n1", 1000 + index))
+            .result();
   }
 
   private JoinResult join(String client, long since, String epoch) {
-    return (JoinResult) apply(new ChatCommand.Join("g", "u-" + client, client, "n1", since, epoch))
-        .result();
+    return (JoinResult)
+        apply(new ChatCommand.Join("g", "u-" + client, client, "n1", since, epoch)).result();
   }
 
   @Test
@@ -47,8 +48,10 @@ class ChatStateTest {
   @Test
   void sendEmitsTheMessageWithEverything() {
     Applied a = apply(new ChatCommand.Send("g", "alice", "c", "m1", "hello", "pod-1", 42));
-    assertThat(a.events()).containsExactly(new ChatEvent.Message(
-        new ChatMessage("g", 1, "c1-1", "alice", "c", "m1", "hello", 42, "pod-1")));
+    assertThat(a.events())
+        .containsExactly(
+            new ChatEvent.Message(
+                new ChatMessage("g", 1, "c1-1", "alice", "c", "m1", "hello", 42, "pod-1")));
   }
 
   @Test
@@ -134,8 +137,8 @@ class ChatStateTest {
     assertThat(r.reset()).isTrue();
     assertThat(r.hasGap()).isFalse();
     assertThat(r.replay()).extracting(ChatMessage::seq).containsExactly(1L, 2L);
-    JoinResult fresh = (JoinResult) apply(
-        new ChatCommand.Join("new", "u", "x", "n1", 3, "old-epoch")).result();
+    JoinResult fresh =
+        (JoinResult) apply(new ChatCommand.Join("new", "u", "x", "n1", 3, "old-epoch")).result();
     assertThat(fresh.reset()).isTrue();
     assertThat(fresh.seq()).isZero();
     assertThat(fresh.replay()).isEmpty();
@@ -144,33 +147,40 @@ class ChatStateTest {
   @Test
   void presenceJoinLeaveAndDropNode() {
     Applied j1 = apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null));
-    assertThat(j1.events()).containsExactly(
-        new ChatEvent.Presence("g", "bob", "c1", true, "join", List.of("bob")));
+    assertThat(j1.events())
+        .containsExactly(new ChatEvent.Presence("g", "bob", "c1", true, "join", List.of("bob")));
     apply(new ChatCommand.Join("g", "alice", "c2", "n2", -1, null));
     apply(new ChatCommand.Join("g", "bob", "c3", "n2", -1, null));
     apply(new ChatCommand.Join("h", "carol", "c4", "n2", -1, null));
     assertThat(state.members("g")).containsExactly("alice", "bob");
-    assertThat(state.presence("g")).containsExactly(new ClientPresence("g", "c1", "bob", "n1"),
-        new ClientPresence("g", "c2", "alice", "n2"), new ClientPresence("g", "c3", "bob", "n2"));
-    assertThat(state.presenceOn("n2")).containsExactlyInAnyOrder(
-        new ClientPresence("g", "c2", "alice", "n2"), new ClientPresence("g", "c3", "bob", "n2"),
-        new ClientPresence("h", "c4", "carol", "n2"));
+    assertThat(state.presence("g"))
+        .containsExactly(
+            new ClientPresence("g", "c1", "bob", "n1"),
+            new ClientPresence("g", "c2", "alice", "n2"),
+            new ClientPresence("g", "c3", "bob", "n2"));
+    assertThat(state.presenceOn("n2"))
+        .containsExactlyInAnyOrder(
+            new ClientPresence("g", "c2", "alice", "n2"),
+            new ClientPresence("g", "c3", "bob", "n2"),
+            new ClientPresence("h", "c4", "carol", "n2"));
     assertThat(state.presenceOf("h", "c4")).isEqualTo(new ClientPresence("h", "c4", "carol", "n2"));
     assertThat(state.presenceOf("h", "c1")).isNull();
     // a repeated join (retry) changes nothing and says nothing
     assertThat(apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null)).events()).isEmpty();
 
     Applied leave = apply(new ChatCommand.Leave("g", "bob", "c1", "n1", "timeout"));
-    assertThat(leave.events()).containsExactly(
-        new ChatEvent.Presence("g", "bob", "c1", false, "timeout", List.of("alice", "bob")));
+    assertThat(leave.events())
+        .containsExactly(
+            new ChatEvent.Presence("g", "bob", "c1", false, "timeout", List.of("alice", "bob")));
     assertThat(leave.result()).isEqualTo(new LeaveResult("g", List.of("alice", "bob"), false));
     assertThat(apply(new ChatCommand.Leave("g", "bob", "c1", "n1", "leave")).events()).isEmpty();
 
     Applied drop = apply(new ChatCommand.DropNode("n2"));
-    assertThat(drop.events()).containsExactly(
-        new ChatEvent.Presence("g", "alice", "c2", false, "node-gone", List.of("bob")),
-        new ChatEvent.Presence("g", "bob", "c3", false, "node-gone", List.of()),
-        new ChatEvent.Presence("h", "carol", "c4", false, "node-gone", List.of()));
+    assertThat(drop.events())
+        .containsExactly(
+            new ChatEvent.Presence("g", "alice", "c2", false, "node-gone", List.of("bob")),
+            new ChatEvent.Presence("g", "bob", "c3", false, "node-gone", List.of()),
+            new ChatEvent.Presence("h", "carol", "c4", false, "node-gone", List.of()));
     assertThat(state.members("g")).isEmpty();
   }
 
@@ -207,8 +217,7 @@ class ChatStateTest {
     ChatCommand fresh = new ChatCommand.Send("g", "u-a", "a", "m99", "t", "n1", 1);
     assertThat(copy.apply(100, resend)).isEqualTo(state.apply(100, resend));
     assertThat(copy.apply(101, fresh)).isEqualTo(state.apply(101, fresh));
-    assertThat(copy.snapshot()).zipSatisfy(state.snapshot(),
-        (x, y) -> assertThat(x).isEqualTo(y));
+    assertThat(copy.snapshot()).zipSatisfy(state.snapshot(), (x, y) -> assertThat(x).isEqualTo(y));
   }
 
   @Test

@@ -17,8 +17,8 @@ class PresenceLedgerTest {
   private long index;
 
   private List<Correction> corrections() {
-    return ledger.corrections(state.presenceOn("pod-a"),
-        k -> state.presenceOf(k.group(), k.clientId()), 10);
+    return ledger.corrections(
+        state.presenceOn("pod-a"), k -> state.presenceOf(k.group(), k.clientId()), 10);
   }
 
   private void apply(ChatCommand command) {
@@ -31,8 +31,9 @@ class PresenceLedgerTest {
     ledger.joined(BOB_G, "bob", 1); // answered from the local state: not in the log
     assertThat(corrections()).isEmpty(); // seen once: may still be on its way
     List<Correction> fix = corrections();
-    assertThat(fix).containsExactly(new Correction(BOB_G,
-        new ChatCommand.Join("g", "bob", "c-bob", "pod-a", -1, null)));
+    assertThat(fix)
+        .containsExactly(
+            new Correction(BOB_G, new ChatCommand.Join("g", "bob", "c-bob", "pod-a", -1, null)));
     fix.forEach(c -> apply(c.command()));
     assertThat(state.members("g")).containsExactly("ann", "bob");
     assertThat(corrections()).isEmpty();
@@ -56,8 +57,10 @@ class PresenceLedgerTest {
     apply(new ChatCommand.Join("g", "eve", "c-eve", "pod-b", -1, null));
     corrections();
     List<Correction> fix = corrections();
-    assertThat(fix).containsExactly(new Correction(BOB_G,
-        new ChatCommand.Leave("g", "bob", "c-bob", "pod-a", "disconnect")));
+    assertThat(fix)
+        .containsExactly(
+            new Correction(
+                BOB_G, new ChatCommand.Leave("g", "bob", "c-bob", "pod-a", "disconnect")));
     fix.forEach(c -> apply(c.command()));
     assertThat(state.members("g")).containsExactly("eve");
     assertThat(corrections()).isEmpty();
@@ -77,12 +80,14 @@ class PresenceLedgerTest {
     ledger.joined(BOB_G, "bob", 2); // a reconnect to this pod overlapped the old connection
     ledger.left(BOB_G, 1);
     corrections();
-    assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
+    assertThat(corrections())
+        .extracting(c -> c.command().getClass().getSimpleName())
         .containsExactly("Join");
     apply(new ChatCommand.Join("g", "bob", "c-bob", "pod-a", -1, null));
     ledger.left(BOB_G, 2);
     assertThat(corrections()).as("a different correction for the same key starts over").isEmpty();
-    assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
+    assertThat(corrections())
+        .extracting(c -> c.command().getClass().getSimpleName())
         .containsExactly("Leave");
   }
 
@@ -93,7 +98,8 @@ class PresenceLedgerTest {
     ledger.joined(BOB_G, "bob", 7); // a second join of the group on the same connection
     ledger.left(BOB_G, 7);
     corrections();
-    assertThat(corrections()).extracting(c -> c.command().getClass().getSimpleName())
+    assertThat(corrections())
+        .extracting(c -> c.command().getClass().getSimpleName())
         .containsExactly("Leave");
   }
 
