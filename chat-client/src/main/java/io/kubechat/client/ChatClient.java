@@ -1,5 +1,6 @@
 package io.kubechat.client;
 
+import io.kubechat.client.connection.EndpointRotation;
 import io.kubechat.client.protocol.Names;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,8 +62,7 @@ public final class ChatClient implements AutoCloseable {
   private final Object stateMonitor = new Object();
   private volatile ConnectionState state = ConnectionState.NEW;
   private volatile ServerInfo server;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ChatClient(Builder builder, ClientSettings settings) {
     this.ownsVertx = builder.vertx == null;
@@ -227,22 +230,14 @@ public final class ChatClient implements AutoCloseable {
     }
     context.runOnContext(v -> core.close(done));
     try {
-      done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      done.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // closing anyway
     }
     try {
-      webSocketClient
-          .close()
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      webSocketClient.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       if (ownsVertx) {
-        vertx
-            .close()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       // best effort: nothing more to release
@@ -257,7 +252,7 @@ public final class ChatClient implements AutoCloseable {
     }
     try {
       context.runOnContext(v -> action.run());
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       result.completeExceptionally(new ChatClientClosedException("client closed"));
     }
   }
@@ -407,7 +402,7 @@ public final class ChatClient implements AutoCloseable {
               backoffInitial,
               backoffMax,
               outboxCapacity);
-      new io.kubechat.client.connection.EndpointRotation(settings.endpoints()); // validates
+      new EndpointRotation(settings.endpoints()); // validates
       return new ChatClient(this, settings);
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -394,9 +395,7 @@ class ChatClientMisbehavingServerTest {
     assertThat(cluster.received("send"))
         .extracting(r -> r.frame().getString("text"))
         .containsExactlyElementsOf(
-            java.util.stream.IntStream.rangeClosed(1, ClientCore.SEND_WINDOW)
-                .mapToObj(i -> "m" + i)
-                .toList());
+            IntStream.rangeClosed(1, ClientCore.SEND_WINDOW).mapToObj(i -> "m" + i).toList());
   }
 
   @Test

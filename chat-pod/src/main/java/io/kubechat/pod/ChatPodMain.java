@@ -1,6 +1,7 @@
 package io.kubechat.pod;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.kubechat.pod.config.ConfigException;
 import io.kubechat.pod.config.EnvConfigLoader;
 import io.kubechat.pod.config.PodConfig;
@@ -38,7 +39,8 @@ public final class ChatPodMain {
         "vertx.logger-delegate-factory-class-name",
         "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kubechat"))
+    ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger("io.kubechat")
         .setLevel(Level.toLevel(config.logLevel()));
     Logger log = LoggerFactory.getLogger(ChatPodMain.class);
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class DeployManifestsTest {
 
   /** Every ClusterRole and Role by kind and name, with its rules. */
   private static Map<String, Map<String, List<String>>> roles(List<HasMetadata> objects) {
-    Map<String, Map<String, List<String>>> roles = new java.util.TreeMap<>();
+    Map<String, Map<String, List<String>>> roles = new TreeMap<>();
     for (HasMetadata o : objects) {
       if (o instanceof ClusterRole r) {
         roles.put("ClusterRole/" + r.getMetadata().getName(), rules(r.getRules()));

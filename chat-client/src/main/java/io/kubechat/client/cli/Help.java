@@ -9,8 +9,9 @@ final class Help {
       Options:
         -s, --server URL     chat pod or Service WebSocket URL (ws://host:8080/ws); repeat it or
                              separate with commas to give several pods, tried in rotation.
-                             Default: $KUBECHAT_SERVER, else the local cluster
-                             (ws://127.0.0.2:8080/ws, ws://127.0.0.3:8080/ws, ws://127.0.0.4:8080/ws)
+                             Default: $KUBECHAT_SERVER, else the local cluster's pods
+                             ws://127.0.0.2:8080/ws, ws://127.0.0.3:8080/ws and
+                             ws://127.0.0.4:8080/ws
         -u, --user NAME      your name, [A-Za-z0-9._-]{1,64} (default: $KUBECHAT_USER, else $USER)
         -g, --group NAME     the group (default: lobby)
             --client-id ID   stable client id (default: a new random one per run)

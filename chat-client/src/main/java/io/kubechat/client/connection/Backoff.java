@@ -1,6 +1,7 @@
 package io.kubechat.client.connection;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -29,10 +30,7 @@ public final class Backoff {
   }
 
   public Backoff(Duration initial, Duration max) {
-    this(
-        initial,
-        max,
-        bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+    this(initial, max, bound -> ThreadLocalRandom.current().nextLong(bound + 1));
   }
 
   /** The upper bound of the delay of attempt {@code attempt}: min(max, initial * 2^attempt). */

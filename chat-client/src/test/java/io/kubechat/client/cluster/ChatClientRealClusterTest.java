@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class ChatClientRealClusterTest {
     cluster.startAll();
     try {
       cluster.awaitReady(Duration.ofSeconds(90));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           "pods not ready within 90 s; logs in target/pod-logs/" + cluster.clusterName(), e);
     } catch (PodCluster.NotAServerException e) {
@@ -103,7 +105,7 @@ class ChatClientRealClusterTest {
     }
     try {
       CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError(
           "not every send acknowledged within 90 s: acked "
               + acks.stream().filter(a -> a.isDone() && !a.isCompletedExceptionally()).count()

@@ -51,7 +51,8 @@ class FrameCodecTest {
             codec.decode(
                 """
                 {"type":"welcome","node":"pod-1","incarnation":"i1","user":"alice","clientId":"c",
-                 "version":"0.1","limits":{"maxFrameBytes":65536,"maxTextBytes":8192,"maxGroups":100},
+                 "version":"0.1",
+                 "limits":{"maxFrameBytes":65536,"maxTextBytes":8192,"maxGroups":100},
                  "idleTimeoutMs":30000,"extra":true}\
                 """))
         .isEqualTo(
@@ -127,7 +128,8 @@ class FrameCodecTest {
     assertThat(
             codec.decode(
                 """
-                {"type":"error","code":"UNAVAILABLE","message":"no quorum","ref":"m1","retryable":true}
+                {"type":"error","code":"UNAVAILABLE","message":"no quorum","ref":"m1",
+                 "retryable":true}
                 """))
         .isInstanceOfSatisfying(
             ServerFrame.Error.class,

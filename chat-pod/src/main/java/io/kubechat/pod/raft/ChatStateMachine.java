@@ -7,6 +7,8 @@ import io.microraft.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MicroRaft's view of the chat state. Runs on the Raft node's thread; hands every applied entry to
@@ -14,8 +16,7 @@ import java.util.function.Consumer;
  */
 final class ChatStateMachine implements StateMachine {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(ChatStateMachine.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChatStateMachine.class);
 
   /** Called on the Raft thread after each applied proposal, in log order. */
   interface Listener {

@@ -19,6 +19,7 @@ import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.microraft.MembershipChangeMode;
+import io.microraft.Ordered;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -722,8 +723,8 @@ public final class RaftChatBackend implements ChatBackend {
     if (node == null) {
       return Future.failedFuture("not a member");
     }
-    CompletableFuture<io.microraft.Ordered<Object>> f = node.replicate(proposal);
-    return Future.fromCompletionStage(f, context).map(io.microraft.Ordered::getCommitIndex);
+    CompletableFuture<Ordered<Object>> f = node.replicate(proposal);
+    return Future.fromCompletionStage(f, context).map(Ordered::getCommitIndex);
   }
 
   private void onApplied(Proposal proposal, Applied applied) {

@@ -1,6 +1,8 @@
 package io.kubechat.pod.raft;
 
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -161,8 +163,8 @@ public final class RaftEnv {
   private static long secondsAsMillis(Map<String, String> env, String name) {
     String v = value(env, name);
     try {
-      java.math.BigDecimal ms = new java.math.BigDecimal(v).movePointRight(3);
-      if (ms.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      BigDecimal ms = new BigDecimal(v).movePointRight(3);
+      if (ms.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
         throw new NumberFormatException();
       }
       return ms.longValueExact();
@@ -172,7 +174,7 @@ public final class RaftEnv {
   }
 
   private static boolean bool(Map<String, String> env, String name) {
-    String v = value(env, name).toLowerCase(java.util.Locale.ROOT);
+    String v = value(env, name).toLowerCase(Locale.ROOT);
     return switch (v) {
       case "true" -> true;
       case "false" -> false;

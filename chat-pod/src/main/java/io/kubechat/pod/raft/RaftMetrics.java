@@ -1,5 +1,7 @@
 package io.kubechat.pod.raft;
 
+import io.kubechat.pod.chat.BackendStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,10 +18,9 @@ import java.util.function.Supplier;
 final class RaftMetrics {
 
   private final Timer commitLatency;
-  private final io.micrometer.core.instrument.Counter unavailable;
+  private final Counter unavailable;
 
-  RaftMetrics(
-      MeterRegistry registry, String node, Supplier<io.kubechat.pod.chat.BackendStatus> status) {
+  RaftMetrics(MeterRegistry registry, String node, Supplier<BackendStatus> status) {
     if (registry == null) {
       commitLatency = null;
       unavailable = null;
@@ -42,10 +43,7 @@ final class RaftMetrics {
             .minimumExpectedValue(Duration.ofNanos(100_000))
             .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
-    unavailable =
-        io.micrometer.core.instrument.Counter.builder("kubechat.raft.unavailable")
-            .tag("node", node)
-            .register(registry);
+    unavailable = Counter.builder("kubechat.raft.unavailable").tag("node", node).register(registry);
   }
 
   static int roleNumber(String role) {

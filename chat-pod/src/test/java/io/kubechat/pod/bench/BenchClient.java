@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -48,7 +49,7 @@ final class BenchClient implements AutoCloseable {
             .connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"))
             .toCompletionStage()
             .toCompletableFuture()
-            .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            .get(5, TimeUnit.SECONDS);
     BenchClient c = new BenchClient(client, ws, user + "-" + System.nanoTime());
     ws.textMessageHandler(c::onFrame);
     ws.closeHandler(v -> c.onClose());
@@ -58,7 +59,7 @@ final class BenchClient implements AutoCloseable {
             .put("user", user)
             .put("clientId", c.clientId)
             .encode());
-    c.welcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    c.welcome.get(5, TimeUnit.SECONDS);
     return c;
   }
 
@@ -70,7 +71,7 @@ final class BenchClient implements AutoCloseable {
     CompletableFuture<JsonObject> joined = new CompletableFuture<>();
     joins.put(group, joined);
     ws.writeTextMessage(new JsonObject().put("type", "join").put("group", group).encode());
-    return joined.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return joined.get(10, TimeUnit.SECONDS);
   }
 
   /** Sends a fresh message; the future completes with the ack or error for it. */

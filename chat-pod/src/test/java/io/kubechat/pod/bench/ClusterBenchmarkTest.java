@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -159,8 +160,8 @@ class ClusterBenchmarkTest {
     int messages = 500;
     String leader = awaitStableLeader(Set.of());
     ConcurrentLinkedQueue<Double> deliveries = new ConcurrentLinkedQueue<>();
-    Map<Long, AtomicLong> lastArrival = new java.util.concurrent.ConcurrentHashMap<>();
-    Map<Long, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Long, AtomicLong> lastArrival = new ConcurrentHashMap<>();
+    Map<Long, Long> sentAt = new ConcurrentHashMap<>();
     List<BenchClient> receivers = new ArrayList<>();
     try {
       for (PodProcess pod : pods.values()) {

@@ -26,7 +26,7 @@ class BootstrapDecisionTest {
   }
 
   @Test
-  void joinsAGroupSomeoneIsIn_preferringAnAnswerThatKnowsTheLeader() {
+  void joinsAGroupSomeoneIsInPreferringAnAnswerThatKnowsTheLeader() {
     BootstrapDecision d =
         BootstrapDecision.decide(
             "pod-1",

@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -43,7 +44,7 @@ final class ClusteredNode {
             .setClusterPingInterval(1000)
             .setClusterPingReplyInterval(1000);
     return Vertx.builder()
-        .with(new io.vertx.core.VertxOptions().setEventBusOptions(eb))
+        .with(new VertxOptions().setEventBusOptions(eb))
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered();
   }

@@ -13,8 +13,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -33,7 +35,7 @@ class ClusteredRaftTest {
   private static final List<Vertx> VERTICES = new ArrayList<>();
   private static final List<TestPod> PODS = new ArrayList<>();
   private static final Map<String, MemberInfo> VIEW = TestPod.view();
-  private static final java.util.Set<Integer> CLOSED = new java.util.HashSet<>();
+  private static final Set<Integer> CLOSED = new HashSet<>();
 
   @BeforeAll
   static void startCluster() {

@@ -11,10 +11,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +113,7 @@ class PodChaosTest {
         cluster.pods().stream()
             .filter(p -> !p.node().equals(newLeader))
             .max(
-                java.util.Comparator.comparingLong(
+                Comparator.comparingLong(
                     p -> CLIENTS.stream().filter(c -> p.ip().equals(c.currentHost())).count()))
             .orElseThrow()
             .node();
@@ -139,9 +141,8 @@ class PodChaosTest {
         CLIENTS.stream()
             .flatMap(c -> c.errorCounts().entrySet().stream())
             .collect(
-                java.util.stream.Collectors.groupingBy(
-                    Map.Entry::getKey,
-                    java.util.stream.Collectors.summingInt(Map.Entry::getValue))));
+                Collectors.groupingBy(
+                    Map.Entry::getKey, Collectors.summingInt(Map.Entry::getValue))));
 
     assertThat(
             HistoryChecker.check(CLIENTS.stream().map(ResilientChatClient::history).toList(), acks))

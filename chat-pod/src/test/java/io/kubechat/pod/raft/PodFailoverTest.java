@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -272,8 +273,7 @@ class PodFailoverTest {
           reader.frames().stream().filter(f -> "message".equals(f.getString("type"))).toList();
       assertThat(messages)
           .extracting(f -> f.getLong("seq"))
-          .containsExactlyElementsOf(
-              java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
       assertThat(messages)
           .extracting(f -> f.getString("id"))
           .containsExactlyElementsOf(

@@ -13,10 +13,21 @@ import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
+import io.kubechat.pod.cluster.MemberInfo;
+import io.kubechat.pod.cluster.MemberState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -116,8 +127,8 @@ class RaftChatBackendTest {
       List<Long> seen = new ArrayList<>();
       result.replay().forEach(m -> seen.add(m.seq()));
       joiner.events.subList(liveFrom[0], joiner.events.size()).stream()
-          .filter(e -> e instanceof io.kubechat.pod.chat.ChatEvent.Message)
-          .forEach(e -> seen.add(((io.kubechat.pod.chat.ChatEvent.Message) e).message().seq()));
+          .filter(e -> e instanceof ChatEvent.Message)
+          .forEach(e -> seen.add(((ChatEvent.Message) e).message().seq()));
       assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
       assertThat(result.seq()).isEqualTo(result.replay().size());
       assertThat(result.members()).contains("j");
@@ -156,9 +167,9 @@ class RaftChatBackendTest {
       long t0 = System.nanoTime();
       Throwable err =
           catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x1", "lost?", cut.node)));
-      assertThat(err).isInstanceOf(io.kubechat.pod.chat.ChatException.class);
-      assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
-      assertThat(((io.kubechat.pod.chat.ChatException) err).retryable()).isTrue();
+      assertThat(err).isInstanceOf(ChatException.class);
+      assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      assertThat(((ChatException) err).retryable()).isTrue();
       // the forward to the unreachable leader gives up after the forward timeout (1 s)
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
       for (int i = 0; i < 10; i++) {
@@ -265,11 +276,9 @@ class RaftChatBackendTest {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod leader = c.leader();
       TestPod client = c.followers().get(0);
-      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-      java.util.concurrent.atomic.AtomicInteger acked =
-          new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicBoolean running =
-          new java.util.concurrent.atomic.AtomicBoolean(true);
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      AtomicInteger acked = new AtomicInteger();
+      AtomicBoolean running = new AtomicBoolean(true);
       sendLoop(client, running, acked, failures, 0);
       await().until(() -> acked.get() >= 20);
       get(leader.backend.stop());
@@ -302,12 +311,7 @@ class RaftChatBackendTest {
           .until(() -> leader.backend.status().members().size() == 3);
       c.view.put(
           victim.node,
-          new io.kubechat.pod.cluster.MemberInfo(
-              victim.node,
-              victim.incarnation,
-              io.kubechat.pod.cluster.MemberState.DEAD,
-              6000,
-              false));
+          new MemberInfo(victim.node, victim.incarnation, MemberState.DEAD, 6000, false));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> leader.backend.status().members().size() == 2);
@@ -351,18 +355,13 @@ class RaftChatBackendTest {
       TestPod leader = c.leader();
       c.cutOff.add(cut.node);
       c.view.put(
-          cut.node,
-          new io.kubechat.pod.cluster.MemberInfo(
-              cut.node, cut.incarnation, io.kubechat.pod.cluster.MemberState.DEAD, 6000, false));
+          cut.node, new MemberInfo(cut.node, cut.incarnation, MemberState.DEAD, 6000, false));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> leader.backend.status().members().size() == 2);
       get(leader.backend.send(new SendRequest("g", "u", "c", "m1", "while away", leader.node)));
       c.cutOff.clear();
-      c.view.put(
-          cut.node,
-          new io.kubechat.pod.cluster.MemberInfo(
-              cut.node, cut.incarnation, io.kubechat.pod.cluster.MemberState.ALIVE, 0, true));
+      c.view.put(cut.node, new MemberInfo(cut.node, cut.incarnation, MemberState.ALIVE, 0, true));
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
@@ -384,7 +383,7 @@ class RaftChatBackendTest {
       // the old leader cannot commit: it fails with UNAVAILABLE, never hangs
       Throwable err =
           catchFailure(old.backend.send(new SendRequest("g", "u", "c", "lost", "t", old.node)));
-      assertThat(((io.kubechat.pod.chat.ChatException) err).code()).isEqualTo("UNAVAILABLE");
+      assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
@@ -422,9 +421,8 @@ class RaftChatBackendTest {
 
   @Test
   void publishesTermRoleCommitIndexAndCommitLatency() {
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Vertx vertx = Vertx.vertx();
     try {
       RaftChatBackend b =
           new RaftChatBackend(
@@ -450,16 +448,15 @@ class RaftChatBackendTest {
     try (LocalCluster c = LocalCluster.start(3, settings())) {
       TestPod leader = c.leader();
       String address = RaftAddresses.pod(leader.node);
-      io.vertx.core.json.JsonObject junk =
-          new io.vertx.core.json.JsonObject().put("T", "aer").put("g", 42).put("s", "no-slash");
+      JsonObject junk = new JsonObject().put("T", "aer").put("g", 42).put("s", "no-slash");
       for (String kind : List.of("raft", "cmd", "add", "remove", "found", "removed", "bogus")) {
         var options =
-            new io.vertx.core.eventbus.DeliveryOptions()
+            new DeliveryOptions()
                 .setSendTimeout(2000)
                 .addHeader(RaftAddresses.KIND, kind)
                 .addHeader(RaftAddresses.TO, leader.node + "/" + leader.incarnation);
         c.vertx.eventBus().send(address, junk, options);
-        c.vertx.eventBus().send(address, new io.vertx.core.json.JsonObject(), options);
+        c.vertx.eventBus().send(address, new JsonObject(), options);
         if (!kind.equals("raft") && !kind.equals("found") && !kind.equals("removed")) {
           // requests get an answer (an error or a refusal), never silence
           Throwable err = null;
@@ -494,11 +491,7 @@ class RaftChatBackendTest {
   }
 
   private static void sendLoop(
-      TestPod p,
-      java.util.concurrent.atomic.AtomicBoolean running,
-      java.util.concurrent.atomic.AtomicInteger acked,
-      List<Throwable> failures,
-      int i) {
+      TestPod p, AtomicBoolean running, AtomicInteger acked, List<Throwable> failures, int i) {
     if (!running.get()) {
       return;
     }
@@ -517,8 +510,8 @@ class RaftChatBackendTest {
 
   private static Throwable catchFailure(Future<?> f) {
     try {
-      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
       return e.getCause();
     } catch (Exception e) {
       throw new AssertionError(e);

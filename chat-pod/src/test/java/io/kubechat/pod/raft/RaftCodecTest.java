@@ -17,6 +17,7 @@ import io.microraft.model.message.VoteRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -243,12 +244,12 @@ class RaftCodecTest {
     for (String key : List.of("g", "u", "ci", "id", "x", "n", "ts", "o", "r", "c")) {
       JsonObject bad = good.copy();
       bad.remove(key);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftCodec.decodeProposal(bad))
+      Assertions.assertThatThrownBy(() -> RaftCodec.decodeProposal(bad))
           .as(key)
           .isInstanceOf(IllegalArgumentException.class);
       JsonObject wrongType =
           good.copy().put(key, key.equals("ts") || key.equals("r") ? (Object) "text" : (Object) 12);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftCodec.decodeProposal(wrongType))
+      Assertions.assertThatThrownBy(() -> RaftCodec.decodeProposal(wrongType))
           .as(key)
           .isInstanceOf(IllegalArgumentException.class);
     }

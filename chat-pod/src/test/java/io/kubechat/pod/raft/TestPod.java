@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One backend under test, with the events it delivered and a membership view the test steers. */
 final class TestPod {
@@ -19,8 +20,7 @@ final class TestPod {
   final List<ChatEvent> events = new CopyOnWriteArrayList<>();
 
   /** How often the backend said its state jumped ahead of the events (snapshot installed). */
-  final java.util.concurrent.atomic.AtomicInteger resyncs =
-      new java.util.concurrent.atomic.AtomicInteger();
+  final AtomicInteger resyncs = new AtomicInteger();
 
   TestPod(Vertx vertx, String node, RaftSettings settings, Map<String, MemberInfo> view) {
     this.node = node;

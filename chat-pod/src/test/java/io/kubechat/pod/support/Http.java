@@ -1,6 +1,7 @@
 package io.kubechat.pod.support;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,7 @@ public final class Http {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new Response(-1, "");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ public final class PodProcess {
    * one that forms the consensus group (the others join it).
    */
   public static Map<String, String> bootstrapping(Map<String, String> env) {
-    Map<String, String> e = new java.util.HashMap<>(env);
+    Map<String, String> e = new HashMap<>(env);
     e.put("KUBECHAT_BOOTSTRAP", "true");
     return e;
   }

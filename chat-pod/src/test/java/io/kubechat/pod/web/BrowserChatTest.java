@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.PodsReady;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.groups.Tuple;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -141,7 +143,7 @@ class BrowserChatTest {
   void theProtocolClientHandlesResumeDedupOutboxAndCloseCodes() throws Exception {
     String script;
     try (var in = BrowserChatTest.class.getResourceAsStream("/web/chat-core-checks.js")) {
-      script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     pageA.open("http://127.0.5.2:" + PORT + "/");
     // Without parameters (and no session in this tab yet) the page waits at its join form.
@@ -206,9 +208,7 @@ class BrowserChatTest {
         .isEqualTo("reconnecting");
     assertThat(pageA.outbox())
         .extracting(r -> r.get("text"), r -> r.get("pending"))
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("queued 1", true),
-            org.assertj.core.groups.Tuple.tuple("queued 2", true));
+        .containsExactly(Tuple.tuple("queued 1", true), Tuple.tuple("queued 2", true));
     pageA.screenshot(WORK.resolve("page-a-reconnecting.png"));
 
     await("page A reconnects to a live pod")

@@ -1,7 +1,9 @@
 package io.kubechat.pod.web;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
@@ -72,7 +74,7 @@ final class ChatPage {
 
   /** Runs an asynchronous script (it calls its last argument with the result) in this page. */
   @SuppressWarnings("unchecked")
-  List<Map<String, Object>> runAsync(String script, java.time.Duration timeout) {
+  List<Map<String, Object>> runAsync(String script, Duration timeout) {
     driver.manage().timeouts().scriptTimeout(timeout);
     return (List<Map<String, Object>>) js().executeAsyncScript(script);
   }
@@ -87,7 +89,7 @@ final class ChatPage {
     return (String) js().executeScript("return sessionStorage.getItem('kubechat.clientId')");
   }
 
-  void screenshot(Path file) throws java.io.IOException {
+  void screenshot(Path file) throws IOException {
     Files.createDirectories(file.getParent());
     Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
   }

@@ -31,7 +31,8 @@ class FrameParserTest {
     assertThat(frame("{\"type\":\"leave\",\"group\":\"g\"}")).isEqualTo(new ClientFrame.Leave("g"));
     assertThat(
             frame(
-                "{\"type\":\"send\",\"group\":\"g\",\"id\":\"c-1:42\",\"text\":\"hi\",\"extra\":1}"))
+                "{\"type\":\"send\",\"group\":\"g\",\"id\":\"c-1:42\","
+                    + "\"text\":\"hi\",\"extra\":1}"))
         .isEqualTo(new ClientFrame.Send("g", "c-1:42", "hi"));
     assertThat(frame("{\"type\":\"ping\",\"ref\":5}")).isEqualTo(new ClientFrame.Ping(5));
   }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,9 +211,7 @@ class WsSessionTest {
       assertThat(refused)
           .isNotEmpty()
           .containsExactlyElementsOf(
-              java.util.stream.IntStream.rangeClosed(passed + 1, sent)
-                  .mapToObj(i -> "m" + i)
-                  .toList());
+              IntStream.rangeClosed(passed + 1, sent).mapToObj(i -> "m" + i).toList());
       assertThat(backend.sends).hasSize(passed);
     }
   }

@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       Class<R> type, EventSourceContext<ChatCluster> ctx) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, ChatCluster.class)
-            .withName(type.getSimpleName().toLowerCase(java.util.Locale.ROOT))
+            .withName(type.getSimpleName().toLowerCase(Locale.ROOT))
             .withLabelSelector(MANAGED)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ChatCluster.class, false))
             .build(),

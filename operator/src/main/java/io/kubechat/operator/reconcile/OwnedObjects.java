@@ -3,6 +3,8 @@ package io.kubechat.operator.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -67,7 +69,7 @@ final class OwnedObjects {
     }
   }
 
-  private static Map<String, Object> specPatch(io.fabric8.kubernetes.api.model.ServiceSpec want) {
+  private static Map<String, Object> specPatch(ServiceSpec want) {
     Map<String, Object> spec = new HashMap<>();
     spec.put("type", want.getType() == null ? "ClusterIP" : want.getType());
     spec.put("selector", want.getSelector());
@@ -76,7 +78,7 @@ final class OwnedObjects {
     return spec;
   }
 
-  private static List<String> ports(List<io.fabric8.kubernetes.api.model.ServicePort> ports) {
+  private static List<String> ports(List<ServicePort> ports) {
     return ports == null
         ? List.of()
         : ports.stream()

@@ -26,6 +26,7 @@ import io.kubechat.operator.crd.ClientSpec;
 import io.kubechat.operator.crd.HeartbeatSpec;
 import io.kubechat.operator.crd.ImagePullPolicy;
 import io.kubechat.operator.crd.RaftSpec;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -240,7 +241,7 @@ public final class PodFactory {
 
   private static void seconds(List<EnvVar> env, String name, Double value) {
     if (value != null) {
-      env.add(env(name, java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
+      env.add(env(name, BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
     }
   }
 

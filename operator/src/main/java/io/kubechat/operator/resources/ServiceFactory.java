@@ -3,6 +3,7 @@ package io.kubechat.operator.resources;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ClientServiceSpec;
@@ -44,8 +45,7 @@ public final class ServiceFactory {
         .build();
   }
 
-  private static io.fabric8.kubernetes.api.model.ServicePort port(
-      String name, int port, int target) {
+  private static ServicePort port(String name, int port, int target) {
     return new ServicePortBuilder()
         .withName(name)
         .withProtocol("TCP")

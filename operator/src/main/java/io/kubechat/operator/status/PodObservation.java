@@ -1,6 +1,7 @@
 package io.kubechat.operator.status;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -56,7 +57,7 @@ public record PodObservation(
             .append(r.term())
             .append(r.leader());
     r.members().stream()
-        .sorted(java.util.Comparator.comparing(PodStatusReport.Member::node))
+        .sorted(Comparator.comparing(PodStatusReport.Member::node))
         .forEach(m -> sb.append('|').append(m.node()).append(m.incarnation()).append(m.state()));
     return sb.toString();
   }

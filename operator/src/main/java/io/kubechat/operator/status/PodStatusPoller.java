@@ -19,10 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -243,8 +245,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
 
   private static String describe(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getMessage() == null
-        || t instanceof java.util.concurrent.CompletionException) {
+    while (t.getCause() != null && t.getMessage() == null || t instanceof CompletionException) {
       if (t.getCause() == null) {
         break;
       }
@@ -253,7 +254,7 @@ public final class PodStatusPoller extends AbstractEventSource<PodObservation, C
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

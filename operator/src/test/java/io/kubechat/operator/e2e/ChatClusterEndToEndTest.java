@@ -19,15 +19,22 @@ import io.kubechat.operator.resources.Names;
 import io.kubechat.operator.support.Clusters;
 import io.kubechat.operator.support.MockApi;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -76,7 +83,7 @@ class ChatClusterEndToEndTest {
     try {
       Files.deleteIfExists(MEASUREMENTS);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     api = new MockApi(API_HOST);
     client = api.client();
@@ -327,13 +334,13 @@ class ChatClusterEndToEndTest {
   void aSpecChangeRollsThePodsOneAtATime() {
     Assumptions.assumeTrue(running, "the cluster never ran");
     await().atMost(START).until(() -> "Ready".equals(Objects.requireNonNull(status()).getPhase()));
-    Map<String, String> uids = new java.util.HashMap<>();
+    Map<String, String> uids = new HashMap<>();
     pods(client, NS, name)
         .forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
     String leader = status().getLeader();
     patchSpec(client, NS, name, Map.of("client", Map.of("idleTimeoutSeconds", 45)));
     int[] mostDisrupted = {0};
-    List<String> order = new java.util.ArrayList<>();
+    List<String> order = new ArrayList<>();
     await()
         .atMost(START)
         .pollInterval(Duration.ofMillis(100))
@@ -382,8 +389,7 @@ class ChatClusterEndToEndTest {
     List<String> rolls =
         client.v1().events().inNamespace(NS).list().getItems().stream()
             .filter(e -> e.getReason().equals("RollingUpdate"))
-            .sorted(
-                java.util.Comparator.comparing(e -> java.time.Instant.parse(e.getLastTimestamp())))
+            .sorted(Comparator.comparing(e -> Instant.parse(e.getLastTimestamp())))
             .map(e -> e.getMessage())
             .toList();
     assertThat(rolls).hasSize(3);
@@ -428,10 +434,8 @@ class ChatClusterEndToEndTest {
               .redirectErrorStream(true)
               .start();
       try {
-        String out =
-            new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
-            && out.contains("KUBECHAT_NODE_NAME");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor(60, TimeUnit.SECONDS) && out.contains("KUBECHAT_NODE_NAME");
       } finally {
         p.destroyForcibly();
       }

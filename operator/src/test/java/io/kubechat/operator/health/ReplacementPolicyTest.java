@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ReplacementPolicyTest {
@@ -62,7 +63,7 @@ class ReplacementPolicyTest {
                 1,
                 NOW))
         .extracting(Replacement::pod, Replacement::reason, Replacement::force)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("c-2", "PodFailed", false));
+        .containsExactly(Tuple.tuple("c-2", "PodFailed", false));
     assertThat(
             ReplacementPolicy.decide(
                 List.of(
@@ -89,7 +90,7 @@ class ReplacementPolicyTest {
             ReplacementPolicy.decide(
                 List.of(pod(0, "Running", true), lost, pod(2, "Running", true)), 3, LIMIT, 1, NOW))
         .extracting(Replacement::reason, Replacement::force)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("NodeLost", true));
+        .containsExactly(Tuple.tuple("NodeLost", true));
     assertThat(
             ReplacementPolicy.decide(
                 List.of(pod(0, "Running", true), pod(1, "Unknown", false), pod(2, "Running", true)),
@@ -98,7 +99,7 @@ class ReplacementPolicyTest {
                 1,
                 NOW))
         .extracting(Replacement::reason, Replacement::force)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("PodUnknown", true));
+        .containsExactly(Tuple.tuple("PodUnknown", true));
   }
 
   @Test

@@ -9,6 +9,7 @@ import static io.kubechat.operator.support.Clusters.setPodStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,7 +27,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -406,15 +409,15 @@ class ChatClusterControllerTest {
         api.drainRequests().stream()
             .filter(r -> MockApi.OPERATOR_AGENT.equals(r.getHeader("User-Agent")))
             .map(ApiRequests::permission)
-            .flatMap(java.util.Optional::stream)
+            .flatMap(Optional::stream)
             .filter(p -> !p.startsWith("authorization.k8s.io selfsubjectrulesreviews "))
-            .collect(Collectors.toCollection(java.util.TreeSet::new));
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> declared =
         Rbac.RULES.stream()
             .flatMap(r -> r.verbs().stream().map(v -> r.apiGroup() + " " + r.resource() + " " + v))
-            .collect(Collectors.toCollection(java.util.TreeSet::new));
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(declared).as("permissions declared in Rbac.RULES").containsAll(used);
-    Set<String> unexercised = new java.util.TreeSet<>(declared);
+    Set<String> unexercised = new TreeSet<>(declared);
     unexercised.removeAll(used);
     assertThat(unexercised).as("declared but not used here").isSubsetOf(NOT_EXERCISED_HERE);
   }
@@ -436,7 +439,7 @@ class ChatClusterControllerTest {
         .collect(Collectors.toSet());
   }
 
-  private List<io.fabric8.kubernetes.api.model.Event> events(String cluster) {
+  private List<Event> events(String cluster) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> cluster.equals(e.getInvolvedObject().getName()))
         .toList();

@@ -2,6 +2,7 @@ package io.kubechat.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class AssessmentTest {
 
   @Test
   void conditionTransitionTimeChangesOnlyWhenTheStatusFlips() {
-    var t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    var t0 = Instant.parse("2026-01-01T00:00:00Z");
     var t1 = t0.plusSeconds(60);
     var first =
         Conditions.merge(

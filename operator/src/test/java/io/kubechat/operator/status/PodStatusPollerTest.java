@@ -35,7 +35,8 @@ class PodStatusPollerTest {
     return """
     {"node":"demo-0","incarnation":"inc-1","version":"0.1.0","ready":true,"role":"%s",
      "term":%d,"leader":%s,"commitIndex":7,"clients":2,"groups":1,"extra":"ignored",
-     "members":[{"node":"demo-1","incarnation":"inc-9","state":"%s","lastSeenMillisAgo":120,"hearsUs":true}]}
+     "members":[{"node":"demo-1","incarnation":"inc-9","state":"%s","lastSeenMillisAgo":120,
+                 "hearsUs":true}]}
     """
         .formatted(role, term, leader == null ? "null" : "\"" + leader + "\"", memberState);
   }

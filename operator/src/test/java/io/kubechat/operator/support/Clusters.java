@@ -11,6 +11,8 @@ import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ChatClusterSpec;
 import io.kubechat.operator.crd.FailurePolicy;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,7 +45,7 @@ public final class Clusters {
         .list()
         .getItems()
         .stream()
-        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
   }
 
@@ -54,7 +56,7 @@ public final class Clusters {
   /** Writes what a kubelet would for a pod: phase and Ready (the whole status, no conflicts). */
   public static void setPodStatus(KubernetesClient client, Pod pod, String phase, boolean ready) {
     String now = Instant.now().toString();
-    Map<String, Object> status = new java.util.HashMap<>();
+    Map<String, Object> status = new HashMap<>();
     status.put("phase", phase);
     status.put(
         "startTime",
