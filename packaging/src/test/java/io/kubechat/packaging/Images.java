@@ -13,9 +13,9 @@ import java.nio.file.Path;
  * running.
  */
 final class Images {
-  static final String BASE = System.getProperty("kubechat.image.base", "");
-  static final String PREFIX = System.getProperty("kubechat.image.prefix", "kubechat");
-  private static final String DIR = System.getProperty("kubechat.image.dir", "");
+  static final String BASE = System.getProperty("kubechat.imageBase", "");
+  static final String PREFIX = System.getProperty("kubechat.imagePrefix", "kubechat");
+  private static final String DIR = System.getProperty("kubechat.imageDir", "");
 
   private Images() {}
 

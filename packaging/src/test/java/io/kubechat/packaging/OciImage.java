@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -214,11 +215,7 @@ final class OciImage {
   }
 
   private static <T> T json(byte[] bytes, Class<T> type) {
-    try {
-      return Serialization.jsonMapper().readValue(bytes, type);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Serialization.unmarshal(new String(bytes, StandardCharsets.UTF_8), type);
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)

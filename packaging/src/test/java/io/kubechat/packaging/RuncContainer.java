@@ -137,6 +137,10 @@ final class RuncContainer implements AutoCloseable {
         : Optional.empty();
   }
 
+  boolean exited() {
+    return !runc.isAlive();
+  }
+
   /** What the container printed so far, for failure messages. */
   String log() {
     try {
@@ -147,13 +151,18 @@ final class RuncContainer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (runc.isAlive()) {
-      signal("KILL");
-      runc.waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      if (runc.isAlive()) {
+        signal("KILL");
+        runc.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      runc("delete", "--force", id);
+      runc.destroyForcibly();
     }
-    runc("delete", "--force", id);
-    runc.destroyForcibly();
   }
 
   private static Map<String, Object> mount(
