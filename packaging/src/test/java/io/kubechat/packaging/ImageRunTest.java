@@ -119,7 +119,7 @@ class ImageRunTest {
   private record Bundle(String module, OciImage image, DebianJreBase base, Path dir) {
     static Bundle of(String module) {
       OciImage image = OciImage.read(Images.tarball(module));
-      Images.require(RuncContainer.unavailable().isEmpty(), RuncContainer.unavailable().orElse(""));
+      RuncContainer.unavailable().ifPresent(reason -> Images.require(false, reason));
       Images.require(
           DebianJreBase.installed(), "it needs the Debian packages " + DebianJreBase.PACKAGES);
       Path dir = Path.of("target/runc", module).toAbsolutePath();

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One container run by Debian's runc from an OCI bundle: a root file system and the config.json
  * written here, which runs the image's entry point as the image's user, in the image's working
- * directory, with no capabilities, no new privileges and a read-only root (a tmpfs on /tmp), as the
- * manifests run the images. It shares the test's network namespace, so that the test reaches the
- * container on a loopback address.
+ * directory, with no capabilities and no new privileges (as the pods' security contexts ask), and a
+ * read-only root with a tmpfs on /tmp (as the operator's Deployment has it). It shares the test's
+ * network namespace, so that the test reaches the container on a loopback address.
  */
 final class RuncContainer implements AutoCloseable {
   private final String id;
@@ -46,7 +46,7 @@ final class RuncContainer implements AutoCloseable {
         return Optional.of("runc needs the cgroup file systems mounted on /sys/fs/cgroup");
       }
     } catch (IOException e) {
-      return Optional.of("runc is not installed (apt-get install runc)");
+      return Optional.of("runc is not installed (apt-get install runc): " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");
@@ -60,33 +60,9 @@ final class RuncContainer implements AutoCloseable {
    */
   static RuncContainer start(
       Path bundle, String id, OciImage.Settings image, List<String> baseEnv, List<String> env) {
-    Map<String, String> environment = new LinkedHashMap<>();
-    for (List<String> layer : List.of(baseEnv, image.env(), env)) {
-      for (String e : layer) {
-        environment.put(e.substring(0, e.indexOf('=')), e);
-      }
-    }
-    List<String> args = new ArrayList<>(image.entrypoint());
-    args.addAll(image.cmd());
-    String[] user = image.user().split(":");
-    Map<String, Object> process = new LinkedHashMap<>();
-    process.put("terminal", false);
-    process.put("user", Map.of("uid", Long.parseLong(user[0]), "gid", Long.parseLong(user[1])));
-    process.put("args", args);
-    process.put("env", List.copyOf(environment.values()));
-    process.put("cwd", image.workingDir() == null ? "/" : image.workingDir());
-    process.put(
-        "capabilities",
-        Map.of(
-            "bounding", List.of(),
-            "effective", List.of(),
-            "permitted", List.of(),
-            "inheritable", List.of(),
-            "ambient", List.of()));
-    process.put("noNewPrivileges", true);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("ociVersion", "1.0.2");
-    config.put("process", process);
+    config.put("process", process(image, baseEnv, env));
     config.put("root", Map.of("path", "rootfs", "readonly", true));
     config.put("hostname", id);
     config.put(
@@ -163,6 +139,40 @@ final class RuncContainer implements AutoCloseable {
       runc("delete", "--force", id);
       runc.destroyForcibly();
     }
+  }
+
+  /**
+   * The process as a runtime derives it from the image: entry point and command, the image's
+   * environment over the base's, then the container's own (as the kubelet adds a pod's env).
+   */
+  private static Map<String, Object> process(
+      OciImage.Settings image, List<String> baseEnv, List<String> env) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (List<String> layer : List.of(baseEnv, image.env(), env)) {
+      for (String e : layer) {
+        environment.put(e.substring(0, e.indexOf('=')), e);
+      }
+    }
+    List<String> args = new ArrayList<>(image.entrypoint());
+    args.addAll(image.cmd());
+    String[] user = (image.user() + ":0").split(":");
+    Map<String, Object> process = new LinkedHashMap<>();
+    process.put("terminal", false);
+    process.put("user", Map.of("uid", Long.parseLong(user[0]), "gid", Long.parseLong(user[1])));
+    process.put("args", args);
+    process.put("env", List.copyOf(environment.values()));
+    process.put("cwd", image.workingDir() == null ? "/" : image.workingDir());
+    List<String> none = List.of();
+    process.put(
+        "capabilities",
+        Map.of(
+            "bounding", none,
+            "effective", none,
+            "permitted", none,
+            "inheritable", none,
+            "ambient", none));
+    process.put("noNewPrivileges", true);
+    return process;
   }
 
   private static Map<String, Object> mount(
