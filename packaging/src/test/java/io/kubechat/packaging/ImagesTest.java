@@ -2,6 +2,8 @@ package io.kubechat.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,15 +57,22 @@ class ImagesTest {
     assertThat(dockerfile.labels()).containsEntry(BASE_LABEL, dockerfile.from());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"chat-pod", "operator"})
-  void dockerfileRunsAsTheUserOfTheManifests(String module) {
+  @Test
+  void operatorDockerfileRunsAsTheUserOfTheOperatorsManifests() {
     Map<String, Object> values = Repo.yamlMap(Repo.CHART.resolve("values.yaml"));
     @SuppressWarnings("unchecked")
-    Map<String, Object> pod = (Map<String, Object>) values.get("podSecurityContext");
+    Map<String, Object> chart = (Map<String, Object>) values.get("podSecurityContext");
+    PodSecurityContext deploy =
+        Repo.only(
+                Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getSecurityContext();
+    String user = Dockerfile.of("operator").user();
 
-    assertThat(Dockerfile.of(module).user())
-        .isEqualTo(pod.get("runAsUser") + ":" + pod.get("runAsGroup"));
+    assertThat(user).isEqualTo(chart.get("runAsUser") + ":" + chart.get("runAsGroup"));
+    assertThat(user).isEqualTo(deploy.getRunAsUser() + ":" + deploy.getRunAsGroup());
   }
 
   @ParameterizedTest
