@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,14 @@ class ImageRunTest {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** 200 MB each; the bundle's config.json and container.log stay for a look after a failure. */
+  @AfterEach
+  void removeRootFileSystems() throws IOException {
+    for (String module : List.of("chat-pod", "operator")) {
+      DebianJreBase.deleteRecursively(Bundle.dir(module).resolve("rootfs"));
+    }
+  }
 
   @Test
   void chatPodFromItsImageAnswersProbesAndChats() throws Exception {
@@ -122,10 +132,14 @@ class ImageRunTest {
       RuncContainer.unavailable().ifPresent(reason -> Images.require(false, reason));
       Images.require(
           DebianJreBase.installed(), "it needs the Debian packages " + DebianJreBase.PACKAGES);
-      Path dir = Path.of("target/runc", module).toAbsolutePath();
+      Path dir = dir(module);
       DebianJreBase base = DebianJreBase.assemble(dir.resolve("rootfs"));
       image.unpack(base.rootfs());
       return new Bundle(module, image, base, dir);
+    }
+
+    static Path dir(String module) {
+      return Path.of("target/runc", module).toAbsolutePath();
     }
 
     RuncContainer start(List<String> env) {
