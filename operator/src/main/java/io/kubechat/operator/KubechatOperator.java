@@ -1,6 +1,7 @@
 package io.kubechat.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.kubechat.operator.http.OperatorHttpServer;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class KubechatOperator implements AutoCloseable {
   private final EventRecorder events;
   private final NodeWatch nodes;
   private final OperatorMetrics metrics;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Optional<LeaseRelease> lease;
 
   private KubechatOperator(KubernetesClient client, OperatorConfig cfg) {
     Clock clock = Clock.systemUTC();
@@ -50,6 +54,14 @@ public final class KubechatOperator implements AutoCloseable {
             clock,
             cfg.resync(),
             statusWriter);
+    Optional<String> leaseNamespace =
+        cfg.leaseNamespace()
+            .or(OperatorConfig::inClusterNamespace)
+            .or(() -> Optional.ofNullable(client.getNamespace()));
+    lease =
+        cfg.leaderElection()
+            ? leaseNamespace.map(ns -> new LeaseRelease(client, ns, cfg.leaseName(), identity))
+            : Optional.empty();
     operator =
         new Operator(
             o -> {
@@ -64,11 +76,13 @@ public final class KubechatOperator implements AutoCloseable {
                 var le =
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(cfg.leaseName())
                         .withIdentity(identity)
-                        .withExitOnStopLeading(cfg.exitOnLostLease());
-                cfg.leaseNamespace()
-                    .or(OperatorConfig::inClusterNamespace)
-                    .or(() -> Optional.ofNullable(client.getNamespace()))
-                    .ifPresent(le::withLeaseNamespace);
+                        // JOSDK's own exit would call System.exit from within stop(), which
+                        // deadlocks in a shutdown path; the exit on a lost Lease is ours.
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> {}, () -> stoppedLeading(cfg.exitOnLostLease()), id -> {}));
+                leaseNamespace.ifPresent(le::withLeaseNamespace);
                 o.withLeaderElectionConfiguration(le.build());
               }
             });
@@ -117,10 +131,27 @@ public final class KubechatOperator implements AutoCloseable {
     return metrics;
   }
 
+  /** A Lease lost while running (not released by {@link #close}) ends the process. */
+  private void stoppedLeading(boolean exit) {
+    if (closing.get()) {
+      return;
+    }
+    if (exit) {
+      LOG.error("lost the Lease; exiting so that a restarted operator competes again");
+      System.exit(1);
+    }
+    LOG.warn("lost the Lease; reconciliation stopped");
+  }
+
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     try {
       operator.stop();
+      // JOSDK stops leading without releasing the Lease; a successor would wait out its term.
+      lease.ifPresent(LeaseRelease::release);
     } finally {
       http.close();
       events.close();

@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * Entry point of the kubechat operator process. Connects with the current kubeconfig (or the
- * in-cluster service account) and runs until SIGTERM.
+ * in-cluster service account) and runs until SIGTERM or SIGINT, then stops (releasing the Lease)
+ * and exits 0.
  */
 public final class OperatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
@@ -41,20 +43,20 @@ public final class OperatorMain {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("stopping");
-                  try {
-                    operator.close();
-                  } finally {
-                    client.close();
-                    stopped.countDown();
-                  }
-                },
-                "kubechat-operator-shutdown"));
-    stopped.await();
+    // SIGTERM and SIGINT are handled here, not in a shutdown hook: stopping releases the Lease,
+    // and an exit requested while a hook runs would block for good. A clean stop exits 0 (a
+    // hook-driven exit would be 143, which the kubelet records as an error).
+    CountDownLatch signalled = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> signalled.countDown());
+    Signal.handle(new Signal("INT"), s -> signalled.countDown());
+    signalled.await();
+    LOG.info("stopping");
+    try {
+      operator.close();
+    } finally {
+      client.close();
+    }
+    LOG.info("stopped");
+    System.exit(0);
   }
 }
