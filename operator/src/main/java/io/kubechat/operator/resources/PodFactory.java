@@ -98,6 +98,9 @@ public final class PodFactory {
             .withNodeSelector(t.getNodeSelector())
             .withTolerations(t.getTolerations())
             .withAffinity(affinity(c, t.getAffinity()))
+            .withAutomountServiceAccountToken(false)
+            .withSecurityContext(PodSecurity.pod())
+            .withVolumes(PodVolumes.volumes(c, ordinal))
             .withContainers(container(c))
             .endSpec()
             .build();
@@ -128,18 +131,11 @@ public final class PodFactory {
         .withProtocol("TCP")
         .endPort()
         .withEnv(env(c))
-        .withResources(s.getResources())
+        .withResources(DefaultResources.orDefault(s.getResources()))
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
         .withLivenessProbe(probe("/healthz", 20, 10, 3))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.container())
+        .withVolumeMounts(PodVolumes.mounts())
         .build();
   }
 
