@@ -24,6 +24,7 @@ import io.kubechat.operator.crd.ChatClusterStatus;
 import io.kubechat.operator.crd.FailurePolicy;
 import io.kubechat.operator.crd.SpecValidation;
 import io.kubechat.operator.health.PodFacts;
+import io.kubechat.operator.resources.ClaimFactory;
 import io.kubechat.operator.resources.Names;
 import io.kubechat.operator.resources.PdbFactory;
 import io.kubechat.operator.resources.PodFactory;
@@ -378,6 +379,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       boolean bootstrap = plan.bootstrap().equals(OptionalInt.of(ordinal));
       Pod pod = pods.pod(cc, ordinal, bootstrap);
       try {
+        ClaimFactory.claim(cc, ordinal).ifPresent(pvc -> OwnedObjects.createIfMissing(client, pvc));
         client.pods().inNamespace(ns).resource(pod).create();
         LOG.info(
             "created pod {}{}",

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The writable places of a chat pod, whose root file system is read-only: /tmp (the JVM's and
- * Vert.x's scratch files) and the data directory.
+ * Vert.x's scratch files) and the data directory: an emptyDir, or the pod's claim when spec.storage
+ * is set ({@link ClaimFactory}).
  */
 public final class PodVolumes {
   public static final String DATA_DIR = "/var/lib/kubechat";
@@ -21,7 +22,14 @@ public final class PodVolumes {
   static List<Volume> volumes(ChatCluster c, int ordinal) {
     return List.of(
         new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build(),
-        new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        c.getSpec().getStorage() == null
+            ? new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            : new VolumeBuilder()
+                .withName(DATA_VOLUME)
+                .withNewPersistentVolumeClaim()
+                .withClaimName(Names.dataClaim(c, ordinal))
+                .endPersistentVolumeClaim()
+                .build());
   }
 
   static List<VolumeMount> mounts() {
