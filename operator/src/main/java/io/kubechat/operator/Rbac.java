@@ -24,6 +24,8 @@ public final class Rbac {
           new Rule("", "services", List.of("get", "list", "watch", "create", "patch")),
           new Rule(
               "policy", "poddisruptionbudgets", List.of("get", "list", "watch", "create", "patch")),
+          // one claim per pod when spec.storage is set; an existing claim is kept (409)
+          new Rule("", "persistentvolumeclaims", List.of("create")),
           new Rule("", "events", List.of("create")),
           // NodeLost rule (cluster-scoped)
           new Rule("", "nodes", List.of("list", "watch")),

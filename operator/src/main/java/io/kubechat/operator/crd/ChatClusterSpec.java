@@ -62,6 +62,12 @@ public class ChatClusterSpec {
           + " termination grace period is this plus 10 s.")
   private Integer shutdownGraceSeconds;
 
+  @JsonPropertyDescription(
+      "Persistent storage of the data directory /var/lib/kubechat: a PersistentVolumeClaim per"
+          + " pod (data-<pod>), owned by the ChatCluster, so that it outlives pod deletion."
+          + " Unset means an emptyDir, which lives as long as the pod.")
+  private StorageSpec storage;
+
   @JsonPropertyDescription("The client Service.")
   private ClientServiceSpec service = new ClientServiceSpec();
 
@@ -154,6 +160,14 @@ public class ChatClusterSpec {
 
   public void setShutdownGraceSeconds(Integer shutdownGraceSeconds) {
     this.shutdownGraceSeconds = shutdownGraceSeconds;
+  }
+
+  public StorageSpec getStorage() {
+    return storage;
+  }
+
+  public void setStorage(StorageSpec storage) {
+    this.storage = storage;
   }
 
   public ClientServiceSpec getService() {

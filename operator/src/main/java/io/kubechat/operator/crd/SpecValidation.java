@@ -1,5 +1,6 @@
 package io.kubechat.operator.crd;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,11 @@ public final class SpecValidation {
   static final int POD_MAX_FRAME_BYTES = 65536;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern QUANTITY =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?");
 
   private SpecValidation() {}
 
@@ -120,6 +126,24 @@ public final class SpecValidation {
     if (fp != null) {
       min(p, "spec.failurePolicy.unhealthyAfterSeconds", fp.getUnhealthyAfterSeconds(), 5);
       min(p, "spec.failurePolicy.maxConcurrentReplacements", fp.getMaxConcurrentReplacements(), 1);
+    }
+    StorageSpec st = s.getStorage();
+    if (st != null) {
+      if (st.getSize() == null || !QUANTITY.matcher(st.getSize()).matches()) {
+        p.add(
+            "spec.storage.size '"
+                + st.getSize()
+                + "' must be a storage quantity such as 1Gi or 500Mi");
+      } else if (Quantity.getAmountInBytes(new Quantity(st.getSize())).signum() <= 0) {
+        p.add("spec.storage.size must be greater than 0 (is " + st.getSize() + ")");
+      }
+      if (st.getStorageClassName() != null
+          && !DNS_SUBDOMAIN.matcher(st.getStorageClassName()).matches()) {
+        p.add(
+            "spec.storage.storageClassName '"
+                + st.getStorageClassName()
+                + "' must be a DNS subdomain (lower case letters, digits, '-' and '.')");
+      }
     }
     ChatPodTemplate t = s.getPodTemplate();
     if (t != null) {

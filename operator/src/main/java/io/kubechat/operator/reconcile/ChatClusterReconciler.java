@@ -24,6 +24,7 @@ import io.kubechat.operator.crd.ChatClusterStatus;
 import io.kubechat.operator.crd.FailurePolicy;
 import io.kubechat.operator.crd.SpecValidation;
 import io.kubechat.operator.health.PodFacts;
+import io.kubechat.operator.resources.ClaimFactory;
 import io.kubechat.operator.resources.Names;
 import io.kubechat.operator.resources.PdbFactory;
 import io.kubechat.operator.resources.PodFactory;
@@ -181,6 +182,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
               leader,
               wasFormed,
               null),
+          Optional.empty(),
           now);
     }
 
@@ -214,7 +216,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
             PeerViews.notLeft(existing, reachable),
             now);
-    execute(client, cc, plan, desired);
+    Optional<PodsRefused> refused = execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
     return finish(
@@ -234,6 +236,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             leader,
             wasFormed,
             plan.activity()),
+        refused,
         now);
   }
 
@@ -246,8 +249,12 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       Map<String, PodStatusReport> reachable,
       LeaderView leader,
       ClusterFacts facts,
+      Optional<PodsRefused> refused,
       Instant now) {
-    Assessment a = Assessment.of(facts);
+    Assessment a =
+        refused
+            .map(r -> r.applyTo(Assessment.of(facts), facts))
+            .orElseGet(() -> Assessment.of(facts));
     ChatClusterStatus s = new ChatClusterStatus();
     s.setObservedGeneration(cc.getMetadata().getGeneration());
     s.setPhase(a.phase().name());
@@ -266,11 +273,25 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     s.setMembers(PodViews.members(active, observed, reachable, leader));
     List<ConditionSpec> decided = new ArrayList<>(a.conditions());
     decided.add(
-        new ConditionSpec(
-            ConditionSpec.RECONCILE_SUCCESS,
-            true,
-            "Reconciled",
-            facts.activity() == null ? "in sync with the spec" : facts.activity()));
+        refused
+            .map(
+                r ->
+                    new ConditionSpec(
+                        ConditionSpec.RECONCILE_SUCCESS, false, PodsRefused.REASON, r.message()))
+            .orElseGet(
+                () ->
+                    new ConditionSpec(
+                        ConditionSpec.RECONCILE_SUCCESS,
+                        true,
+                        "Reconciled",
+                        facts.activity() == null ? "in sync with the spec" : facts.activity())));
+    refused
+        .filter(
+            r ->
+                Conditions.find(old.getConditions(), ConditionSpec.READY)
+                    .map(c -> !PodsRefused.REASON.equals(c.getReason()))
+                    .orElse(true))
+        .ifPresent(r -> events.warning(cc, PodsRefused.REASON, r.message()));
     s.setConditions(
         Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
     announceLeader(cc, old, s);
@@ -349,18 +370,28 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     return Serialization.unmarshal(Serialization.asJson(s), ChatClusterStatus.class);
   }
 
-  private void execute(KubernetesClient client, ChatCluster cc, PodPlan plan, int desired) {
+  /** Acts on the plan; returns the first pod creation the API server refused, if any. */
+  private Optional<PodsRefused> execute(
+      KubernetesClient client, ChatCluster cc, PodPlan plan, int desired) {
     String ns = cc.getMetadata().getNamespace();
+    Optional<PodsRefused> refused = Optional.empty();
     for (int ordinal : plan.create()) {
       boolean bootstrap = plan.bootstrap().equals(OptionalInt.of(ordinal));
       Pod pod = pods.pod(cc, ordinal, bootstrap);
       try {
+        ClaimFactory.claim(cc, ordinal).ifPresent(pvc -> OwnedObjects.createIfMissing(client, pvc));
         client.pods().inNamespace(ns).resource(pod).create();
         LOG.info(
             "created pod {}{}",
             pod.getMetadata().getName(),
             bootstrap ? " (bootstraps the group)" : "");
       } catch (KubernetesClientException e) {
+        if (PodsRefused.isRefusal(e)) {
+          PodsRefused r = PodsRefused.of(pod.getMetadata().getName(), e);
+          LOG.warn("{}", r.message());
+          refused = refused.or(() -> Optional.of(r));
+          continue;
+        }
         if (e.getCode() != 409) {
           throw e;
         }
@@ -399,5 +430,6 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         case ROLL -> events.normal(cc, "RollingUpdate", a.message());
       }
     }
+    return refused;
   }
 }

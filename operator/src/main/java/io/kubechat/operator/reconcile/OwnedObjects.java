@@ -135,6 +135,11 @@ final class OwnedObjects {
     return have.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
   }
 
+  /** Creates the object; one that exists already is left as it is (a pod's kept data claim). */
+  static void createIfMissing(KubernetesClient client, HasMetadata desired) {
+    createIgnoringConflict(client, desired);
+  }
+
   private static void createIgnoringConflict(KubernetesClient client, HasMetadata desired) {
     try {
       client.resource(desired).create();

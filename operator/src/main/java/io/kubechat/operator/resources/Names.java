@@ -34,6 +34,11 @@ public final class Names {
     return c.getMetadata().getName();
   }
 
+  /** The PersistentVolumeClaim of a pod's data directory (spec.storage). */
+  public static String dataClaim(ChatCluster c, int ordinal) {
+    return "data-" + pod(c, ordinal);
+  }
+
   public static String pod(ChatCluster c, int ordinal) {
     return c.getMetadata().getName() + "-" + ordinal;
   }

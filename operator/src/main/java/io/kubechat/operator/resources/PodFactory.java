@@ -39,10 +39,12 @@ import java.util.TreeMap;
 
 /**
  * Builds the chat pods. Every pod carries the hash of its spec (without the bootstrap flag, which
- * only the first pod of a new cluster gets) so that a spec change is seen as an outdated pod.
+ * only the first pod of a new cluster gets, and without the cluster size) so that a spec change is
+ * seen as an outdated pod.
  */
 public final class PodFactory {
   public static final String BOOTSTRAP_ENV = "KUBECHAT_BOOTSTRAP";
+  public static final String CLUSTER_SIZE_ENV = "KUBECHAT_CLUSTER_SIZE";
   private static final int DEFAULT_TERMINATION_GRACE_SECONDS = 30;
 
   private final String defaultImage;
@@ -57,6 +59,12 @@ public final class PodFactory {
   public Pod pod(ChatCluster c, int ordinal, boolean bootstrap) {
     Pod pod = withoutHash(c, ordinal);
     pod.getMetadata().getAnnotations().put(Names.SPEC_HASH_ANNOTATION, desiredHash(c));
+    // The size when the pod was made; not in the hash, so that scaling does not roll pods.
+    pod.getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .add(env(CLUSTER_SIZE_ENV, Integer.toString(replicas(c))));
     if (bootstrap) {
       pod.getMetadata().getAnnotations().put(Names.BOOTSTRAP_ANNOTATION, "true");
       pod.getSpec().getContainers().get(0).getEnv().add(env(BOOTSTRAP_ENV, "true"));
@@ -98,6 +106,9 @@ public final class PodFactory {
             .withNodeSelector(t.getNodeSelector())
             .withTolerations(t.getTolerations())
             .withAffinity(affinity(c, t.getAffinity()))
+            .withAutomountServiceAccountToken(false)
+            .withSecurityContext(PodSecurity.pod())
+            .withVolumes(PodVolumes.volumes(c, ordinal))
             .withContainers(container(c))
             .endSpec()
             .build();
@@ -128,18 +139,11 @@ public final class PodFactory {
         .withProtocol("TCP")
         .endPort()
         .withEnv(env(c))
-        .withResources(s.getResources())
+        .withResources(DefaultResources.orDefault(s.getResources()))
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
         .withLivenessProbe(probe("/healthz", 20, 10, 3))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.container())
+        .withVolumeMounts(PodVolumes.mounts())
         .build();
   }
 
@@ -159,6 +163,8 @@ public final class PodFactory {
     env.add(env("KUBECHAT_HTTP_PORT", Integer.toString(Names.HTTP_PORT)));
     env.add(env("KUBECHAT_HAZELCAST_PORT", Integer.toString(Names.HAZELCAST_PORT)));
     env.add(env("KUBECHAT_EVENTBUS_PORT", Integer.toString(Names.EVENTBUS_PORT)));
+    env.add(env("KUBECHAT_DATA_DIR", PodVolumes.DATA_DIR));
+    env.add(fieldRef("KUBECHAT_POD_UID", "metadata.uid"));
     HeartbeatSpec hb = s.getHeartbeat();
     if (hb != null) {
       optional(env, "KUBECHAT_HEARTBEAT_INTERVAL_MS", hb.getIntervalMillis());
@@ -180,6 +186,10 @@ public final class PodFactory {
     }
     optional(env, "KUBECHAT_SHUTDOWN_GRACE_S", s.getShutdownGraceSeconds());
     return env;
+  }
+
+  private static int replicas(ChatCluster c) {
+    return Optional.ofNullable(c.getSpec().getReplicas()).orElse(3);
   }
 
   /** Long enough for the pod's graceful leave (its own grace plus margin). */

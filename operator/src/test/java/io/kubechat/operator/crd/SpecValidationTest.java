@@ -13,6 +13,33 @@ class SpecValidationTest {
   }
 
   @Test
+  void storageNeedsAQuantityAndAValidClassName() {
+    StorageSpec good = new StorageSpec();
+    good.setSize("1.5Gi");
+    good.setStorageClassName("fast-ssd.example.com");
+    assertThat(SpecValidation.validate(Clusters.cluster("ns", "demo", 3, s -> s.setStorage(good))))
+        .isEmpty();
+    StorageSpec bad = new StorageSpec();
+    bad.setSize("lots");
+    bad.setStorageClassName("Fast_SSD");
+    assertThat(SpecValidation.validate(Clusters.cluster("ns", "demo", 3, s -> s.setStorage(bad))))
+        .containsExactly(
+            "spec.storage.size 'lots' must be a storage quantity such as 1Gi or 500Mi",
+            "spec.storage.storageClassName 'Fast_SSD' must be a DNS subdomain (lower case"
+                + " letters, digits, '-' and '.')");
+    StorageSpec zero = new StorageSpec();
+    zero.setSize("0Gi");
+    assertThat(SpecValidation.validate(Clusters.cluster("ns", "demo", 3, s -> s.setStorage(zero))))
+        .containsExactly("spec.storage.size must be greater than 0 (is 0Gi)");
+    StorageSpec missing = new StorageSpec();
+    assertThat(
+            SpecValidation.validate(Clusters.cluster("ns", "demo", 3, s -> s.setStorage(missing))))
+        .singleElement()
+        .asString()
+        .contains("spec.storage.size 'null'");
+  }
+
+  @Test
   void relationsBetweenFieldsAreChecked() {
     ChatCluster c =
         Clusters.cluster(

@@ -404,6 +404,8 @@ public final class KubeletHarness implements AutoCloseable {
     return switch (path) {
       case "metadata.name" -> pod.getMetadata().getName();
       case "metadata.namespace" -> pod.getMetadata().getNamespace();
+      case "metadata.uid" ->
+          Optional.ofNullable(pod.getMetadata().getUid()).orElse(pod.getMetadata().getName());
       case "status.podIP" -> ip;
       default -> throw new IllegalArgumentException("unsupported downward API field " + path);
     };

@@ -398,6 +398,7 @@ class ChatClusterControllerTest {
           "coordination.k8s.io leases update", // only checked by JOSDK, never called
           " pods get", // read before the role-label patch, which needs pods reporting roles
           " pods patch", // the role label, which needs pods reporting roles
+          " persistentvolumeclaims create", // spec.storage: StorageControllerTest
           " services get", // read before a patch of a Service that drifted
           " services patch"); // a Service that drifted from the spec
 

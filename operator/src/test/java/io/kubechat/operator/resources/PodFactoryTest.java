@@ -2,11 +2,14 @@ package io.kubechat.operator.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubechat.operator.crd.AntiAffinity;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.HeartbeatSpec;
 import io.kubechat.operator.crd.RaftSpec;
+import io.kubechat.operator.crd.StorageSpec;
 import io.kubechat.operator.support.Clusters;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,47 @@ class PodFactoryTest {
     assertThat(factory.desiredHash(scaled))
         .as("scaling does not roll pods")
         .isEqualTo(factory.desiredHash(c));
+  }
+
+  @Test
+  void dataDirectoryPodUidAndClusterSizeAreInTheEnvironment() {
+    ChatCluster c = Clusters.cluster("ns", "demo", 5, s -> {});
+    Pod p = factory.pod(c, 3, false);
+    assertThat(Clusters.env(p, "KUBECHAT_DATA_DIR")).isEqualTo("/var/lib/kubechat");
+    assertThat(Clusters.env(p, "KUBECHAT_POD_UID")).isEqualTo("fieldRef:metadata.uid");
+    assertThat(Clusters.env(p, "KUBECHAT_CLUSTER_SIZE")).isEqualTo("5");
+    assertThat(p.getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("data"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(ClaimFactory.claim(c, 3)).isEmpty();
+  }
+
+  @Test
+  void withStorageEachPodMountsItsOwnClaimOwnedByTheCluster() {
+    StorageSpec st = new StorageSpec();
+    st.setSize("2Gi");
+    st.setStorageClassName("fast");
+    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> s.setStorage(st));
+    Pod p = factory.pod(c, 2, false);
+    assertThat(p.getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("data"))
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("data-demo-2"));
+    assertThat(RestrictedProfile.violations(p)).isEmpty();
+    PersistentVolumeClaim pvc = ClaimFactory.claim(c, 2).orElseThrow();
+    assertThat(pvc.getMetadata().getName()).isEqualTo("data-demo-2");
+    assertThat(pvc.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("ChatCluster"));
+    assertThat(pvc.getSpec().getResources().getRequests())
+        .containsEntry("storage", new Quantity("2Gi"));
+    assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(pvc.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(factory.desiredHash(c))
+        .as("storage is part of the pod spec")
+        .isNotEqualTo(factory.desiredHash(Clusters.cluster("ns", "demo", 3, s -> {})));
   }
 
   @Test

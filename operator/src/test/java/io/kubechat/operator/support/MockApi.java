@@ -1,5 +1,6 @@
 package io.kubechat.operator.support;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -89,6 +90,23 @@ public final class MockApi implements AutoCloseable {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(base).withUserAgent(OPERATOR_AGENT).build())
         .build();
+  }
+
+  /** Makes the server answer every pod creation in the namespace as an admission policy would. */
+  public void refusePodCreation(String namespace, int code, String message) {
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + namespace + "/pods")
+        .andReturn(
+            code,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(code)
+                .withReason(code == 403 ? "Forbidden" : "Invalid")
+                .withMessage(message)
+                .build())
+        .always();
   }
 
   /** Every request the server received since the last call. */

@@ -1,0 +1,40 @@
+package io.kubechat.operator.resources;
+
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.kubechat.operator.crd.ChatCluster;
+import java.util.List;
+
+/**
+ * The writable places of a chat pod, whose root file system is read-only: /tmp (the JVM's and
+ * Vert.x's scratch files) and the data directory: an emptyDir, or the pod's claim when spec.storage
+ * is set ({@link ClaimFactory}).
+ */
+public final class PodVolumes {
+  public static final String DATA_DIR = "/var/lib/kubechat";
+  static final String TMP_VOLUME = "tmp";
+  static final String DATA_VOLUME = "data";
+
+  private PodVolumes() {}
+
+  static List<Volume> volumes(ChatCluster c, int ordinal) {
+    return List.of(
+        new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build(),
+        c.getSpec().getStorage() == null
+            ? new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            : new VolumeBuilder()
+                .withName(DATA_VOLUME)
+                .withNewPersistentVolumeClaim()
+                .withClaimName(Names.dataClaim(c, ordinal))
+                .endPersistentVolumeClaim()
+                .build());
+  }
+
+  static List<VolumeMount> mounts() {
+    return List.of(
+        new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build(),
+        new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build());
+  }
+}
