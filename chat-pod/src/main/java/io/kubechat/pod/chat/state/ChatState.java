@@ -5,12 +5,6 @@ import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.SendResult;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -276,44 +270,44 @@ public final class ChatState {
   public synchronized List<byte[]> snapshot() {
     List<byte[]> chunks = new ArrayList<>();
     chunks.add(
-        write(
+        SnapshotIo.write(
             out -> {
               out.writeLong(lastApplied);
               out.writeInt(dedup.size());
               for (Map.Entry<String, LinkedHashMap<String, SendResult>> c : dedup.entrySet()) {
-                out.writeUTF(c.getKey());
+                SnapshotIo.writeString(out, c.getKey());
                 out.writeInt(c.getValue().size());
                 for (SendResult r : c.getValue().values()) {
-                  out.writeUTF(r.group());
-                  out.writeUTF(r.id());
+                  SnapshotIo.writeString(out, r.group());
+                  SnapshotIo.writeString(out, r.id());
                   out.writeLong(r.seq());
-                  out.writeUTF(r.epoch());
+                  SnapshotIo.writeString(out, r.epoch());
                   out.writeLong(r.ts());
                 }
               }
             }));
     for (Group g : groups.values()) {
       chunks.add(
-          write(
+          SnapshotIo.write(
               out -> {
-                out.writeUTF(g.name);
-                out.writeUTF(g.epoch);
+                SnapshotIo.writeString(out, g.name);
+                SnapshotIo.writeString(out, g.epoch);
                 out.writeLong(g.seq);
                 out.writeInt(g.presence.size());
                 for (Map.Entry<String, Presence> e : g.presence.entrySet()) {
-                  out.writeUTF(e.getKey());
-                  out.writeUTF(e.getValue().user);
-                  out.writeUTF(e.getValue().node);
+                  SnapshotIo.writeString(out, e.getKey());
+                  SnapshotIo.writeString(out, e.getValue().user);
+                  SnapshotIo.writeString(out, e.getValue().node);
                 }
                 out.writeInt(g.history.size());
                 for (ChatMessage m : g.history) {
                   out.writeLong(m.seq());
-                  out.writeUTF(m.from());
-                  out.writeUTF(m.clientId());
-                  out.writeUTF(m.id());
-                  out.writeUTF(m.text());
+                  SnapshotIo.writeString(out, m.from());
+                  SnapshotIo.writeString(out, m.clientId());
+                  SnapshotIo.writeString(out, m.id());
+                  SnapshotIo.writeString(out, m.text());
                   out.writeLong(m.ts());
-                  out.writeUTF(m.node());
+                  SnapshotIo.writeString(out, m.node());
                 }
               }));
     }
@@ -328,74 +322,54 @@ public final class ChatState {
       lastApplied = 0;
       return;
     }
-    read(
+    SnapshotIo.read(
         chunks.get(0),
         in -> {
           lastApplied = in.readLong();
           int clients = in.readInt();
           for (int i = 0; i < clients; i++) {
-            String clientId = in.readUTF();
+            String clientId = SnapshotIo.readString(in);
             int n = in.readInt();
             LinkedHashMap<String, SendResult> seen = new LinkedHashMap<>();
             for (int k = 0; k < n; k++) {
               SendResult r =
                   new SendResult(
-                      in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), in.readLong());
+                      SnapshotIo.readString(in),
+                      SnapshotIo.readString(in),
+                      in.readLong(),
+                      SnapshotIo.readString(in),
+                      in.readLong());
               seen.put(r.id(), r);
             }
             dedup.put(clientId, seen);
           }
         });
     for (byte[] chunk : chunks.subList(1, chunks.size())) {
-      read(
+      SnapshotIo.read(
           chunk,
           in -> {
-            Group g = new Group(in.readUTF(), in.readUTF());
+            Group g = new Group(SnapshotIo.readString(in), SnapshotIo.readString(in));
             g.seq = in.readLong();
             int members = in.readInt();
             for (int i = 0; i < members; i++) {
-              g.presence.put(in.readUTF(), new Presence(in.readUTF(), in.readUTF()));
+              g.presence.put(
+                  SnapshotIo.readString(in),
+                  new Presence(SnapshotIo.readString(in), SnapshotIo.readString(in)));
             }
             int messages = in.readInt();
             for (int i = 0; i < messages; i++) {
               long seq = in.readLong();
-              String from = in.readUTF();
-              String clientId = in.readUTF();
-              String id = in.readUTF();
-              String text = in.readUTF();
+              String from = SnapshotIo.readString(in);
+              String clientId = SnapshotIo.readString(in);
+              String id = SnapshotIo.readString(in);
+              String text = SnapshotIo.readString(in);
               long ts = in.readLong();
-              String node = in.readUTF();
+              String node = SnapshotIo.readString(in);
               g.history.addLast(
                   new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts, node));
             }
             groups.put(g.name, g);
           });
-    }
-  }
-
-  private interface Writer {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private interface Reader {
-    void read(DataInputStream in) throws IOException;
-  }
-
-  private static byte[] write(Writer w) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      w.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void read(byte[] chunk, Reader r) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(chunk))) {
-      r.read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

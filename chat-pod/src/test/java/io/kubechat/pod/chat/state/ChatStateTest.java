@@ -221,6 +221,16 @@ class ChatStateTest {
   }
 
   @Test
+  void snapshotHoldsTextsOfTheLargestAllowedSize() {
+    // 16 MiB of UTF-8 (3 bytes per snowman): DataOutput.writeUTF stops at 65,535 bytes
+    String text = "☃".repeat(16 * 1024 * 1024 / 3);
+    apply(new ChatCommand.Send("big", "u", "b", "x", text, "n3", 77));
+    ChatState copy = new ChatState("c1", 5, 3, 2);
+    copy.restore(state.snapshot());
+    assertThat(copy.history("big", 0, 1)).singleElement().extracting(m -> m.text()).isEqualTo(text);
+  }
+
+  @Test
   void emptySnapshotRestoresAnEmptyState() {
     send("a", "m1", "t");
     ChatState empty = new ChatState("c1", 5, 3, 2);
