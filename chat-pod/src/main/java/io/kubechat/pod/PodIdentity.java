@@ -5,11 +5,21 @@ import java.io.InputStream;
 import java.util.Properties;
 import java.util.UUID;
 
-/** Who this process is: its node name, a fresh incarnation id per start, and the build version. */
-public record PodIdentity(String node, String incarnation, String version) {
+/**
+ * Who this process is: its node name; its incarnation (the consensus member id: new on every start,
+ * unless a data directory keeps the member across restarts in place); a process id, new on every
+ * start (the inbox address, so that a restarted pod never shares one with its dead self); and the
+ * build version.
+ */
+public record PodIdentity(String node, String incarnation, String process, String version) {
 
-  public static PodIdentity fresh(String node) {
-    return new PodIdentity(node, UUID.randomUUID().toString().substring(0, 13), readVersion());
+  /** A new process of member {@code incarnation} of pod {@code node}. */
+  public static PodIdentity of(String node, String incarnation) {
+    return new PodIdentity(node, incarnation, randomId(), readVersion());
+  }
+
+  public static String randomId() {
+    return UUID.randomUUID().toString().substring(0, 13);
   }
 
   private static String readVersion() {

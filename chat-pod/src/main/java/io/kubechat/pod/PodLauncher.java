@@ -7,6 +7,8 @@ import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.metrics.PodMetrics;
 import io.kubechat.pod.raft.RaftChatBackend;
+import io.kubechat.pod.raft.store.MemberDirectory;
+import io.kubechat.pod.raft.store.RaftPersistence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,7 +41,8 @@ public final class PodLauncher {
   }
 
   public static Future<PodLauncher> start(PodConfig config) {
-    PodIdentity id = PodIdentity.fresh(config.nodeName());
+    RaftPersistence persistence = persistence(config);
+    PodIdentity id = PodIdentity.of(config.nodeName(), persistence.memberId());
     PodMetrics metrics = new PodMetrics();
     HazelcastClusterManager cluster =
         new HazelcastClusterManager(HazelcastConfigFactory.create(config));
@@ -63,7 +66,7 @@ public final class PodLauncher {
         .buildClustered()
         .compose(
             vertx -> {
-              PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.incarnation());
+              PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.process());
               // Peers as heard by heartbeats; the pod hands the backend immutable snapshots of it.
               MembershipTable members =
                   new MembershipTable(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs());
@@ -78,7 +81,7 @@ public final class PodLauncher {
                           new RaftChatBackend(
                               vertx,
                               id.node(),
-                              id.incarnation(),
+                              persistence,
                               config.raft(),
                               membership,
                               metrics.registry()),
@@ -89,6 +92,18 @@ public final class PodLauncher {
                   .map(depId -> new PodLauncher(vertx, depId, pod))
                   .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
             });
+  }
+
+  /** The data directory's member, or an in-memory one (blocking: runs before Vert.x starts). */
+  private static RaftPersistence persistence(PodConfig config) {
+    if (config.dataDir().isEmpty()) {
+      LOG.warn(
+          "no KUBECHAT_DATA_DIR: the Raft state is kept in memory only, so a restart of this pod"
+              + " makes it a new consensus member");
+      return RaftPersistence.inMemory(PodIdentity.randomId());
+    }
+    return MemberDirectory.open(
+        config.dataDir().get(), config.clusterName(), config.nodeName(), config.podUid());
   }
 
   public ChatPod pod() {

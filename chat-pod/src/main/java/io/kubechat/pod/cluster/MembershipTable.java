@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * This pod's view of its peers, driven only by heartbeats, acks and goodbyes: ALIVE while heard
  * within {@code timeoutMs}, SUSPECT after, DEAD after {@code 3 x timeoutMs}, LEFT after a goodbye.
- * A heartbeat with a new incarnation replaces the row (the pod restarted). Pure logic with the time
+ * A heartbeat with a new incarnation replaces the row (the pod was recreated); one with the same
+ * incarnation from a new inbox is the same member restarted in place. Pure logic with the time
  * passed in, so it is tested without clocks; callers confine it to one thread (the pod's context).
  */
 public final class MembershipTable {
@@ -57,8 +58,13 @@ public final class MembershipTable {
       row.state = MemberState.ALIVE;
       return new Transition(node, incarnation, from, MemberState.ALIVE, true);
     }
-    if (row.state == MemberState.LEFT) {
+    if (row.state == MemberState.LEFT && (inbox == null || inbox.equals(row.inbox))) {
       return null; // a late heartbeat of a pod that said goodbye does not revive it
+    }
+    // the same member in a new process (restarted in place with its data directory) has a new
+    // inbox: acks go there, and after a goodbye it is alive again
+    if (inbox != null) {
+      row.inbox = inbox;
     }
     row.lastSeen = now;
     row.missedCounted = 0;

@@ -3,10 +3,13 @@ package io.kubechat.pod.config;
 import io.kubechat.pod.config.PodConfig.Discovery;
 import io.kubechat.pod.raft.RaftEnv;
 import io.kubechat.pod.raft.RaftSettings;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -45,6 +48,9 @@ public final class EnvConfigLoader {
   public static final String RATE_LIMIT_PER_S = "KUBECHAT_RATE_LIMIT_PER_S";
   public static final String SHUTDOWN_GRACE_S = "KUBECHAT_SHUTDOWN_GRACE_S";
   public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
+  public static final String DATA_DIR = "KUBECHAT_DATA_DIR";
+  public static final String POD_UID = "KUBECHAT_POD_UID";
+  private static final Pattern UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   public static final List<Setting> SETTINGS =
       Stream.concat(
@@ -139,7 +145,19 @@ public final class EnvConfigLoader {
                       LOG_LEVEL,
                       "INFO",
                       "TRACE | DEBUG | INFO | WARN | ERROR",
-                      "log level of kubechat's own loggers")),
+                      "log level of kubechat's own loggers"),
+                  new Setting(
+                      DATA_DIR,
+                      "(none: in memory)",
+                      "absolute directory path",
+                      "pod-local directory that keeps this member's Raft state, so that a restart"
+                          + " in place rejoins as the same member"),
+                  new Setting(
+                      POD_UID,
+                      "(none)",
+                      "[A-Za-z0-9-]{1,64}",
+                      "the pod's UID (downward API metadata.uid): the member id of a new data"
+                          + " directory")),
               // the consensus settings, read by RaftEnv (docs/consensus.md)
               RaftEnv.VARIABLES.stream()
                   .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
@@ -216,6 +234,15 @@ public final class EnvConfigLoader {
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
       throw invalid(LOG_LEVEL, level, "one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
+    Optional<Path> dataDir =
+        Optional.ofNullable(env.get(DATA_DIR))
+            .filter(v -> !v.isBlank())
+            .map(v -> dataDir(v.trim()));
+    Optional<String> podUid =
+        Optional.ofNullable(env.get(POD_UID)).filter(v -> !v.isBlank()).map(String::trim);
+    if (podUid.isPresent() && !UID.matcher(podUid.get()).matches()) {
+      throw invalid(POD_UID, podUid.get(), "1 to 64 characters of [A-Za-z0-9-]");
+    }
     return new PodConfig(
         nodeName,
         podIp,
@@ -237,7 +264,22 @@ public final class EnvConfigLoader {
         rate,
         grace,
         level,
+        dataDir,
+        podUid,
         raft());
+  }
+
+  private static Path dataDir(String value) {
+    Path p;
+    try {
+      p = Path.of(value);
+    } catch (InvalidPathException e) {
+      p = null;
+    }
+    if (p == null || !p.isAbsolute()) {
+      throw invalid(DATA_DIR, value, "an absolute directory path such as /var/lib/kubechat");
+    }
+    return p;
   }
 
   private String defaultNodeName(String podIp) {

@@ -1,7 +1,9 @@
 package io.kubechat.pod.config;
 
 import io.kubechat.pod.raft.RaftSettings;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a chat pod is configured with, read once at start from {@code KUBECHAT_*} environment
@@ -28,6 +30,8 @@ public record PodConfig(
     int rateLimitPerS,
     int shutdownGraceS,
     String logLevel,
+    Optional<Path> dataDir,
+    Optional<String> podUid,
     RaftSettings raft) {
 
   /** How the pod finds its peers. */

@@ -4,7 +4,9 @@ import io.microraft.RaftEndpoint;
 
 /**
  * A Raft member: one incarnation of a pod. A pod recreated with the same name has a new incarnation
- * and so is a different member, which never inherits the old one's vote.
+ * and so is a different member, which never inherits the old one's vote. A container restarted in
+ * place with its data directory keeps its incarnation, its vote and its log (see {@code
+ * MemberDirectory}).
  */
 public record PodEndpoint(String node, String incarnation) implements RaftEndpoint {
 
@@ -34,6 +36,12 @@ public record PodEndpoint(String node, String incarnation) implements RaftEndpoi
    */
   public PodEndpoint rejoined(int count) {
     return new PodEndpoint(node, podIncarnation() + REJOIN + count);
+  }
+
+  /** How many times this member joined again (0 for the first membership). */
+  public int rejoins() {
+    int i = incarnation.indexOf(REJOIN);
+    return i < 0 ? 0 : Integer.parseInt(incarnation.substring(i + 1));
   }
 
   /** The pod's incarnation id as its heartbeats carry it. */

@@ -17,12 +17,14 @@ import io.kubechat.pod.chat.state.ChatState;
 import io.kubechat.pod.chat.state.PresenceLedger;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
+import io.kubechat.pod.raft.store.RaftPersistence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.microraft.MembershipChangeMode;
 import io.microraft.Ordered;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
+import io.microraft.RaftNode.RaftNodeBuilder;
 import io.microraft.RaftNodeStatus;
 import io.microraft.RaftRole;
 import io.microraft.exception.CannotReplicateException;
@@ -30,6 +32,7 @@ import io.microraft.exception.IndeterminateStateException;
 import io.microraft.exception.NotLeaderException;
 import io.microraft.model.impl.DefaultRaftModelFactory;
 import io.microraft.model.message.RaftMessage;
+import io.microraft.persistence.RaftStore;
 import io.microraft.report.RaftGroupMembers;
 import io.microraft.report.RaftNodeReport;
 import io.vertx.core.Context;
@@ -53,6 +56,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,11 @@ public final class RaftChatBackend implements ChatBackend {
   private volatile PodEndpoint self;
 
   private int rejoins;
+
+  /** Tags this process's proposals: a restored member's old entries are not its callers'. */
+  private final String proposer;
+
+  private final RaftPersistence persistence;
   private final RaftSettings settings;
   private final Supplier<List<MemberInfo>> membership;
   private final RaftMetrics metrics;
@@ -124,7 +133,8 @@ public final class RaftChatBackend implements ChatBackend {
   /**
    * @param vertx the (clustered) Vert.x whose event bus carries Raft traffic
    * @param node this pod's name (unique among live pods; the event-bus address)
-   * @param incarnation this process's incarnation id (new on every pod start)
+   * @param persistence where the member is kept across restarts (its id is this pod's incarnation:
+   *     new on every pod start unless a data directory restores it)
    * @param settings timings and limits
    * @param membership the pod heartbeat membership table, read by the leader to remove dead members
    *     and by the transport to skip unreachable ones; called on this backend's context every
@@ -135,14 +145,16 @@ public final class RaftChatBackend implements ChatBackend {
   public RaftChatBackend(
       Vertx vertx,
       String node,
-      String incarnation,
+      RaftPersistence persistence,
       RaftSettings settings,
       Supplier<List<MemberInfo>> membership,
       MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.node = node;
-    this.self = new PodEndpoint(node, incarnation);
+    this.persistence = persistence;
+    this.self = new PodEndpoint(node, persistence.memberId());
+    this.proposer = node + "#" + UUID.randomUUID().toString().substring(0, 8);
     this.settings = settings;
     this.membership = membership;
     this.deadMembers = new DeadMemberPolicy(settings.memberRemovalTimeoutS() * 1000);
@@ -196,7 +208,8 @@ public final class RaftChatBackend implements ChatBackend {
           podConsumer = vertx.eventBus().consumer(RaftAddresses.pod(node), this::onPodMessage);
           discoveryConsumer = vertx.eventBus().consumer(RaftAddresses.DISCOVERY, this::onDiscovery);
           Future.all(podConsumer.completion(), discoveryConsumer.completion())
-              .onSuccess(x -> discover())
+              .onSuccess(
+                  x -> persistence.takeRestored().ifPresentOrElse(this::resume, this::discover))
               .onFailure(promise::tryFail);
           maintenanceTimer = vertx.setPeriodic(settings.maintenancePeriodMs(), id -> maintain());
         });
@@ -235,6 +248,21 @@ public final class RaftChatBackend implements ChatBackend {
   private int otherClusterNodes() {
     ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
     return cluster == null ? -1 : Math.max(0, cluster.getNodes().size() - 1);
+  }
+
+  /** Starts the member restored from the data directory: same endpoint, vote, log and group. */
+  private void resume(RaftPersistence.Restored r) {
+    self = r.self();
+    rejoins = r.self().rejoins();
+    joinedAtIndex = r.lastIndex();
+    LOG.info(
+        "{}: restarting as member {} of group {} from its data directory (term {}, log up to {})",
+        node,
+        self,
+        r.group(),
+        r.state().getTermPersistentState().getTerm(),
+        joinedAtIndex);
+    startRaft(r.group(), b -> b.setRestoredState(r.state()).setStore(r.store()));
   }
 
   private void bootstrap() {
@@ -310,8 +338,39 @@ public final class RaftChatBackend implements ChatBackend {
     discover();
   }
 
+  /**
+   * Starts a new member of {@code group}, with a new store when the pod has a data directory (the
+   * store is opened off the event loop; a start overtaken by a stop or a rejoin is dropped).
+   */
   private void startRaft(
       String group, Collection<RaftEndpoint> initial, Collection<RaftEndpoint> initialVoting) {
+    PodEndpoint member = self;
+    int gen = generation;
+    vertx
+        .executeBlocking(() -> persistence.fresh(group, member))
+        .recover(
+            e -> {
+              LOG.error(
+                  "{}: cannot keep the Raft state in the data directory, keeping it in memory: {}",
+                  node,
+                  e.toString());
+              return Future.succeededFuture(Optional.<RaftStore>empty());
+            })
+        .onSuccess(
+            store -> {
+              if (stopping || gen != generation || raft != null) {
+                return;
+              }
+              startRaft(
+                  group,
+                  b -> {
+                    b.setLocalEndpoint(member).setInitialGroupMembers(initial, initialVoting);
+                    store.ifPresent(b::setStore);
+                  });
+            });
+  }
+
+  private void startRaft(String group, Consumer<RaftNodeBuilder> membership) {
     int gen = ++generation;
     groupId = group;
     state =
@@ -355,11 +414,10 @@ public final class RaftChatBackend implements ChatBackend {
                     });
               }
             });
+    RaftNodeBuilder builder = RaftNode.newBuilder().setGroupId(group);
+    membership.accept(builder);
     RaftNode node =
-        RaftNode.newBuilder()
-            .setGroupId(group)
-            .setLocalEndpoint(self)
-            .setInitialGroupMembers(initial, initialVoting)
+        builder
             .setConfig(config)
             .setExecutor(ScaledTime.executor())
             .setClock(time.clock())
@@ -392,7 +450,9 @@ public final class RaftChatBackend implements ChatBackend {
           vertx.cancelTimer(maintenanceTimer);
           long deadline = System.currentTimeMillis() + 3 * settings.sendTimeoutMs();
           Future<Void> left = raft == null ? Future.succeededFuture() : leave(deadline);
-          left.recover(
+          // a member that left is gone for good: a restart must join as a new one
+          left.compose(x -> vertx.executeBlocking(() -> forget()))
+              .recover(
                   err -> {
                     LOG.warn("{}: leaving the consensus group failed: {}", node, err.getMessage());
                     return Future.succeededFuture();
@@ -416,6 +476,11 @@ public final class RaftChatBackend implements ChatBackend {
           terminate().onComplete(x -> promise.complete());
         });
     return promise.future();
+  }
+
+  private Void forget() {
+    persistence.forget();
+    return null;
   }
 
   /** Hands over leadership if we have it, then has the leader remove us. */
@@ -714,7 +779,7 @@ public final class RaftChatBackend implements ChatBackend {
 
   /** Orders a command (see {@link Proposals}); completes on this backend's context. */
   private Future<Object> propose(ChatCommand command) {
-    return onContext(() -> proposals.propose(self.getId(), command));
+    return onContext(() -> proposals.propose(proposer, command));
   }
 
   /** On the leader: replicates and completes with the entry's index (after commit). */
@@ -735,7 +800,7 @@ public final class RaftChatBackend implements ChatBackend {
         LOG.error("{}: event handler failed on {}", node, e, ex);
       }
     }
-    if (proposal.origin().equals(self.getId())) {
+    if (proposal.origin().equals(proposer)) {
       proposals.applied(proposal, applied.result());
     }
     checkStarted();

@@ -15,6 +15,7 @@ import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
+import io.kubechat.pod.raft.store.RaftPersistence;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -426,7 +427,12 @@ class RaftChatBackendTest {
     try {
       RaftChatBackend b =
           new RaftChatBackend(
-              vertx, "solo", "i1", settings().withBootstrap(true), List::of, registry);
+              vertx,
+              "solo",
+              RaftPersistence.inMemory("i1"),
+              settings().withBootstrap(true),
+              List::of,
+              registry);
       get(b.start());
       get(b.send(new SendRequest("g", "u", "c", "m1", "t", "solo")));
       assertThat(registry.get("kubechat.raft.role").gauge().value()).isEqualTo(4.0);

@@ -4,6 +4,7 @@ import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
+import io.kubechat.pod.raft.store.RaftPersistence;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,12 @@ final class TestPod {
     this.node = node;
     this.backend =
         new RaftChatBackend(
-            vertx, node, incarnation, settings, () -> List.copyOf(view.values()), null);
+            vertx,
+            node,
+            RaftPersistence.inMemory(incarnation),
+            settings,
+            () -> List.copyOf(view.values()),
+            null);
     backend.eventHandler(events::add);
     backend.resyncHandler(v -> resyncs.incrementAndGet());
     view.put(node, new MemberInfo(node, incarnation, MemberState.ALIVE, 0, true));

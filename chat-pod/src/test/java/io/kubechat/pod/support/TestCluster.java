@@ -23,11 +23,13 @@ public final class TestCluster implements AutoCloseable {
 
   private final Map<String, String> env;
   private final Path logs;
+  private final Path data;
   private final Map<String, PodProcess> pods = new LinkedHashMap<>();
 
-  private TestCluster(Map<String, String> env, Path logs) {
+  private TestCluster(Map<String, String> env, Path logs, Path data) {
     this.env = Map.copyOf(env);
     this.logs = logs;
+    this.data = data;
   }
 
   /**
@@ -36,6 +38,20 @@ public final class TestCluster implements AutoCloseable {
    * after 3 s) with {@code extraEnv} on top, and waits until they are all ready.
    */
   public static TestCluster start(String name, List<String> ips, Map<String, String> extraEnv) {
+    return start(name, ips, extraEnv, null);
+  }
+
+  /**
+   * As {@link #start(String, List, Map)}, each pod with its own data directory {@code data/<pod>}
+   * (KUBECHAT_DATA_DIR), which a {@link #restart} keeps: a restart in place.
+   */
+  public static TestCluster startWithData(
+      String name, List<String> ips, Map<String, String> extraEnv, Path data) {
+    return start(name, ips, extraEnv, data);
+  }
+
+  private static TestCluster start(
+      String name, List<String> ips, Map<String, String> extraEnv, Path data) {
     Map<String, String> env =
         new HashMap<>(
             Map.of(
@@ -50,15 +66,39 @@ public final class TestCluster implements AutoCloseable {
                 "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
                 "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3"));
     env.putAll(extraEnv);
-    TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"));
+    TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"), data);
     for (int i = 0; i < ips.size(); i++) {
+      String node = "pod-" + (i + 1);
+      Map<String, String> podEnv = c.envOf(node);
       PodProcess p =
           new PodProcess(
-              "pod-" + (i + 1), ips.get(i), i == 0 ? PodProcess.bootstrapping(env) : env, c.logs);
+              node, ips.get(i), i == 0 ? PodProcess.bootstrapping(podEnv) : podEnv, c.logs);
       c.pods.put(p.node(), p.start());
     }
     c.awaitAllAlive();
     return c;
+  }
+
+  private Map<String, String> envOf(String node) {
+    if (data == null) {
+      return env;
+    }
+    Map<String, String> e = new HashMap<>(env);
+    e.put("KUBECHAT_DATA_DIR", dataDir(node).toAbsolutePath().toString());
+    return e;
+  }
+
+  /** The data directory of {@code node} (only for a cluster started with data directories). */
+  public Path dataDir(String node) {
+    return data.resolve(node);
+  }
+
+  /** Starts {@code node} again (after a kill) with the same name, address and data directory. */
+  public PodProcess start(String node) {
+    PodProcess old = pods.get(node);
+    PodProcess p = new PodProcess(node, old.ip(), envOf(node), logs).start();
+    pods.put(node, p);
+    return p;
   }
 
   public PodProcess pod(String node) {
@@ -77,15 +117,16 @@ public final class TestCluster implements AutoCloseable {
     return pods.get(node).ip();
   }
 
-  /** A new process under the same pod name (a new incarnation) that joins the running group. */
+  /**
+   * A new process under the same pod name that joins the running group: a new incarnation, or with
+   * data directories the same member restarted in place.
+   */
   public PodProcess restart(String node) {
     PodProcess old = pods.get(node);
     if (old.isAlive()) {
       old.kill();
     }
-    PodProcess p = new PodProcess(node, old.ip(), env, logs).start();
-    pods.put(node, p);
-    return p;
+    return start(node);
   }
 
   /** Every pod process runs, is ready and sees every other ALIVE. */
