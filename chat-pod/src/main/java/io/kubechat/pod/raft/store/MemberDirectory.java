@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +29,14 @@ import org.slf4j.LoggerFactory;
  * corrupt, or belongs to another cluster or pod is discarded with one log line, and the pod joins
  * as a new member. A member id is used again only together with the Raft state it voted with.
  */
-public final class MemberDirectory implements RaftPersistence {
+public final class MemberDirectory implements RaftPersistence, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemberDirectory.class);
   private static final String IDENTITY = "member.json";
   private static final int FORMAT = 1;
 
   private static final String LOCK = "lock";
 
-  /** Held while the process lives (released by the OS when it dies). */
-  @SuppressWarnings("unused")
+  /** Held while the process lives (released by the OS when it dies) or until {@link #close}. */
   private final FileLock lock;
 
   private final Path dir;
@@ -115,7 +115,12 @@ public final class MemberDirectory implements RaftPersistence {
       Files.createDirectories(dir);
       FileChannel ch =
           FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // held by this very process
+      }
       if (lock == null) {
         ch.close();
         throw new IllegalStateException(
@@ -179,6 +184,12 @@ public final class MemberDirectory implements RaftPersistence {
   @Override
   public synchronized void forget() {
     wipe(dir);
+  }
+
+  /** Releases the directory (a pod never does: its lock goes with the process). */
+  @Override
+  public void close() throws IOException {
+    lock.channel().close();
   }
 
   private static void wipe(Path dir) {
