@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods
 # (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP port 8080, joined
-# by static discovery; pod-1 bootstraps the consensus (Raft) group. Ctrl-C stops them all.
-#   ./local-cluster.sh [N]
+# by static discovery; they form the consensus (Raft) group among themselves. Ctrl-C stops them all.
+# Each pod keeps its consensus member in chat-pod/target/local-cluster/pod-N/ (KUBECHAT_DATA_DIR),
+# so a pod killed and started again under the same name rejoins as the same member, and the
+# history survives a restart of the script; --clean empties those directories first.
+#   ./local-cluster.sh [--clean] [N]
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
 # (default kubechat-local), and any other KUBECHAT_* variable (docs/configuration.md) is passed on.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+clean=false
+if [[ "${1:-}" == "--clean" ]]; then
+  clean=true
+  shift
+fi
 n="${1:-3}"
 if ! [[ "$n" =~ ^[0-9]+$ ]] || (( n < 1 || n > 50 )); then
-  echo "usage: $0 [number of pods, 1-50]" >&2
+  echo "usage: $0 [--clean] [number of pods, 1-50]" >&2
   exit 2
 fi
 base="${KUBECHAT_LOCAL_BASE:-127.0.0}"
@@ -24,6 +32,10 @@ if [[ ! -f "$jar" ]] || [[ -n "$(find chat-pod/src chat-pod/pom.xml pom.xml -new
   ./mvnw -B -q -pl chat-pod -am package -DskipTests
 fi
 mkdir -p "$logs"
+if $clean; then
+  echo "removing the pods' data directories ($logs/pod-*/) ..."
+  rm -rf "$logs"/pod-*/
+fi
 
 members=""
 for i in $(seq 2 $((n + 1))); do
@@ -44,12 +56,12 @@ trap stop_all EXIT
 
 for i in $(seq 2 $((n + 1))); do
   ip="$base.$i"
-  # pod-1 forms the consensus group; the others join it (only one pod may bootstrap)
-  bootstrap=false
-  (( i == 2 )) && bootstrap=true
-  KUBECHAT_BOOTSTRAP="$bootstrap" KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
+  # with the cluster's size, the pods form the consensus group once all of them answer (pod-1
+  # forms it); a pod restored from its data directory brings its group back instead
+  KUBECHAT_CLUSTER_SIZE="$n" KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
   KUBECHAT_CLUSTER_NAME="${KUBECHAT_CLUSTER_NAME:-kubechat-local}" KUBECHAT_DISCOVERY=static \
   KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" \
+  KUBECHAT_DATA_DIR="$PWD/$logs/pod-$((i - 1))" \
     java -Xmx256m -jar "$jar" >"$logs/pod-$((i - 1)).log" 2>&1 &
   pids+=($!)
 done

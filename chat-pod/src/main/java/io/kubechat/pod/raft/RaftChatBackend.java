@@ -117,6 +117,12 @@ public final class RaftChatBackend implements ChatBackend {
   private boolean handingOver;
   private Promise<Void> started;
 
+  private String lastWaitReason;
+  private long lastWaitLogged;
+
+  /** The group of the member being restored, until its Raft node runs; else null. */
+  private String restoring;
+
   private volatile RaftNode raft;
   private volatile ChatState state;
   private volatile String groupId;
@@ -207,9 +213,11 @@ public final class RaftChatBackend implements ChatBackend {
           started = promise;
           podConsumer = vertx.eventBus().consumer(RaftAddresses.pod(node), this::onPodMessage);
           discoveryConsumer = vertx.eventBus().consumer(RaftAddresses.DISCOVERY, this::onDiscovery);
+          // a restored member answers discovery with its group from the first request on
+          Optional<RaftPersistence.Restored> restored = persistence.takeRestored();
+          restored.ifPresent(r -> restoring = r.group());
           Future.all(podConsumer.completion(), discoveryConsumer.completion())
-              .onSuccess(
-                  x -> persistence.takeRestored().ifPresentOrElse(this::resume, this::discover))
+              .onSuccess(x -> restored.ifPresentOrElse(this::resume, this::discover))
               .onFailure(promise::tryFail);
           maintenanceTimer = vertx.setPeriodic(settings.maintenancePeriodMs(), id -> maintain());
         });
@@ -230,16 +238,30 @@ public final class RaftChatBackend implements ChatBackend {
               }
               BootstrapDecision decision =
                   BootstrapDecision.decide(
-                      node, settings.bootstrap(), answers, otherClusterNodes());
+                      node,
+                      settings.bootstrap(),
+                      answers,
+                      otherClusterNodes(),
+                      settings.clusterSize());
               switch (decision.kind()) {
                 case JOIN -> askToJoin(decision.found(), 0);
                 case FORM -> bootstrap();
                 case WAIT -> {
-                  LOG.info("{}: {}, retrying discovery", node, decision.reason());
+                  logWaiting(decision.reason());
                   discover();
                 }
               }
             });
+  }
+
+  /** Logs why discovery goes on: when the reason changes, else once every 30 s. */
+  private void logWaiting(String reason) {
+    long now = System.currentTimeMillis();
+    if (!reason.equals(lastWaitReason) || now - lastWaitLogged >= 30_000) {
+      LOG.info("{}: {}; retrying discovery", node, reason);
+      lastWaitReason = reason;
+      lastWaitLogged = now;
+    }
   }
 
   /**
@@ -263,6 +285,7 @@ public final class RaftChatBackend implements ChatBackend {
         r.state().getTermPersistentState().getTerm(),
         joinedAtIndex);
     startRaft(r.group(), b -> b.setRestoredState(r.state()).setStore(r.store()));
+    restoring = null;
   }
 
   private void bootstrap() {
@@ -449,9 +472,12 @@ public final class RaftChatBackend implements ChatBackend {
           stopping = true;
           vertx.cancelTimer(maintenanceTimer);
           long deadline = System.currentTimeMillis() + 3 * settings.sendTimeoutMs();
-          Future<Void> left = raft == null ? Future.succeededFuture() : leave(deadline);
-          // a member that left is gone for good: a restart must join as a new one
-          left.compose(x -> vertx.executeBlocking(() -> forget()))
+          Future<Boolean> left = raft == null ? Future.succeededFuture(true) : leave(deadline);
+          // a member that left is gone for good: a restart must join as a new one; the last voter
+          // keeps its directory, and with it the group and its history
+          left.compose(
+                  gone ->
+                      gone ? vertx.executeBlocking(this::forget) : Future.<Void>succeededFuture())
               .recover(
                   err -> {
                     LOG.warn("{}: leaving the consensus group failed: {}", node, err.getMessage());
@@ -483,8 +509,11 @@ public final class RaftChatBackend implements ChatBackend {
     return null;
   }
 
-  /** Hands over leadership if we have it, then has the leader remove us. */
-  private Future<Void> leave(long deadline) {
+  /**
+   * Hands over leadership if we have it, then has the leader remove us; completes with false when
+   * this is the group's last voter, which stays a member (there is no one to hand over to).
+   */
+  private Future<Boolean> leave(long deadline) {
     RaftNodeReport r = report;
     Future<Void> handover = Future.succeededFuture();
     if (r != null && r.getRole() == RaftRole.LEADER) {
@@ -497,7 +526,7 @@ public final class RaftChatBackend implements ChatBackend {
                           r.getLog().getFollowerMatchIndices().getOrDefault(a, -1L),
                           r.getLog().getFollowerMatchIndices().getOrDefault(b, -1L)));
       if (successor.isEmpty()) {
-        return Future.succeededFuture(); // the last voter: nothing to hand over
+        return Future.succeededFuture(false); // the last voter: nothing to hand over
       }
       LOG.info("{}: transferring leadership to {}", node, successor.get());
       // MicroRaft hands over only once every appended entry is committed: stop taking new ones
@@ -516,7 +545,7 @@ public final class RaftChatBackend implements ChatBackend {
                     return Future.succeededFuture();
                   });
     }
-    return handover.compose(x -> removeSelf(deadline));
+    return handover.compose(x -> removeSelf(deadline)).map(true);
   }
 
   private Future<Void> removeSelf(long deadline) {
@@ -978,7 +1007,7 @@ public final class RaftChatBackend implements ChatBackend {
         vertx,
         from,
         this.node,
-        member ? groupId : null,
+        member ? groupId : restoring,
         member ? status.leader() : null,
         settings.bootstrap());
   }

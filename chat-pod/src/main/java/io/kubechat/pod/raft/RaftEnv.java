@@ -22,6 +22,12 @@ public final class RaftEnv {
               "true|false",
               "form a new consensus group if discovery finds none"),
           new Variable(
+              "KUBECHAT_CLUSTER_SIZE",
+              "0",
+              "0..1000",
+              "the number of pods of the cluster (the operator sets spec.replicas); when set, the"
+                  + " pods form their group without a bootstrap pod, once all of them answer"),
+          new Variable(
               "KUBECHAT_RAFT_DISCOVERY_WINDOW_MS",
               "1500",
               "50..60000",
@@ -98,7 +104,8 @@ public final class RaftEnv {
           Map.entry("promoteLagEntries", "KUBECHAT_RAFT_PROMOTE_LAG"),
           Map.entry("dedupPerClient", "KUBECHAT_DEDUP_PER_CLIENT"),
           Map.entry("dedupClients", "KUBECHAT_DEDUP_CLIENTS"),
-          Map.entry("maintenancePeriodMs", "KUBECHAT_RAFT_MAINTENANCE_MS"));
+          Map.entry("maintenancePeriodMs", "KUBECHAT_RAFT_MAINTENANCE_MS"),
+          Map.entry("clusterSize", "KUBECHAT_CLUSTER_SIZE"));
 
   private RaftEnv() {}
 
@@ -120,7 +127,8 @@ public final class RaftEnv {
           number(env, "KUBECHAT_RAFT_PROMOTE_LAG"),
           (int) number(env, "KUBECHAT_DEDUP_PER_CLIENT"),
           (int) number(env, "KUBECHAT_DEDUP_CLIENTS"),
-          number(env, "KUBECHAT_RAFT_MAINTENANCE_MS"));
+          number(env, "KUBECHAT_RAFT_MAINTENANCE_MS"),
+          (int) number(env, "KUBECHAT_CLUSTER_SIZE"));
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
       for (Map.Entry<String, String> f : FIELD_TO_VARIABLE.entrySet()) {

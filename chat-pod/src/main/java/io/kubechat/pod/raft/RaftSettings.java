@@ -19,6 +19,8 @@ package io.kubechat.pod.raft;
  * @param dedupPerClient message ids remembered per client for deduplication
  * @param dedupClients clients remembered for deduplication
  * @param maintenancePeriodMs how often the leader checks learners and dead members
+ * @param clusterSize the number of pods the cluster is meant to have (KUBECHAT_CLUSTER_SIZE), 0
+ *     when unknown: with it, the pods form their group without a bootstrap pod
  */
 public record RaftSettings(
     boolean bootstrap,
@@ -34,7 +36,8 @@ public record RaftSettings(
     long promoteLagEntries,
     int dedupPerClient,
     int dedupClients,
-    long maintenancePeriodMs) {
+    long maintenancePeriodMs,
+    int clusterSize) {
 
   public RaftSettings {
     require(
@@ -69,12 +72,13 @@ public record RaftSettings(
         maintenancePeriodMs >= 10 && maintenancePeriodMs <= 10_000,
         "maintenancePeriodMs",
         "10..10000");
+    require(clusterSize >= 0 && clusterSize <= 1000, "clusterSize", "0..1000");
   }
 
   /** Defaults tuned for fast failover on a LAN or loopback. */
   public static RaftSettings defaults() {
     return new RaftSettings(
-        false, 1500, 250, 1000, 500, 30, 1000, 10_000, 2000, 1000, 20, 256, 10_000, 250);
+        false, 1500, 250, 1000, 500, 30, 1000, 10_000, 2000, 1000, 20, 256, 10_000, 250, 0);
   }
 
   public RaftSettings withBootstrap(boolean value) {
@@ -92,7 +96,27 @@ public record RaftSettings(
         promoteLagEntries,
         dedupPerClient,
         dedupClients,
-        maintenancePeriodMs);
+        maintenancePeriodMs,
+        clusterSize);
+  }
+
+  public RaftSettings withClusterSize(int value) {
+    return new RaftSettings(
+        bootstrap,
+        discoveryWindowMs,
+        heartbeatPeriodMs,
+        heartbeatTimeoutMs,
+        electionTimeoutMs,
+        memberRemovalTimeoutS,
+        historyLimit,
+        snapshotEveryEntries,
+        sendTimeoutMs,
+        forwardTimeoutMs,
+        promoteLagEntries,
+        dedupPerClient,
+        dedupClients,
+        maintenancePeriodMs,
+        value);
   }
 
   public RaftSettings withDiscoveryWindowMs(long value) {
@@ -110,7 +134,8 @@ public record RaftSettings(
         promoteLagEntries,
         dedupPerClient,
         dedupClients,
-        maintenancePeriodMs);
+        maintenancePeriodMs,
+        clusterSize);
   }
 
   public RaftSettings withMemberRemovalTimeoutS(long value) {
@@ -128,7 +153,8 @@ public record RaftSettings(
         promoteLagEntries,
         dedupPerClient,
         dedupClients,
-        maintenancePeriodMs);
+        maintenancePeriodMs,
+        clusterSize);
   }
 
   public RaftSettings withSnapshotEveryEntries(int value) {
@@ -146,7 +172,8 @@ public record RaftSettings(
         promoteLagEntries,
         dedupPerClient,
         dedupClients,
-        maintenancePeriodMs);
+        maintenancePeriodMs,
+        clusterSize);
   }
 
   public RaftSettings withSendTimeoutMs(long value) {
@@ -164,7 +191,8 @@ public record RaftSettings(
         promoteLagEntries,
         dedupPerClient,
         dedupClients,
-        maintenancePeriodMs);
+        maintenancePeriodMs,
+        clusterSize);
   }
 
   private static void require(boolean ok, String name, String range) {

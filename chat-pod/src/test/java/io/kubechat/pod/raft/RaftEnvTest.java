@@ -31,11 +31,12 @@ class RaftEnvTest {
                 Map.entry("KUBECHAT_RAFT_PROMOTE_LAG", "5"),
                 Map.entry("KUBECHAT_DEDUP_PER_CLIENT", "10"),
                 Map.entry("KUBECHAT_DEDUP_CLIENTS", "20"),
-                Map.entry("KUBECHAT_RAFT_MAINTENANCE_MS", "100")));
+                Map.entry("KUBECHAT_RAFT_MAINTENANCE_MS", "100"),
+                Map.entry("KUBECHAT_CLUSTER_SIZE", "5")));
     assertThat(s)
         .isEqualTo(
-            new RaftSettings(true, 700, 500, 2000, 800, 60, 50, 100, 3000, 900, 5, 10, 20, 100));
-    assertThat(RaftEnv.VARIABLES).hasSize(14);
+            new RaftSettings(true, 700, 500, 2000, 800, 60, 50, 100, 3000, 900, 5, 10, 20, 100, 5));
+    assertThat(RaftEnv.VARIABLES).hasSize(15);
   }
 
   @Test

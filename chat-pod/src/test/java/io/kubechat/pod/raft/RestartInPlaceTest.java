@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * Pods with data directories (KUBECHAT_DATA_DIR), killed with kill -9 and started again under the
  * same name: each comes back as the same consensus member (same incarnation, its vote and log), so
  * a burst of restarts that would take a cluster of in-memory members down for good costs only
- * seconds; every acknowledged message stays, once, in order, with the same epoch.
+ * seconds; every acknowledged message stays, once, in order, with the same epoch. The pods form
+ * their group without a bootstrap pod (KUBECHAT_CLUSTER_SIZE).
  */
 class RestartInPlaceTest {
   static final int PORT = TestCluster.PORT;
@@ -48,8 +49,12 @@ class RestartInPlaceTest {
         TestCluster.startWithData(
             "inplace",
             IPS,
-            // the default removal timeout: a restart in place must not need a membership change
-            Map.of("KUBECHAT_RAFT_SNAPSHOT_EVERY", "50", "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "30"),
+            // the default removal timeout: a restart in place must not need a membership change;
+            // no bootstrap pod: the pods form their group knowing the cluster's size
+            Map.of(
+                "KUBECHAT_RAFT_SNAPSHOT_EVERY", "50",
+                "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "30",
+                "KUBECHAT_CLUSTER_SIZE", "3"),
             data);
     vertx = Vertx.vertx();
     group = "inplace-" + UUID.randomUUID().toString().substring(0, 8);

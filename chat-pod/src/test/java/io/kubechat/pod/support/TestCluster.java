@@ -70,9 +70,11 @@ public final class TestCluster implements AutoCloseable {
     for (int i = 0; i < ips.size(); i++) {
       String node = "pod-" + (i + 1);
       Map<String, String> podEnv = c.envOf(node);
+      // with KUBECHAT_CLUSTER_SIZE the pods form their group themselves, else pod-1 bootstraps it
+      boolean bootstraps = i == 0 && !env.containsKey("KUBECHAT_CLUSTER_SIZE");
       PodProcess p =
           new PodProcess(
-              node, ips.get(i), i == 0 ? PodProcess.bootstrapping(podEnv) : podEnv, c.logs);
+              node, ips.get(i), bootstraps ? PodProcess.bootstrapping(podEnv) : podEnv, c.logs);
       c.pods.put(p.node(), p.start());
     }
     c.awaitAllAlive();
