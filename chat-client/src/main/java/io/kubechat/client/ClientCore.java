@@ -6,6 +6,7 @@ import io.kubechat.client.connection.EndpointRotation;
 import io.kubechat.client.connection.Heartbeat;
 import io.kubechat.client.groups.GroupTracker;
 import io.kubechat.client.groups.JoinSpec;
+import io.kubechat.client.groups.PendingRequests;
 import io.kubechat.client.outbox.Outbox;
 import io.kubechat.client.outbox.PendingSend;
 import io.kubechat.client.protocol.CloseCodes;
@@ -15,8 +16,6 @@ import io.kubechat.client.protocol.ServerFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,8 +59,11 @@ final class ClientCore implements Connection.Handler {
   /** Groups whose join this connection confirmed (joined, self). */
   private final Set<String> joinedHere = new HashSet<>();
 
-  /** Groups whose join was sent on this connection and not answered yet, in send order. */
-  private final Deque<String> joinsInFlight = new ArrayDeque<>();
+  /** Joins written on this connection and not answered yet. */
+  private final PendingRequests joinsInFlight = new PendingRequests();
+
+  /** Leaves written on this connection and not answered yet. */
+  private final PendingRequests leavesInFlight = new PendingRequests();
 
   private final Map<String, CompletableFuture<Presence>> joinWaiters = new HashMap<>();
   private final Map<String, Presence> lastSelfJoin = new HashMap<>();
@@ -145,12 +147,12 @@ final class ClientCore implements Connection.Handler {
               new IllegalStateException(
                   "left " + group + " before the message " + send.id() + " was acknowledged"));
     }
-    if (welcomed && (joinedHere.contains(group) || joinsInFlight.contains(group))) {
+    if (welcomed && (joinedHere.contains(group) || joinsInFlight.isWaiting(group))) {
       joinedHere.remove(group);
       leaveWaiters
           .computeIfAbsent(group, g -> new CompletableFuture<>())
           .whenComplete((v, e) -> result.complete(null));
-      connection.write(codec.leave(group));
+      sendLeave(group);
     } else {
       result.complete(null);
     }
@@ -255,6 +257,7 @@ final class ClientCore implements Connection.Handler {
     welcomed = false;
     joinedHere.clear();
     joinsInFlight.clear();
+    leavesInFlight.clear();
     if (heartbeat != null) {
       heartbeat.stop();
       heartbeat = null;
@@ -392,15 +395,57 @@ final class ClientCore implements Connection.Handler {
 
   private void sendJoin(String group) {
     JoinSpec spec = tracker.joinSpec(group);
-    joinsInFlight.add(group);
+    watchAnswer(joinsInFlight, group, this::onJoinLost);
     connection.write(codec.join(spec.group(), spec.since(), spec.epoch()));
+  }
+
+  private void sendLeave(String group) {
+    watchAnswer(leavesInFlight, group, this::onLeaveLost);
+    connection.write(codec.leave(group));
+  }
+
+  /**
+   * Records a request about to be written and calls {@code onLost} if it is still unanswered on
+   * this connection after the answer timeout.
+   */
+  private void watchAnswer(PendingRequests requests, String group, Consumer<String> onLost) {
+    long request = requests.sent(group);
+    long sentOn = generation;
+    vertx.setTimer(
+        settings.answerTimeout().toMillis(),
+        id -> {
+          if (generation == sentOn && welcomed && requests.isWaiting(group, request)) {
+            onLost.accept(group);
+          }
+        });
+  }
+
+  private void onJoinLost(String group) {
+    List<PendingRequests.Refusal> refusals = joinsInFlight.lost(group);
+    onJoinRefusals(refusals);
+    if (refusals.stream().noneMatch(r -> r.group().equals(group))) {
+      retryJoin(group); // dropped by the server
+    }
+  }
+
+  private void onLeaveLost(String group) {
+    List<PendingRequests.Refusal> refusals = leavesInFlight.lost(group);
+    onLeaveRefusals(refusals);
+    if (refusals.stream().noneMatch(r -> r.group().equals(group))) {
+      if (tracker.isTracked(group)) {
+        onLeaveRefusals(List.of(new PendingRequests.Refusal(group, null))); // joined again since
+      } else {
+        sendLeave(group); // dropped by the server
+      }
+    }
   }
 
   private void onJoined(ServerFrame.Joined joined) {
     Presence presence = joined.presence();
     String group = presence.group();
     if (presence.self()) {
-      joinsInFlight.remove(group);
+      List<PendingRequests.Refusal> refusals = joinsInFlight.answered(group);
+      onJoinRefusals(refusals);
       if (!tracker.isTracked(group)) {
         return; // left before the answer came
       }
@@ -421,6 +466,7 @@ final class ClientCore implements Connection.Handler {
 
   private void onLeft(Presence presence) {
     if (presence.self()) {
+      onLeaveRefusals(leavesInFlight.answered(presence.group()));
       CompletableFuture<Void> waiter = leaveWaiters.remove(presence.group());
       if (waiter != null) {
         waiter.complete(null);
@@ -458,8 +504,8 @@ final class ClientCore implements Connection.Handler {
       }
       return;
     }
-    if ("join".equals(error.ref()) && !joinsInFlight.isEmpty()) {
-      onJoinRefused(joinsInFlight.poll(), error);
+    if ("join".equals(error.ref()) && joinsInFlight.size() > 0) {
+      onJoinRefusals(joinsInFlight.refused(error));
     } else if ("hello".equals(error.ref()) && !welcomed) {
       if (error.retryable()) {
         connection.close((short) 1000, "hello refused: " + error.code());
@@ -467,31 +513,56 @@ final class ClientCore implements Connection.Handler {
         terminate(ConnectionState.FAILED, "hello refused: " + error.code() + " " + error.message());
       }
       return;
-    } else if ("leave".equals(error.ref()) && !leaveWaiters.isEmpty()) {
-      // NOT_JOINED on leave: we are not in the group, which is what leave wanted.
-      String group = leaveWaiters.keySet().iterator().next();
-      leaveWaiters.remove(group).complete(null);
+    } else if ("leave".equals(error.ref()) && leavesInFlight.size() > 0) {
+      onLeaveRefusals(leavesInFlight.refused(error));
     }
     listeners.emit(listener -> listener.onError(error));
   }
 
-  private void onJoinRefused(String group, ChatError error) {
-    if (error.retryable()) {
-      long joinedOn = generation;
-      int retries = joinRetries.merge(group, 1, Integer::sum);
-      long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
-      vertx.setTimer(
-          Math.max(1, delay),
-          id -> {
-            if (generation == joinedOn
-                && welcomed
-                && tracker.isTracked(group)
-                && !joinedHere.contains(group)) {
-              sendJoin(group);
-            }
-          });
-      return;
+  /**
+   * Refused joins: when any of the errors told apart together is retryable, which error belongs to
+   * which join is not known, so they are all tried again; the next answers tell them apart.
+   */
+  private void onJoinRefusals(List<PendingRequests.Refusal> refusals) {
+    boolean retry = refusals.stream().anyMatch(r -> r.error().retryable());
+    for (PendingRequests.Refusal refusal : refusals) {
+      if (retry) {
+        retryJoin(refusal.group());
+      } else {
+        failJoin(refusal.group(), refusal.error());
+      }
     }
+  }
+
+  /** Any answer to a leave, an error too (NOT_JOINED, or the server gave up on it), ends it. */
+  private void onLeaveRefusals(List<PendingRequests.Refusal> refusals) {
+    for (PendingRequests.Refusal refusal : refusals) {
+      CompletableFuture<Void> waiter = leaveWaiters.remove(refusal.group());
+      if (waiter != null) {
+        waiter.complete(null);
+      }
+    }
+  }
+
+  /** Joins {@code group} again after a backoff delay that grows with its refusals in a row. */
+  private void retryJoin(String group) {
+    long joinedOn = generation;
+    int retries = joinRetries.merge(group, 1, Integer::sum);
+    long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
+    vertx.setTimer(
+        Math.max(1, delay),
+        id -> {
+          if (generation == joinedOn
+              && welcomed
+              && tracker.isTracked(group)
+              && !joinedHere.contains(group)
+              && !joinsInFlight.isWaiting(group)) {
+            sendJoin(group);
+          }
+        });
+  }
+
+  private void failJoin(String group, ChatError error) {
     tracker.untrack(group);
     joinRetries.remove(group);
     ChatServerException refused = new ChatServerException(error.code(), error.message());
