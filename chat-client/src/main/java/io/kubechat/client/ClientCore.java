@@ -4,6 +4,7 @@ import io.kubechat.client.connection.Backoff;
 import io.kubechat.client.connection.Connection;
 import io.kubechat.client.connection.EndpointRotation;
 import io.kubechat.client.connection.Heartbeat;
+import io.kubechat.client.groups.GroupPosition;
 import io.kubechat.client.groups.GroupTracker;
 import io.kubechat.client.groups.JoinSpec;
 import io.kubechat.client.groups.PendingRequests;
@@ -69,6 +70,9 @@ final class ClientCore implements Connection.Handler {
   private final Map<String, Presence> lastSelfJoin = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> leaveWaiters = new HashMap<>();
 
+  /** Per group joined on this connection, the seq it had at the join, until it is delivered. */
+  private final Map<String, Long> catchingUp = new HashMap<>();
+
   /** Retryable refusals of a group's join in a row, for the backoff of the next attempt. */
   private final Map<String, Integer> joinRetries = new HashMap<>();
 
@@ -100,7 +104,7 @@ final class ClientCore implements Connection.Handler {
     if (state != ConnectionState.NEW) {
       return;
     }
-    changeState(ConnectionState.CONNECTING, null, null, null, null);
+    changeState(ConnectionState.CONNECTING, null, null, null, null, false);
     connectNext();
   }
 
@@ -136,6 +140,7 @@ final class ClientCore implements Connection.Handler {
       return;
     }
     tracker.untrack(group);
+    catchingUp.remove(group);
     lastSelfJoin.remove(group);
     CompletableFuture<Presence> joinWaiter = joinWaiters.remove(group);
     if (joinWaiter != null) {
@@ -247,7 +252,13 @@ final class ClientCore implements Connection.Handler {
             ? Duration.ZERO
             : backoff.delay(attempt);
     attempt++;
-    changeState(ConnectionState.RECONNECTING, ended.endpoint().toString(), why, delay, null);
+    changeState(
+        ConnectionState.RECONNECTING,
+        ended.endpoint().toString(),
+        why,
+        delay,
+        null,
+        ended.opened());
     reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connectNext());
   }
 
@@ -256,6 +267,7 @@ final class ClientCore implements Connection.Handler {
     connection = null;
     welcomed = false;
     joinedHere.clear();
+    catchingUp.clear();
     joinsInFlight.clear();
     leavesInFlight.clear();
     if (heartbeat != null) {
@@ -282,7 +294,7 @@ final class ClientCore implements Connection.Handler {
       vertx.cancelTimer(reconnectTimer);
       reconnectTimer = -1;
     }
-    changeState(finalState, endpoint, reason, null, null);
+    changeState(finalState, endpoint, reason, null, null, open != null && open.opened());
     dropConnectionState();
     if (open != null) {
       open.close((short) 1000, reason);
@@ -296,10 +308,16 @@ final class ClientCore implements Connection.Handler {
   }
 
   private void changeState(
-      ConnectionState next, String endpoint, String reason, Duration retryIn, ServerInfo info) {
+      ConnectionState next,
+      String endpoint,
+      String reason,
+      Duration retryIn,
+      ServerInfo info,
+      boolean reached) {
     ConnectionState previous = state;
     state = next;
-    StateChange change = new StateChange(previous, next, endpoint, reason, retryIn, attempt, info);
+    StateChange change =
+        new StateChange(previous, next, endpoint, reason, retryIn, attempt, info, reached);
     stateSink.accept(change);
     listeners.emit(listener -> listener.onStateChange(change));
   }
@@ -339,15 +357,18 @@ final class ClientCore implements Connection.Handler {
     } else if (frame instanceof ServerFrame.Message message) {
       if (tracker.accept(message.message())) {
         listeners.emit(listener -> listener.onMessage(message.message()));
+        checkCaughtUp(message.message().group());
       }
     } else if (frame instanceof ServerFrame.AckFrame ack) {
       onAck(ack.ack());
     } else if (frame instanceof ServerFrame.GapFrame gap) {
       tracker.onGap(gap.gap().group(), gap.gap().to());
       listeners.emit(listener -> listener.onGap(gap.gap()));
+      checkCaughtUp(gap.gap().group());
     } else if (frame instanceof ServerFrame.ResetFrame reset) {
       tracker.onReset(reset.reset().group(), reset.reset().epoch());
       listeners.emit(listener -> listener.onReset(reset.reset()));
+      checkCaughtUp(reset.reset().group());
     } else if (frame instanceof ServerFrame.Pong) {
       if (heartbeat != null) {
         heartbeat.onPong();
@@ -378,7 +399,7 @@ final class ClientCore implements Connection.Handler {
                 current.close(
                     (short) 1000, "no pong within " + settings.pongTimeout().toMillis() + " ms"));
     heartbeat.start();
-    changeState(ConnectionState.CONNECTED, current.endpoint().toString(), null, null, info);
+    changeState(ConnectionState.CONNECTED, current.endpoint().toString(), null, null, info, true);
     for (String group : tracker.groups()) {
       sendJoin(group);
     }
@@ -453,14 +474,26 @@ final class ClientCore implements Connection.Handler {
       joinRetries.remove(group);
       tracker.onJoined(group, joined.epoch(), joined.seq());
       lastSelfJoin.put(group, presence);
+      catchingUp.put(group, joined.seq());
       CompletableFuture<Presence> waiter = joinWaiters.remove(group);
       if (waiter != null) {
         waiter.complete(presence);
       }
       listeners.emit(listener -> listener.onPresence(presence));
+      checkCaughtUp(group);
       writeOutbox();
     } else if (tracker.isTracked(group)) {
       listeners.emit(listener -> listener.onPresence(presence));
+    }
+  }
+
+  /** Tells the listeners once the replay after a join has reached the group's seq at the join. */
+  private void checkCaughtUp(String group) {
+    Long seq = catchingUp.get(group);
+    GroupPosition position = tracker.position(group);
+    if (seq != null && position != null && position.lastSeq() >= seq) {
+      catchingUp.remove(group);
+      listeners.emit(listener -> listener.onCaughtUp(group, seq));
     }
   }
 
@@ -497,6 +530,7 @@ final class ClientCore implements Connection.Handler {
       if (error.retryable()) {
         send.markRefused();
         scheduleResend();
+        listeners.emit(listener -> listener.onSendRefused(error));
       } else {
         outbox.remove(send.id());
         send.result().completeExceptionally(new ChatServerException(error.code(), error.message()));
