@@ -28,7 +28,10 @@ import java.util.function.Consumer;
 /**
  * The session logic of a {@link ChatClient}: connect, hello, rejoin, resend, heartbeat, reconnect.
  * Every method runs on the client's single Vert.x context, which is what makes the client
- * thread-safe without locks; {@link ChatClient} hops onto that context.
+ * thread-safe without locks; {@link ChatClient} hops onto that context. It is one state machine
+ * over one connection's state (joins, leaves and sends in flight, timers), which is why it is
+ * longer than the other classes; what can stand alone is in {@code connection}, {@code groups} and
+ * {@code outbox}.
  */
 final class ClientCore implements Connection.Handler {
   /** Retries after a retryable refusal use at most this backoff exponent. */
@@ -454,7 +457,7 @@ final class ClientCore implements Connection.Handler {
     onLeaveRefusals(refusals);
     if (refusals.stream().noneMatch(r -> r.group().equals(group))) {
       if (tracker.isTracked(group)) {
-        onLeaveRefusals(List.of(new PendingRequests.Refusal(group, null))); // joined again since
+        completeLeave(group); // joined again since: nothing to leave any more
       } else {
         sendLeave(group); // dropped by the server
       }
@@ -500,10 +503,7 @@ final class ClientCore implements Connection.Handler {
   private void onLeft(Presence presence) {
     if (presence.self()) {
       onLeaveRefusals(leavesInFlight.answered(presence.group()));
-      CompletableFuture<Void> waiter = leaveWaiters.remove(presence.group());
-      if (waiter != null) {
-        waiter.complete(null);
-      }
+      completeLeave(presence.group());
       listeners.emit(listener -> listener.onPresence(presence));
     } else if (tracker.isTracked(presence.group())) {
       listeners.emit(listener -> listener.onPresence(presence));
@@ -570,11 +570,13 @@ final class ClientCore implements Connection.Handler {
 
   /** Any answer to a leave, an error too (NOT_JOINED, or the server gave up on it), ends it. */
   private void onLeaveRefusals(List<PendingRequests.Refusal> refusals) {
-    for (PendingRequests.Refusal refusal : refusals) {
-      CompletableFuture<Void> waiter = leaveWaiters.remove(refusal.group());
-      if (waiter != null) {
-        waiter.complete(null);
-      }
+    refusals.forEach(refusal -> completeLeave(refusal.group()));
+  }
+
+  private void completeLeave(String group) {
+    CompletableFuture<Void> waiter = leaveWaiters.remove(group);
+    if (waiter != null) {
+      waiter.complete(null);
     }
   }
 

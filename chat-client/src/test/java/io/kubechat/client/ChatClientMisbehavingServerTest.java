@@ -533,6 +533,24 @@ class ChatClientMisbehavingServerTest {
   }
 
   @Test
+  void saysWhenTheHistoryAfterAJoinIsDelivered() throws Exception {
+    cluster.historyLimit(2);
+    ChatClient writer = client("bob", new Recorder(), s1.uri());
+    get(writer.join(GROUP));
+    for (int i = 1; i <= 5; i++) {
+      get(writer.send(GROUP, "m" + i));
+    }
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri());
+    get(a.join(GROUP, 0L)); // 1..3 are gone (gap), 4 and 5 are replayed
+    get(a.join("quiet", 0L)); // nothing to replay
+    await().until(() -> alice.caughtUp.size() == 2);
+    assertThat(alice.caughtUp)
+        .containsExactly(GROUP + "@5 after 2 messages", "quiet@0 after 2 messages");
+    assertThat(alice.gaps).hasSize(1);
+  }
+
+  @Test
   void givesUpWhenTheServerRefusesTheHello() throws Exception {
     s1.refuseHelloWith("INVALID_NAME");
     Recorder alice = new Recorder();
