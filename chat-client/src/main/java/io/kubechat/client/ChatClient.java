@@ -292,6 +292,9 @@ public final class ChatClient implements AutoCloseable {
     /** Matches the pods' default dedup window (KUBECHAT_DEDUP_PER_CLIENT, 256 ids per client). */
     private int outboxCapacity = 256;
 
+    /** Well above the pods' bound on a join or leave (KUBECHAT_RAFT_SEND_TIMEOUT_MS, 2 s). */
+    private Duration answerTimeout = Duration.ofSeconds(10);
+
     private Vertx vertx;
     private final List<ChatListener> listeners = new ArrayList<>();
 
@@ -362,6 +365,17 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a join or leave may stay unanswered before it is presumed dropped (a server drops
+     * frames over its rate limit with an error that names none of them) and written again (default
+     * 10 s). Keep it above the pods' {@code KUBECHAT_RAFT_SEND_TIMEOUT_MS}, their upper bound on an
+     * answer.
+     */
+    public Builder answerTimeout(Duration answerTimeout) {
+      this.answerTimeout = answerTimeout;
+      return this;
+    }
+
     /** Runs on this Vert.x instance instead of a private one (which close() would stop). */
     public Builder vertx(Vertx vertx) {
       this.vertx = vertx;
@@ -385,6 +399,7 @@ public final class ChatClient implements AutoCloseable {
       requirePositive("pongTimeout", pongTimeout);
       requirePositive("connectTimeout", connectTimeout);
       requirePositive("backoff initial", backoffInitial);
+      requirePositive("answerTimeout", answerTimeout);
       if (backoffMax.compareTo(backoffInitial) < 0) {
         throw new IllegalArgumentException("backoff max is below initial");
       }
@@ -401,7 +416,8 @@ public final class ChatClient implements AutoCloseable {
               connectTimeout,
               backoffInitial,
               backoffMax,
-              outboxCapacity);
+              outboxCapacity,
+              answerTimeout);
       new EndpointRotation(settings.endpoints()); // validates
       return new ChatClient(this, settings);
     }

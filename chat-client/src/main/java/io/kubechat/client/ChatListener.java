@@ -21,6 +21,19 @@ public interface ChatListener {
   /** A group's history was lost on the server; numbering restarted. */
   default void onReset(Reset reset) {}
 
+  /**
+   * The server refused a message for now (a retryable error such as {@code UNAVAILABLE}: no quorum,
+   * or {@code RATE_LIMITED}; {@code ref} is the message id); the client sends it again later.
+   */
+  default void onSendRefused(ChatError error) {}
+
+  /**
+   * Everything of {@code group} up to its position at the (re)join is delivered: the messages up to
+   * {@code seq} that the server replayed after {@code since}, or announced as missed by a gap or a
+   * reset. Called after every answer to a join; at once when there was nothing to replay.
+   */
+  default void onCaughtUp(String group, long seq) {}
+
   /** An error frame no pending operation claimed, or an undecodable frame. */
   default void onError(ChatError error) {}
 }

@@ -4,8 +4,10 @@ import io.kubechat.client.connection.Backoff;
 import io.kubechat.client.connection.Connection;
 import io.kubechat.client.connection.EndpointRotation;
 import io.kubechat.client.connection.Heartbeat;
+import io.kubechat.client.groups.GroupPosition;
 import io.kubechat.client.groups.GroupTracker;
 import io.kubechat.client.groups.JoinSpec;
+import io.kubechat.client.groups.PendingRequests;
 import io.kubechat.client.outbox.Outbox;
 import io.kubechat.client.outbox.PendingSend;
 import io.kubechat.client.protocol.CloseCodes;
@@ -15,8 +17,6 @@ import io.kubechat.client.protocol.ServerFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +28,10 @@ import java.util.function.Consumer;
 /**
  * The session logic of a {@link ChatClient}: connect, hello, rejoin, resend, heartbeat, reconnect.
  * Every method runs on the client's single Vert.x context, which is what makes the client
- * thread-safe without locks; {@link ChatClient} hops onto that context.
+ * thread-safe without locks; {@link ChatClient} hops onto that context. It is one state machine
+ * over one connection's state (joins, leaves and sends in flight, timers), which is why it is
+ * longer than the other classes; what can stand alone is in {@code connection}, {@code groups} and
+ * {@code outbox}.
  */
 final class ClientCore implements Connection.Handler {
   /** Retries after a retryable refusal use at most this backoff exponent. */
@@ -60,12 +63,18 @@ final class ClientCore implements Connection.Handler {
   /** Groups whose join this connection confirmed (joined, self). */
   private final Set<String> joinedHere = new HashSet<>();
 
-  /** Groups whose join was sent on this connection and not answered yet, in send order. */
-  private final Deque<String> joinsInFlight = new ArrayDeque<>();
+  /** Joins written on this connection and not answered yet. */
+  private final PendingRequests joinsInFlight = new PendingRequests();
+
+  /** Leaves written on this connection and not answered yet. */
+  private final PendingRequests leavesInFlight = new PendingRequests();
 
   private final Map<String, CompletableFuture<Presence>> joinWaiters = new HashMap<>();
   private final Map<String, Presence> lastSelfJoin = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> leaveWaiters = new HashMap<>();
+
+  /** Per group joined on this connection, the seq it had at the join, until it is delivered. */
+  private final Map<String, Long> catchingUp = new HashMap<>();
 
   /** Retryable refusals of a group's join in a row, for the backoff of the next attempt. */
   private final Map<String, Integer> joinRetries = new HashMap<>();
@@ -98,7 +107,7 @@ final class ClientCore implements Connection.Handler {
     if (state != ConnectionState.NEW) {
       return;
     }
-    changeState(ConnectionState.CONNECTING, null, null, null, null);
+    changeState(ConnectionState.CONNECTING, null, null, null, null, false);
     connectNext();
   }
 
@@ -134,6 +143,7 @@ final class ClientCore implements Connection.Handler {
       return;
     }
     tracker.untrack(group);
+    catchingUp.remove(group);
     lastSelfJoin.remove(group);
     CompletableFuture<Presence> joinWaiter = joinWaiters.remove(group);
     if (joinWaiter != null) {
@@ -145,12 +155,12 @@ final class ClientCore implements Connection.Handler {
               new IllegalStateException(
                   "left " + group + " before the message " + send.id() + " was acknowledged"));
     }
-    if (welcomed && (joinedHere.contains(group) || joinsInFlight.contains(group))) {
+    if (welcomed && (joinedHere.contains(group) || joinsInFlight.isWaiting(group))) {
       joinedHere.remove(group);
       leaveWaiters
           .computeIfAbsent(group, g -> new CompletableFuture<>())
           .whenComplete((v, e) -> result.complete(null));
-      connection.write(codec.leave(group));
+      sendLeave(group);
     } else {
       result.complete(null);
     }
@@ -245,7 +255,13 @@ final class ClientCore implements Connection.Handler {
             ? Duration.ZERO
             : backoff.delay(attempt);
     attempt++;
-    changeState(ConnectionState.RECONNECTING, ended.endpoint().toString(), why, delay, null);
+    changeState(
+        ConnectionState.RECONNECTING,
+        ended.endpoint().toString(),
+        why,
+        delay,
+        null,
+        ended.opened());
     reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connectNext());
   }
 
@@ -254,7 +270,9 @@ final class ClientCore implements Connection.Handler {
     connection = null;
     welcomed = false;
     joinedHere.clear();
+    catchingUp.clear();
     joinsInFlight.clear();
+    leavesInFlight.clear();
     if (heartbeat != null) {
       heartbeat.stop();
       heartbeat = null;
@@ -279,7 +297,7 @@ final class ClientCore implements Connection.Handler {
       vertx.cancelTimer(reconnectTimer);
       reconnectTimer = -1;
     }
-    changeState(finalState, endpoint, reason, null, null);
+    changeState(finalState, endpoint, reason, null, null, open != null && open.opened());
     dropConnectionState();
     if (open != null) {
       open.close((short) 1000, reason);
@@ -293,10 +311,16 @@ final class ClientCore implements Connection.Handler {
   }
 
   private void changeState(
-      ConnectionState next, String endpoint, String reason, Duration retryIn, ServerInfo info) {
+      ConnectionState next,
+      String endpoint,
+      String reason,
+      Duration retryIn,
+      ServerInfo info,
+      boolean reached) {
     ConnectionState previous = state;
     state = next;
-    StateChange change = new StateChange(previous, next, endpoint, reason, retryIn, attempt, info);
+    StateChange change =
+        new StateChange(previous, next, endpoint, reason, retryIn, attempt, info, reached);
     stateSink.accept(change);
     listeners.emit(listener -> listener.onStateChange(change));
   }
@@ -336,15 +360,18 @@ final class ClientCore implements Connection.Handler {
     } else if (frame instanceof ServerFrame.Message message) {
       if (tracker.accept(message.message())) {
         listeners.emit(listener -> listener.onMessage(message.message()));
+        checkCaughtUp(message.message().group());
       }
     } else if (frame instanceof ServerFrame.AckFrame ack) {
       onAck(ack.ack());
     } else if (frame instanceof ServerFrame.GapFrame gap) {
       tracker.onGap(gap.gap().group(), gap.gap().to());
       listeners.emit(listener -> listener.onGap(gap.gap()));
+      checkCaughtUp(gap.gap().group());
     } else if (frame instanceof ServerFrame.ResetFrame reset) {
       tracker.onReset(reset.reset().group(), reset.reset().epoch());
       listeners.emit(listener -> listener.onReset(reset.reset()));
+      checkCaughtUp(reset.reset().group());
     } else if (frame instanceof ServerFrame.Pong) {
       if (heartbeat != null) {
         heartbeat.onPong();
@@ -375,7 +402,7 @@ final class ClientCore implements Connection.Handler {
                 current.close(
                     (short) 1000, "no pong within " + settings.pongTimeout().toMillis() + " ms"));
     heartbeat.start();
-    changeState(ConnectionState.CONNECTED, current.endpoint().toString(), null, null, info);
+    changeState(ConnectionState.CONNECTED, current.endpoint().toString(), null, null, info, true);
     for (String group : tracker.groups()) {
       sendJoin(group);
     }
@@ -392,15 +419,57 @@ final class ClientCore implements Connection.Handler {
 
   private void sendJoin(String group) {
     JoinSpec spec = tracker.joinSpec(group);
-    joinsInFlight.add(group);
+    watchAnswer(joinsInFlight, group, this::onJoinLost);
     connection.write(codec.join(spec.group(), spec.since(), spec.epoch()));
+  }
+
+  private void sendLeave(String group) {
+    watchAnswer(leavesInFlight, group, this::onLeaveLost);
+    connection.write(codec.leave(group));
+  }
+
+  /**
+   * Records a request about to be written and calls {@code onLost} if it is still unanswered on
+   * this connection after the answer timeout.
+   */
+  private void watchAnswer(PendingRequests requests, String group, Consumer<String> onLost) {
+    long request = requests.sent(group);
+    long sentOn = generation;
+    vertx.setTimer(
+        settings.answerTimeout().toMillis(),
+        id -> {
+          if (generation == sentOn && welcomed && requests.isWaiting(group, request)) {
+            onLost.accept(group);
+          }
+        });
+  }
+
+  private void onJoinLost(String group) {
+    List<PendingRequests.Refusal> refusals = joinsInFlight.lost(group);
+    onJoinRefusals(refusals);
+    if (refusals.stream().noneMatch(r -> r.group().equals(group))) {
+      retryJoin(group); // dropped by the server
+    }
+  }
+
+  private void onLeaveLost(String group) {
+    List<PendingRequests.Refusal> refusals = leavesInFlight.lost(group);
+    onLeaveRefusals(refusals);
+    if (refusals.stream().noneMatch(r -> r.group().equals(group))) {
+      if (tracker.isTracked(group)) {
+        completeLeave(group); // joined again since: nothing to leave any more
+      } else {
+        sendLeave(group); // dropped by the server
+      }
+    }
   }
 
   private void onJoined(ServerFrame.Joined joined) {
     Presence presence = joined.presence();
     String group = presence.group();
     if (presence.self()) {
-      joinsInFlight.remove(group);
+      List<PendingRequests.Refusal> refusals = joinsInFlight.answered(group);
+      onJoinRefusals(refusals);
       if (!tracker.isTracked(group)) {
         return; // left before the answer came
       }
@@ -408,23 +477,33 @@ final class ClientCore implements Connection.Handler {
       joinRetries.remove(group);
       tracker.onJoined(group, joined.epoch(), joined.seq());
       lastSelfJoin.put(group, presence);
+      catchingUp.put(group, joined.seq());
       CompletableFuture<Presence> waiter = joinWaiters.remove(group);
       if (waiter != null) {
         waiter.complete(presence);
       }
       listeners.emit(listener -> listener.onPresence(presence));
+      checkCaughtUp(group);
       writeOutbox();
     } else if (tracker.isTracked(group)) {
       listeners.emit(listener -> listener.onPresence(presence));
     }
   }
 
+  /** Tells the listeners once the replay after a join has reached the group's seq at the join. */
+  private void checkCaughtUp(String group) {
+    Long seq = catchingUp.get(group);
+    GroupPosition position = tracker.position(group);
+    if (seq != null && position != null && position.lastSeq() >= seq) {
+      catchingUp.remove(group);
+      listeners.emit(listener -> listener.onCaughtUp(group, seq));
+    }
+  }
+
   private void onLeft(Presence presence) {
     if (presence.self()) {
-      CompletableFuture<Void> waiter = leaveWaiters.remove(presence.group());
-      if (waiter != null) {
-        waiter.complete(null);
-      }
+      onLeaveRefusals(leavesInFlight.answered(presence.group()));
+      completeLeave(presence.group());
       listeners.emit(listener -> listener.onPresence(presence));
     } else if (tracker.isTracked(presence.group())) {
       listeners.emit(listener -> listener.onPresence(presence));
@@ -451,6 +530,7 @@ final class ClientCore implements Connection.Handler {
       if (error.retryable()) {
         send.markRefused();
         scheduleResend();
+        listeners.emit(listener -> listener.onSendRefused(error));
       } else {
         outbox.remove(send.id());
         send.result().completeExceptionally(new ChatServerException(error.code(), error.message()));
@@ -458,8 +538,8 @@ final class ClientCore implements Connection.Handler {
       }
       return;
     }
-    if ("join".equals(error.ref()) && !joinsInFlight.isEmpty()) {
-      onJoinRefused(joinsInFlight.poll(), error);
+    if ("join".equals(error.ref()) && joinsInFlight.size() > 0) {
+      onJoinRefusals(joinsInFlight.refused(error));
     } else if ("hello".equals(error.ref()) && !welcomed) {
       if (error.retryable()) {
         connection.close((short) 1000, "hello refused: " + error.code());
@@ -467,31 +547,58 @@ final class ClientCore implements Connection.Handler {
         terminate(ConnectionState.FAILED, "hello refused: " + error.code() + " " + error.message());
       }
       return;
-    } else if ("leave".equals(error.ref()) && !leaveWaiters.isEmpty()) {
-      // NOT_JOINED on leave: we are not in the group, which is what leave wanted.
-      String group = leaveWaiters.keySet().iterator().next();
-      leaveWaiters.remove(group).complete(null);
+    } else if ("leave".equals(error.ref()) && leavesInFlight.size() > 0) {
+      onLeaveRefusals(leavesInFlight.refused(error));
     }
     listeners.emit(listener -> listener.onError(error));
   }
 
-  private void onJoinRefused(String group, ChatError error) {
-    if (error.retryable()) {
-      long joinedOn = generation;
-      int retries = joinRetries.merge(group, 1, Integer::sum);
-      long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
-      vertx.setTimer(
-          Math.max(1, delay),
-          id -> {
-            if (generation == joinedOn
-                && welcomed
-                && tracker.isTracked(group)
-                && !joinedHere.contains(group)) {
-              sendJoin(group);
-            }
-          });
-      return;
+  /**
+   * Refused joins: when any of the errors told apart together is retryable, which error belongs to
+   * which join is not known, so they are all tried again; the next answers tell them apart.
+   */
+  private void onJoinRefusals(List<PendingRequests.Refusal> refusals) {
+    boolean retry = refusals.stream().anyMatch(r -> r.error().retryable());
+    for (PendingRequests.Refusal refusal : refusals) {
+      if (retry) {
+        retryJoin(refusal.group());
+      } else {
+        failJoin(refusal.group(), refusal.error());
+      }
     }
+  }
+
+  /** Any answer to a leave, an error too (NOT_JOINED, or the server gave up on it), ends it. */
+  private void onLeaveRefusals(List<PendingRequests.Refusal> refusals) {
+    refusals.forEach(refusal -> completeLeave(refusal.group()));
+  }
+
+  private void completeLeave(String group) {
+    CompletableFuture<Void> waiter = leaveWaiters.remove(group);
+    if (waiter != null) {
+      waiter.complete(null);
+    }
+  }
+
+  /** Joins {@code group} again after a backoff delay that grows with its refusals in a row. */
+  private void retryJoin(String group) {
+    long joinedOn = generation;
+    int retries = joinRetries.merge(group, 1, Integer::sum);
+    long delay = backoff.delay(Math.min(retries - 1, MAX_RETRY_EXPONENT)).toMillis();
+    vertx.setTimer(
+        Math.max(1, delay),
+        id -> {
+          if (generation == joinedOn
+              && welcomed
+              && tracker.isTracked(group)
+              && !joinedHere.contains(group)
+              && !joinsInFlight.isWaiting(group)) {
+            sendJoin(group);
+          }
+        });
+  }
+
+  private void failJoin(String group, ChatError error) {
     tracker.untrack(group);
     joinRetries.remove(group);
     ChatServerException refused = new ChatServerException(error.code(), error.message());

@@ -14,4 +14,5 @@ record ClientSettings(
     Duration connectTimeout,
     Duration backoffInitial,
     Duration backoffMax,
-    int outboxCapacity) {}
+    int outboxCapacity,
+    Duration answerTimeout) {}

@@ -452,6 +452,105 @@ class ChatClientMisbehavingServerTest {
   }
 
   @Test
+  void aRefusalAnsweredBeforeEarlierJoinsFailsTheJoinItAnswers() throws Exception {
+    // The server answers joins once they are in the log but refuses the one over the limit at
+    // once: the refusal comes before the answers of the joins sent before it.
+    s1.joinDelay(300).maxGroups(2);
+    ChatClient a = client("alice", new Recorder(), s1.uri());
+    assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    CompletableFuture<Presence> first = a.join("first");
+    CompletableFuture<Presence> second = a.join("second");
+    CompletableFuture<Presence> third = a.join("third");
+
+    assertThat(get(first).group()).isEqualTo("first");
+    assertThat(get(second).group()).isEqualTo("second");
+    assertThatThrownBy(() -> get(third))
+        .cause()
+        .isInstanceOfSatisfying(
+            ChatServerException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_GROUPS"));
+    assertThat(get(a.send("first", "still joined")).seq()).isEqualTo(1);
+  }
+
+  @Test
+  void aJoinDroppedOverTheRateLimitIsSentAgain() throws Exception {
+    s1.dropJoinsAsRateLimited(1);
+    ChatClient a =
+        ChatClient.builder()
+            .endpoints(List.of(s1.uri()))
+            .user("alice")
+            .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+            .answerTimeout(Duration.ofMillis(500))
+            .connect();
+    clients.add(a);
+    assertThat(get(a.join(GROUP)).members()).containsExactly("alice");
+    assertThat(cluster.received("join")).hasSize(2);
+  }
+
+  @Test
+  void aRefusedLeaveCompletesTheLeaveItAnswers() throws Exception {
+    // "a" is left slowly; "b" was never joined on the server (its join was dropped), so its leave
+    // is refused at once, before the answer to the leave of "a".
+    s1.leaveDelay(300);
+    ChatClient c = client("alice", new Recorder(), s1.uri());
+    get(c.join("a"));
+    s1.dropJoinsAsRateLimited(1);
+    c.join("b");
+    await().until(() -> cluster.received("join").size() == 2);
+
+    CompletableFuture<Void> leaveA = c.leave("a");
+    CompletableFuture<Void> leaveB = c.leave("b");
+    await().until(() -> cluster.received("leave").size() == 2);
+    get(leaveB);
+    get(leaveA);
+  }
+
+  @Test
+  void reconnectsAtOnceAndReplaysWhatWasMissedOnResync() throws Exception {
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri());
+    ChatClient b = client("bob", new Recorder(), s1.uri());
+    get(a.join(GROUP, 0L));
+    get(b.join(GROUP));
+    get(b.send(GROUP, "one"));
+    await().until(() -> alice.messages.size() == 1);
+    int joinsBefore = cluster.received("join").size();
+
+    s1.closeConnections((short) 4005, "RESYNC");
+    await().until(() -> alice.connects() == 2);
+    StateChange lost =
+        alice.states.stream()
+            .filter(s -> s.current() == ConnectionState.RECONNECTING)
+            .findFirst()
+            .orElseThrow();
+    assertThat(lost.reason()).startsWith("4005 RESYNC");
+    assertThat(lost.retryIn()).isEqualTo(Duration.ZERO);
+    await().until(() -> cluster.received("join").size() >= joinsBefore + 2);
+    assertThat(cluster.received("join").subList(joinsBefore, joinsBefore + 2))
+        .allSatisfy(r -> assertThat(r.frame().getLong("since")).isEqualTo(1L));
+    get(b.send(GROUP, "two"));
+    await().until(() -> alice.messages.size() == 2);
+    assertThat(alice.texts()).containsExactly("one", "two");
+  }
+
+  @Test
+  void saysWhenTheHistoryAfterAJoinIsDelivered() throws Exception {
+    cluster.historyLimit(2);
+    ChatClient writer = client("bob", new Recorder(), s1.uri());
+    get(writer.join(GROUP));
+    for (int i = 1; i <= 5; i++) {
+      get(writer.send(GROUP, "m" + i));
+    }
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri());
+    get(a.join(GROUP, 0L)); // 1..3 are gone (gap), 4 and 5 are replayed
+    get(a.join("quiet", 0L)); // nothing to replay
+    await().until(() -> alice.caughtUp.size() == 2);
+    assertThat(alice.caughtUp)
+        .containsExactly(GROUP + "@5 after 2 messages", "quiet@0 after 2 messages");
+    assertThat(alice.gaps).hasSize(1);
+  }
+
+  @Test
   void givesUpWhenTheServerRefusesTheHello() throws Exception {
     s1.refuseHelloWith("INVALID_NAME");
     Recorder alice = new Recorder();

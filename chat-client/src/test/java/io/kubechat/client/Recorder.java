@@ -11,6 +11,7 @@ public final class Recorder implements ChatListener {
   public final List<Gap> gaps = new CopyOnWriteArrayList<>();
   public final List<Reset> resets = new CopyOnWriteArrayList<>();
   public final List<ChatError> errors = new CopyOnWriteArrayList<>();
+  public final List<String> caughtUp = new CopyOnWriteArrayList<>();
 
   @Override
   public void onMessage(ChatMessage message) {
@@ -35,6 +36,11 @@ public final class Recorder implements ChatListener {
   @Override
   public void onReset(Reset reset) {
     resets.add(reset);
+  }
+
+  @Override
+  public void onCaughtUp(String group, long seq) {
+    caughtUp.add(group + "@" + seq + " after " + messages.size() + " messages");
   }
 
   @Override

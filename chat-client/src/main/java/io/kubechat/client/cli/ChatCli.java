@@ -24,6 +24,11 @@ public final class ChatCli {
       streams.out().print(Help.forCommand(options.command()));
       return 0;
     }
+    if (options.version()) {
+      streams.out().println("kubechat-chat " + Version.get());
+      return 0;
+    }
+    CliLogging.configure(options.verbose(), streams.err());
     try {
       return switch (options.command()) {
         case "send" -> SendCommand.run(options, streams);

@@ -18,7 +18,9 @@ record CliOptions(
     Duration timeout,
     boolean json,
     boolean help,
-    List<String> texts) {
+    List<String> texts,
+    boolean verbose,
+    boolean version) {
 
   static final String DEFAULT_SERVERS =
       "ws://127.0.0.2:8080/ws,ws://127.0.0.3:8080/ws,ws://127.0.0.4:8080/ws";
@@ -49,6 +51,8 @@ record CliOptions(
     Integer count = null;
     Duration timeout = null;
     boolean json = false;
+    boolean verbose = false;
+    boolean version = false;
     boolean onlyTexts = false;
     for (int i = start; i < args.size(); i++) {
       String arg = args.get(i);
@@ -67,6 +71,8 @@ record CliOptions(
         case "--" -> onlyTexts = true;
         case "-h", "--help" -> help = true;
         case "--json" -> json = true;
+        case "-v", "--verbose" -> verbose = true;
+        case "-V", "--version" -> version = true;
         case "-s", "--server" -> {
           addServers(servers, inline != null ? inline : value(args, ++i, name));
         }
@@ -91,9 +97,10 @@ record CliOptions(
         default -> throw new UsageException("unknown option " + arg);
       }
     }
-    if (help) {
+    if (help || version) {
       return new CliOptions(
-          command, servers, user, groups, clientId, since, count, timeout, json, true, texts);
+          command, servers, user, groups, clientId, since, count, timeout, json, help, texts,
+          verbose, version);
     }
     if (servers.isEmpty()) {
       addServers(servers, env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS));
@@ -133,7 +140,8 @@ record CliOptions(
       throw new UsageException("--json is an option of tail");
     }
     return new CliOptions(
-        command, servers, user, groups, clientId, since, count, timeout, json, false, texts);
+        command, servers, user, groups, clientId, since, count, timeout, json, false, texts,
+        verbose, false);
   }
 
   private static String value(List<String> args, int index, String option) throws UsageException {

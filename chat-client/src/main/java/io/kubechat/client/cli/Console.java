@@ -2,6 +2,7 @@ package io.kubechat.client.cli;
 
 import io.kubechat.client.ChatError;
 import io.kubechat.client.ChatListener;
+import io.kubechat.client.ConnectionState;
 import io.kubechat.client.Gap;
 import io.kubechat.client.Presence;
 import io.kubechat.client.Reset;
@@ -15,15 +16,25 @@ import java.io.PrintStream;
 class Console implements ChatListener {
   private final PrintStream out;
   private final boolean showPresence;
+  private final int servers;
+  private boolean hinted;
 
-  Console(PrintStream out, boolean showPresence) {
+  /** {@code servers}: how many server addresses the client was given. */
+  Console(PrintStream out, boolean showPresence, int servers) {
     this.out = out;
     this.showPresence = showPresence;
+    this.servers = servers;
   }
 
   @Override
   public void onStateChange(StateChange change) {
     out.println(ConsoleFormat.state(change));
+    if (servers == 1 && !change.reached() && change.current() == ConnectionState.RECONNECTING) {
+      if (!hinted) {
+        out.println(ConsoleFormat.ONE_SERVER_HINT);
+        hinted = true;
+      }
+    }
   }
 
   @Override

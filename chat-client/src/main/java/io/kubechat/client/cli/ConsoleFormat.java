@@ -10,6 +10,12 @@ import io.vertx.core.json.JsonObject;
 
 /** How the CLI shows what happens: one line per event. */
 final class ConsoleFormat {
+  /** Shown once when the only server given cannot be reached: nothing else can be tried. */
+  static final String ONE_SERVER_HINT =
+      "-- only one server was given, so this client can only wait for it to come back; to fail"
+          + " over, give several: --server ws://pod-1:8080/ws,ws://pod-2:8080/ws (or repeat"
+          + " --server), or a Service address that reaches every pod";
+
   private ConsoleFormat() {}
 
   static String message(ChatMessage m) {
@@ -54,11 +60,10 @@ final class ConsoleFormat {
                   ? ""
                   : " (pod " + change.server().node() + ")");
       case RECONNECTING ->
-          "-- disconnected from "
-              + change.endpoint()
-              + " ("
-              + change.reason()
-              + "); reconnecting in "
+          (change.reached()
+                  ? "-- disconnected from " + change.endpoint() + " (" + change.reason() + ")"
+                  : "-- could not connect to " + change.endpoint() + " (" + change.reason() + ")")
+              + "; reconnecting in "
               + change.retryIn().toMillis()
               + " ms";
       case FAILED -> "-- giving up: " + change.reason();

@@ -15,6 +15,8 @@ final class Help {
         -u, --user NAME      your name, [A-Za-z0-9._-]{1,64} (default: $KUBECHAT_USER, else $USER)
         -g, --group NAME     the group (default: lobby)
             --client-id ID   stable client id (default: a new random one per run)
+        -v, --verbose        also show the log of the client library (warnings and above)
+        -V, --version        print the version and exit
         -h, --help           this help
       """;
 
@@ -42,7 +44,8 @@ final class Help {
 
             --since N            first replay the messages after seq N still in the history
                                  (--since 0: the whole history)
-            --count N            exit 0 after N messages
+            --count N            exit 0 after N messages; with --since, also once the history
+                                 is printed, even if it held fewer
             --timeout SECONDS    with --count: exit 1 if they did not arrive in time
             --json               print each message as a JSON object
           """

@@ -51,7 +51,8 @@ final class InteractiveChat {
           }
         };
     try (ChatClient client =
-        ClientFactory.connect(options, new Console(streams.out(), true), printer)) {
+        ClientFactory.connect(
+            options, new Console(streams.out(), true, options.servers().size()), printer)) {
       for (String group : options.groups()) {
         join(client, group);
       }

@@ -2,6 +2,8 @@ package io.kubechat.client.cli;
 
 import io.kubechat.client.Ack;
 import io.kubechat.client.ChatClient;
+import io.kubechat.client.ChatError;
+import io.kubechat.client.ChatListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +30,10 @@ final class SendCommand {
     }
     Duration timeout = options.timeout() == null ? DEFAULT_TIMEOUT : options.timeout();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (ChatClient client = ClientFactory.connect(options, new Console(streams.err(), false))) {
+    LastRefusal lastRefusal = new LastRefusal();
+    try (ChatClient client =
+        ClientFactory.connect(
+            options, new Console(streams.err(), false, options.servers().size()), lastRefusal)) {
       client.join(options.group());
       // All at once: the outbox keeps them in order and resends them after a reconnect.
       List<CompletableFuture<Ack>> acks = new ArrayList<>();
@@ -52,7 +57,8 @@ final class SendCommand {
                       + (texts.size() - acked)
                       + " of "
                       + texts.size()
-                      + " messages not acknowledged");
+                      + " messages not acknowledged"
+                      + lastRefusal.describe());
           return 1;
         } catch (ExecutionException e) {
           streams
@@ -66,6 +72,28 @@ final class SendCommand {
         }
       }
       return 0;
+    }
+  }
+
+  /** The last retryable refusal of one of our messages, to say why they were not acknowledged. */
+  private static final class LastRefusal implements ChatListener {
+    private volatile ChatError last;
+
+    @Override
+    public void onSendRefused(ChatError error) {
+      last = error;
+    }
+
+    String describe() {
+      ChatError error = last;
+      if (error == null) {
+        return "";
+      }
+      String why =
+          "UNAVAILABLE".equals(error.code())
+              ? "the cluster has no quorum (UNAVAILABLE"
+              : "the server refused them for now (" + error.code();
+      return "; last answer: " + why + ": " + error.message() + "), the client kept retrying";
     }
   }
 

@@ -36,6 +36,14 @@ final class TailCommand {
             }
           }
 
+          /** With --since and --count, a history shorter than the count is all there is. */
+          @Override
+          public void onCaughtUp(String group, long seq) {
+            if (options.since() != null && options.count() != null) {
+              done.countDown();
+            }
+          }
+
           @Override
           public void onStateChange(StateChange change) {
             if (change.current() == ConnectionState.FAILED) {
@@ -45,7 +53,8 @@ final class TailCommand {
           }
         };
     try (ChatClient client =
-        ClientFactory.connect(options, new Console(streams.err(), false), printer)) {
+        ClientFactory.connect(
+            options, new Console(streams.err(), false, options.servers().size()), printer)) {
       Thread closer = new Thread(done::countDown, "kubechat-tail-stop");
       Runtime.getRuntime().addShutdownHook(closer);
       client

@@ -25,6 +25,7 @@ public final class Connection {
   private final URI endpoint;
   private final Handler handler;
   private ClientWebSocket socket;
+  private boolean opened;
   private boolean ended;
 
   public Connection(URI endpoint, Handler handler) {
@@ -34,6 +35,11 @@ public final class Connection {
 
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** Whether the WebSocket handshake with the server succeeded. */
+  public boolean opened() {
+    return opened;
   }
 
   /** Opens the socket; the returned future fails when the server cannot be reached. */
@@ -65,7 +71,11 @@ public final class Connection {
             .setTimeout(connectTimeout.toMillis());
     return socket
         .connect(options)
-        .<Void>mapEmpty()
+        .<Void>map(
+            ws -> {
+              opened = true;
+              return null;
+            })
         .onFailure(error -> end(null, "connect failed: " + error.getMessage()));
   }
 

@@ -6,13 +6,24 @@ public final class CloseCodes {
   public static final int SLOW_CONSUMER = 4002;
   public static final int IDLE_TIMEOUT = 4003;
   public static final int FLOOD = 4004;
+
+  /**
+   * The pod's copy of the history jumped ahead of what it sent this client (it caught up from a
+   * snapshot): reconnect at once, to any pod (this one too), and re-join with since/epoch, which
+   * replays what was missed.
+   */
+  public static final int RESYNC = 4005;
+
   public static final int PROTOCOL_VIOLATION = 4500;
 
   private CloseCodes() {}
 
   /** The reaction to a close. */
   public enum Action {
-    /** Reconnect at once (to another pod): the server is going away on purpose. */
+    /**
+     * Reconnect at once: the server is going away on purpose (to another pod), or asks for a
+     * re-join to replay what it could not deliver live.
+     */
     RECONNECT_NOW,
     /** Reconnect after the backoff delay. */
     RECONNECT_WITH_BACKOFF,
@@ -25,7 +36,7 @@ public final class CloseCodes {
     if (code == null) {
       return Action.RECONNECT_WITH_BACKOFF;
     }
-    if (code == SHUTDOWN) {
+    if (code == SHUTDOWN || code == RESYNC) {
       return Action.RECONNECT_NOW;
     }
     if (code >= 4500 && code <= 4999) {
@@ -45,6 +56,7 @@ public final class CloseCodes {
       case SLOW_CONSUMER -> "4002 SLOW_CONSUMER";
       case IDLE_TIMEOUT -> "4003 IDLE_TIMEOUT";
       case FLOOD -> "4004 FLOOD";
+      case RESYNC -> "4005 RESYNC";
       case PROTOCOL_VIOLATION -> "4500 PROTOCOL_VIOLATION";
       case 1000 -> "1000 normal closure";
       case 1001 -> "1001 going away";

@@ -176,6 +176,80 @@ class ChatCliTest {
   }
 
   @Test
+  void tailWithSinceExitsOnceTheHistoryIsPrintedEvenWhenItHoldsFewerThanTheCount()
+      throws Exception {
+    assertThat(run("", "send", "-s", url(), "-u", "alice", "-g", "short", "one", "two").exit())
+        .isZero();
+    Run tail =
+        start(
+                InputStream.nullInputStream(),
+                "tail",
+                "-s",
+                url(),
+                "-g",
+                "short",
+                "--since",
+                "0",
+                "--count",
+                "10")
+            .get(20, TimeUnit.SECONDS);
+    assertThat(tail.exit()).as(tail.err()).isZero();
+    assertThat(tail.out().lines().toList())
+        .containsExactly("[short #1] alice: one", "[short #2] alice: two");
+
+    Run empty =
+        start(
+                InputStream.nullInputStream(),
+                "tail",
+                "-s",
+                url(),
+                "-g",
+                "empty",
+                "--since",
+                "0",
+                "--count",
+                "3")
+            .get(20, TimeUnit.SECONDS);
+    assertThat(empty.exit()).as(empty.err()).isZero();
+    assertThat(empty.out()).isEmpty();
+  }
+
+  @Test
+  void printsItsVersion() {
+    Run run = run("", "--version");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).matches("kubechat-chat \\d+\\.\\d+\\.\\d+\\S*\\R");
+    assertThat(run("", "send", "-V").out()).isEqualTo(run.out());
+    assertThat(run("", "--help").out()).contains("--version").contains("--verbose");
+  }
+
+  @Test
+  void aServerNeverReachedIsReportedAsSuchWithAHintWhenItIsTheOnlyOne() throws Exception {
+    server.stop();
+    Run one = run("", "send", "--server", url(), "--timeout", "2", "hello");
+    assertThat(one.exit()).isEqualTo(1);
+    assertThat(one.err())
+        .contains("-- could not connect to " + url() + " (connect failed: ")
+        .doesNotContain("disconnected")
+        .contains("only one server was given")
+        .contains("--server ws://pod-1:8080/ws,ws://pod-2:8080/ws");
+    assertThat(one.err().split("only one server was given", -1)).hasSize(2);
+
+    Run two = run("", "send", "--server", url() + ",ws://127.0.4.5:8080/ws", "--timeout", "2", "x");
+    assertThat(two.err()).contains("-- could not connect to").doesNotContain("only one server");
+  }
+
+  @Test
+  void aSendThatTimesOutDuringAQuorumLossSaysSo() {
+    server.refuseSendsAsUnavailable(1_000_000);
+    Run run = run("", "send", "--server", url(), "--timeout", "2", "hello");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("timed out after 2 s: 1 of 1 messages not acknowledged")
+        .contains("the cluster has no quorum (UNAVAILABLE: no quorum)");
+  }
+
+  @Test
   void sendFailsWhenTheServerRefusesTheMessage() {
     Run run = run("", "send", "--server", url(), "x".repeat(9000));
     assertThat(run.exit()).isEqualTo(1);

@@ -33,12 +33,20 @@ public final class PodCluster implements AutoCloseable {
   private final String clusterName = "client-it-" + UUID.randomUUID().toString().substring(0, 8);
   private final Path logDir;
   private final Process[] processes;
+  private final Map<String, String> settings;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread killer = new Thread(this::destroyAll, "pod-cluster-killer");
 
   public PodCluster(Path podJar, List<String> ips, Path logRoot) throws IOException {
+    this(podJar, ips, logRoot, Map.of());
+  }
+
+  /** {@code settings}: KUBECHAT_* variables every pod gets on top of the cluster's own. */
+  public PodCluster(Path podJar, List<String> ips, Path logRoot, Map<String, String> settings)
+      throws IOException {
     this.podJar = podJar;
+    this.settings = Map.copyOf(settings);
     this.ips = List.copyOf(ips);
     this.processes = new Process[ips.size()];
     this.logDir = Files.createDirectories(logRoot.resolve(clusterName));
@@ -90,6 +98,7 @@ public final class PodCluster implements AutoCloseable {
     env.put("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200");
     env.put("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000");
     env.put("KUBECHAT_BOOTSTRAP", pod == 0 ? "true" : "false");
+    env.putAll(settings);
     processes[pod] = builder.start();
   }
 

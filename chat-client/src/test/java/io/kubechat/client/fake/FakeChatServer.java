@@ -11,6 +11,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +41,9 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile int replayOverlap;
   private final AtomicInteger unavailableJoins = new AtomicInteger();
   private volatile int maxGroups = 100;
+  private volatile long joinDelayMs;
+  private volatile long leaveDelayMs;
+  private final AtomicInteger droppedJoins = new AtomicInteger();
   private volatile String refuseHelloWith;
 
   public FakeChatServer(Vertx vertx, FakeCluster cluster, String host, String node) {
@@ -112,6 +117,30 @@ public final class FakeChatServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers joins only after this delay, as a pod does once the join is in the log; a join waiting
+   * for it counts against the group limit, and refusals (TOO_MANY_GROUPS) still come at once.
+   */
+  public FakeChatServer joinDelay(long millis) {
+    this.joinDelayMs = millis;
+    return this;
+  }
+
+  /** Answers leaves of joined groups only after this delay; NOT_JOINED still comes at once. */
+  public FakeChatServer leaveDelay(long millis) {
+    this.leaveDelayMs = millis;
+    return this;
+  }
+
+  /**
+   * Drops the next {@code count} joins as over the rate limit, with an error RATE_LIMITED that has
+   * no ref, as a pod does.
+   */
+  public FakeChatServer dropJoinsAsRateLimited(int count) {
+    droppedJoins.set(count);
+    return this;
+  }
+
   /** How many groups one connection may join before TOO_MANY_GROUPS. */
   public FakeChatServer maxGroups(int max) {
     this.maxGroups = max;
@@ -172,6 +201,7 @@ public final class FakeChatServer implements AutoCloseable {
     final ServerWebSocket socket;
     String user;
     String clientId;
+    final Set<String> pendingJoins = ConcurrentHashMap.newKeySet();
 
     Session(ServerWebSocket socket) {
       this.socket = socket;
@@ -254,16 +284,45 @@ public final class FakeChatServer implements AutoCloseable {
 
   private void join(Session session, JsonObject frame) {
     String group = frame.getString("group");
+    if (droppedJoins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      error(session, "RATE_LIMITED", "frames are being dropped", null, true);
+      return;
+    }
+    if (joinDelayMs > 0) {
+      synchronized (cluster) {
+        if (joinedCount(session) + session.pendingJoins.size() >= maxGroups
+            && !session.pendingJoins.contains(group)) {
+          error(session, "TOO_MANY_GROUPS", "at most " + maxGroups + " groups", "join", false);
+          return;
+        }
+        session.pendingJoins.add(group);
+      }
+      vertx.setTimer(
+          joinDelayMs,
+          t -> {
+            session.pendingJoins.remove(group);
+            answerJoin(session, frame);
+          });
+      return;
+    }
+    answerJoin(session, frame);
+  }
+
+  private long joinedCount(Session session) {
+    return cluster.groups.values().stream()
+        .filter(g -> g.members.containsKey(session.socket))
+        .count();
+  }
+
+  private void answerJoin(Session session, JsonObject frame) {
+    String group = frame.getString("group");
     if (unavailableJoins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       error(session, "UNAVAILABLE", "no quorum", "join", true);
       return;
     }
     synchronized (cluster) {
-      long joinedHere =
-          cluster.groups.values().stream()
-              .filter(g -> g.members.containsKey(session.socket))
-              .count();
-      if (joinedHere >= maxGroups
+      if (joinDelayMs == 0
+          && joinedCount(session) >= maxGroups
           && !(cluster.groups.containsKey(group)
               && cluster.groups.get(group).members.containsKey(session.socket))) {
         error(session, "TOO_MANY_GROUPS", "at most " + maxGroups + " groups", "join", false);
@@ -334,8 +393,12 @@ public final class FakeChatServer implements AutoCloseable {
               .put("clientId", session.clientId)
               .put("members", new JsonArray(g.memberNames()))
               .put("reason", "leave");
-      write(session.socket, left.copy().put("self", true));
       g.members.keySet().forEach(other -> write(other, left.copy().put("self", false)));
+      if (leaveDelayMs > 0) {
+        vertx.setTimer(leaveDelayMs, t -> write(session.socket, left.copy().put("self", true)));
+      } else {
+        write(session.socket, left.copy().put("self", true));
+      }
     }
   }
 
