@@ -68,6 +68,11 @@ public class ChatClusterSpec {
           + " Unset means an emptyDir, which lives as long as the pod.")
   private StorageSpec storage;
 
+  @JsonPropertyDescription(
+      "The NetworkPolicy of the chat pods, on by default: cluster ports only from the same"
+          + " ChatCluster, the HTTP port from spec.networkPolicy.clientFrom or anyone.")
+  private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
+
   @JsonPropertyDescription("The client Service.")
   private ClientServiceSpec service = new ClientServiceSpec();
 
@@ -168,6 +173,14 @@ public class ChatClusterSpec {
 
   public void setStorage(StorageSpec storage) {
     this.storage = storage;
+  }
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
   }
 
   public ClientServiceSpec getService() {

@@ -3,6 +3,7 @@ package io.kubechat.operator.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -103,6 +104,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         informer(Pod.class, ctx),
         informer(Service.class, ctx),
         informer(PodDisruptionBudget.class, ctx),
+        informer(NetworkPolicy.class, ctx),
         poller);
   }
 
@@ -190,6 +192,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
     OwnedObjects.ensure(
         client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensureNetworkPolicy(client, cc, ctx.getSecondaryResources(NetworkPolicy.class));
     OwnedObjects.ensurePdb(
         client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 

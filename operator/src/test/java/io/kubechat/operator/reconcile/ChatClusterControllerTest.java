@@ -399,6 +399,10 @@ class ChatClusterControllerTest {
           " pods get", // read before the role-label patch, which needs pods reporting roles
           " pods patch", // the role label, which needs pods reporting roles
           " persistentvolumeclaims create", // spec.storage: StorageControllerTest
+          // a policy that drifted or is disabled: StorageControllerTest
+          "networking.k8s.io networkpolicies delete",
+          "networking.k8s.io networkpolicies get",
+          "networking.k8s.io networkpolicies patch",
           " services get", // read before a patch of a Service that drifted
           " services patch"); // a Service that drifted from the spec
 
