@@ -68,6 +68,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   public static final String NAME = "chatcluster";
   private static final Logger LOG = LoggerFactory.getLogger(ChatClusterReconciler.class);
   private static final String MANAGED = "app.kubernetes.io/managed-by=" + Names.MANAGED_BY;
+  private static final Duration FIRST_POLL_WAIT = Duration.ofSeconds(1);
 
   private final PodFactory pods;
   private final PodStatusPoller poller;
@@ -146,8 +147,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             .toList();
     List<Pod> active =
         owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    poller.track(id, PodViews.addresses(active));
+    Map<String, String> addresses = PodViews.addresses(active);
+    poller.track(id, addresses);
     Map<String, PodObservation> observed = poller.observations(id);
+    boolean observedAll = PodViews.observedAll(addresses, observed);
     Map<String, PodStatusReport> reachable = new LinkedHashMap<>();
     active.forEach(
         p ->
@@ -219,6 +222,14 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
             PeerViews.notLeft(existing, reachable),
             now);
+    if (!observedAll) {
+      // Right after a start (or while a new pod's first poll is under way) roles are unknown: a
+      // roll would take the leader first and the status would say "no pod answers". Create
+      // missing pods only, and decide the rest once the poll, which triggers a reconcile, is in.
+      execute(client, cc, plan.creationsOnly(), desired);
+      LOG.debug("waiting for the first /status poll of every pod before acting or reporting");
+      return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(FIRST_POLL_WAIT);
+    }
     Optional<PodsRefused> refused = execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 

@@ -115,6 +115,19 @@ final class PodViews {
     return out;
   }
 
+  /**
+   * Whether every pod with an address has been polled there by this process. Until then the
+   * operator knows nothing of roles (an operator that just started has an empty cache).
+   */
+  static boolean observedAll(Map<String, String> addresses, Map<String, PodObservation> observed) {
+    return addresses.entrySet().stream()
+        .allMatch(
+            a ->
+                Optional.ofNullable(observed.get(a.getKey()))
+                    .map(o -> o.address().equals(a.getValue()))
+                    .orElse(false));
+  }
+
   static Map<String, String> addresses(List<Pod> active) {
     Map<String, String> m = new LinkedHashMap<>();
     for (Pod p : active) {
