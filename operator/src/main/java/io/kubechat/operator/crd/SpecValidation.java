@@ -51,8 +51,15 @@ public final class SpecValidation {
       p.add("spec is missing");
       return p;
     }
-    if (s.getReplicas() == null || s.getReplicas() < 1) {
-      p.add("spec.replicas must be at least 1 (is " + s.getReplicas() + ")");
+    if (s.getReplicas() == null
+        || s.getReplicas() < 1
+        || s.getReplicas() > ChatClusterSpec.MAX_REPLICAS) {
+      p.add(
+          "spec.replicas must be between 1 and "
+              + ChatClusterSpec.MAX_REPLICAS
+              + " (is "
+              + s.getReplicas()
+              + ")");
     }
     if (s.getImage() != null
         && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {

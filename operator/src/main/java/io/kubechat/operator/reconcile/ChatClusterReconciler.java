@@ -221,6 +221,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
             Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
             PeerViews.notLeft(existing, reachable),
+            PodViews.joining(facts, reachable, unhealthyAfter, now),
             now);
     if (!observedAll) {
       // Right after a start (or while a new pod's first poll is under way) roles are unknown: a
@@ -306,6 +307,14 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                     .map(c -> !PodsRefused.REASON.equals(c.getReason()))
                     .orElse(true))
         .ifPresent(r -> events.warning(cc, PodsRefused.REASON, r.message()));
+    decided.stream()
+        .filter(d -> d.type().equals(ConditionSpec.EVEN_REPLICAS) && d.status())
+        .filter(
+            d ->
+                Conditions.find(old.getConditions(), ConditionSpec.EVEN_REPLICAS)
+                    .map(c -> !"True".equals(c.getStatus()))
+                    .orElse(true))
+        .forEach(d -> events.warning(cc, d.reason(), d.message()));
     s.setConditions(
         Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
     announceLeader(cc, old, s);

@@ -196,6 +196,8 @@ class ChatClusterControllerTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(pods(client, NS, "beta")).hasSize(3));
+    // A scale-up waits for pods that are still joining (ReplicaCountControllerTest).
+    pods(client, NS, "beta").forEach(p -> setPodStatus(client, p, "Running", true));
 
     patchSpec(client, NS, "beta", Map.of("replicas", 5));
     await()
