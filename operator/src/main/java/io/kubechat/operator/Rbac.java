@@ -26,6 +26,11 @@ public final class Rbac {
               "policy", "poddisruptionbudgets", List.of("get", "list", "watch", "create", "patch")),
           // one claim per pod when spec.storage is set; an existing claim is kept (409)
           new Rule("", "persistentvolumeclaims", List.of("create")),
+          // informer; create; patch when it drifted; delete when spec.networkPolicy is disabled
+          new Rule(
+              "networking.k8s.io",
+              "networkpolicies",
+              List.of("get", "list", "watch", "create", "delete", "patch")),
           new Rule("", "events", List.of("create")),
           // NodeLost rule (cluster-scoped)
           new Rule("", "nodes", List.of("list", "watch")),

@@ -15,12 +15,20 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ChatClusterSpec {
+  /**
+   * Every pod is a Raft voter: a commit waits for a majority, and 9 voters already tolerate 4
+   * failures; more only slow commits and elections down (docs/operator.md).
+   */
+  public static final int MAX_REPLICAS = 9;
 
   @SpecReplicas
   @Default("3")
   @Min(1)
+  @Max(MAX_REPLICAS)
   @PrinterColumn(name = "Replicas", priority = 0)
-  @JsonPropertyDescription("Number of chat pods. Use an odd number: a majority must stay up.")
+  @JsonPropertyDescription(
+      "Number of chat pods, 1 to 9; every pod is a Raft voter. Use an odd number: a majority must"
+          + " stay up, so 4 pods tolerate no more failures than 3 (an even count gets a Warning).")
   private Integer replicas = 3;
 
   @JsonPropertyDescription(
@@ -67,6 +75,11 @@ public class ChatClusterSpec {
           + " pod (data-<pod>), owned by the ChatCluster, so that it outlives pod deletion."
           + " Unset means an emptyDir, which lives as long as the pod.")
   private StorageSpec storage;
+
+  @JsonPropertyDescription(
+      "The NetworkPolicy of the chat pods, on by default: cluster ports only from the same"
+          + " ChatCluster, the HTTP port from spec.networkPolicy.clientFrom or anyone.")
+  private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
 
   @JsonPropertyDescription("The client Service.")
   private ClientServiceSpec service = new ClientServiceSpec();
@@ -168,6 +181,14 @@ public class ChatClusterSpec {
 
   public void setStorage(StorageSpec storage) {
     this.storage = storage;
+  }
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
   }
 
   public ClientServiceSpec getService() {

@@ -26,6 +26,8 @@ public final class SpecValidation {
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile(
           "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern CIDR =
+      Pattern.compile("([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})");
   private static final Pattern QUANTITY =
       Pattern.compile("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?");
 
@@ -49,8 +51,15 @@ public final class SpecValidation {
       p.add("spec is missing");
       return p;
     }
-    if (s.getReplicas() == null || s.getReplicas() < 1) {
-      p.add("spec.replicas must be at least 1 (is " + s.getReplicas() + ")");
+    if (s.getReplicas() == null
+        || s.getReplicas() < 1
+        || s.getReplicas() > ChatClusterSpec.MAX_REPLICAS) {
+      p.add(
+          "spec.replicas must be between 1 and "
+              + ChatClusterSpec.MAX_REPLICAS
+              + " (is "
+              + s.getReplicas()
+              + ")");
     }
     if (s.getImage() != null
         && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
@@ -143,6 +152,36 @@ public final class SpecValidation {
             "spec.storage.storageClassName '"
                 + st.getStorageClassName()
                 + "' must be a DNS subdomain (lower case letters, digits, '-' and '.')");
+      }
+    }
+    NetworkPolicySpec np = s.getNetworkPolicy();
+    if (np != null && np.getClientFrom() != null) {
+      for (int i = 0; i < np.getClientFrom().size(); i++) {
+        var peer = np.getClientFrom().get(i);
+        if (peer == null
+            || (peer.getPodSelector() == null
+                && peer.getNamespaceSelector() == null
+                && peer.getIpBlock() == null)) {
+          p.add(
+              "spec.networkPolicy.clientFrom["
+                  + i
+                  + "] must set podSelector, namespaceSelector or ipBlock");
+        } else if (peer.getIpBlock() != null
+            && (peer.getPodSelector() != null || peer.getNamespaceSelector() != null)) {
+          p.add(
+              "spec.networkPolicy.clientFrom["
+                  + i
+                  + "] must not combine ipBlock with podSelector or namespaceSelector");
+        } else if (peer.getIpBlock() != null
+            && (peer.getIpBlock().getCidr() == null
+                || !CIDR.matcher(peer.getIpBlock().getCidr()).matches())) {
+          p.add(
+              "spec.networkPolicy.clientFrom["
+                  + i
+                  + "].ipBlock.cidr '"
+                  + peer.getIpBlock().getCidr()
+                  + "' must be a CIDR such as 10.0.0.0/8");
+        }
       }
     }
     ChatPodTemplate t = s.getPodTemplate();

@@ -3,6 +3,7 @@ package io.kubechat.operator.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -67,6 +68,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   public static final String NAME = "chatcluster";
   private static final Logger LOG = LoggerFactory.getLogger(ChatClusterReconciler.class);
   private static final String MANAGED = "app.kubernetes.io/managed-by=" + Names.MANAGED_BY;
+  private static final Duration FIRST_POLL_WAIT = Duration.ofSeconds(1);
 
   private final PodFactory pods;
   private final PodStatusPoller poller;
@@ -103,6 +105,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         informer(Pod.class, ctx),
         informer(Service.class, ctx),
         informer(PodDisruptionBudget.class, ctx),
+        informer(NetworkPolicy.class, ctx),
         poller);
   }
 
@@ -144,8 +147,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             .toList();
     List<Pod> active =
         owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    poller.track(id, PodViews.addresses(active));
+    Map<String, String> addresses = PodViews.addresses(active);
+    poller.track(id, addresses);
     Map<String, PodObservation> observed = poller.observations(id);
+    boolean observedAll = PodViews.observedAll(addresses, observed);
     Map<String, PodStatusReport> reachable = new LinkedHashMap<>();
     active.forEach(
         p ->
@@ -190,6 +195,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         client, cc, ServiceFactory.headless(cc), ctx.getSecondaryResources(Service.class));
     OwnedObjects.ensure(
         client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
+    OwnedObjects.ensureNetworkPolicy(client, cc, ctx.getSecondaryResources(NetworkPolicy.class));
     OwnedObjects.ensurePdb(
         client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 
@@ -215,7 +221,16 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
             Optional.ofNullable(fp.getMaxConcurrentReplacements()).orElse(1),
             Duration.ofSeconds(PodFactory.terminationGrace(cc.getSpec()) + 60),
             PeerViews.notLeft(existing, reachable),
+            PodViews.joining(facts, reachable, unhealthyAfter, now),
             now);
+    if (!observedAll) {
+      // Right after a start (or while a new pod's first poll is under way) roles are unknown: a
+      // roll would take the leader first and the status would say "no pod answers". Create
+      // missing pods only, and decide the rest once the poll, which triggers a reconcile, is in.
+      execute(client, cc, plan.creationsOnly(), desired);
+      LOG.debug("waiting for the first /status poll of every pod before acting or reporting");
+      return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(FIRST_POLL_WAIT);
+    }
     Optional<PodsRefused> refused = execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
@@ -292,6 +307,14 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                     .map(c -> !PodsRefused.REASON.equals(c.getReason()))
                     .orElse(true))
         .ifPresent(r -> events.warning(cc, PodsRefused.REASON, r.message()));
+    decided.stream()
+        .filter(d -> d.type().equals(ConditionSpec.EVEN_REPLICAS) && d.status())
+        .filter(
+            d ->
+                Conditions.find(old.getConditions(), ConditionSpec.EVEN_REPLICAS)
+                    .map(c -> !"True".equals(c.getStatus()))
+                    .orElse(true))
+        .forEach(d -> events.warning(cc, d.reason(), d.message()));
     s.setConditions(
         Conditions.merge(old.getConditions(), decided, now, cc.getMetadata().getGeneration()));
     announceLeader(cc, old, s);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.resources.Names;
+import io.kubechat.operator.resources.NetworkPolicyFactory;
 import io.kubechat.operator.status.LeaderView;
 import io.kubechat.operator.status.PodStatusReport;
 import java.util.HashMap;
@@ -126,6 +128,44 @@ final class OwnedObjects {
           "updated pod disruption budget {} (minAvailable {})",
           name,
           want.getMinAvailable().getValue());
+    }
+  }
+
+  /**
+   * Creates the NetworkPolicy when missing, replaces its spec when it drifted, deletes it when the
+   * spec disables it. The operator's namespace is the client's (in a pod: its service account's).
+   */
+  static void ensureNetworkPolicy(
+      KubernetesClient client, ChatCluster cc, Set<NetworkPolicy> existing) {
+    String name = Names.networkPolicy(cc);
+    Optional<NetworkPolicy> current =
+        existing.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+    Optional<NetworkPolicy> desired = NetworkPolicyFactory.policy(cc, client.getNamespace());
+    var api = client.network().v1().networkPolicies().inNamespace(cc.getMetadata().getNamespace());
+    if (desired.isEmpty()) {
+      if (current.isPresent()) {
+        api.withName(name).delete();
+        LOG.info("deleted network policy {} (spec.networkPolicy.enabled is false)", name);
+      }
+      return;
+    }
+    if (current.isEmpty()) {
+      createIgnoringConflict(client, desired.get());
+    } else if (!Objects.equals(current.get().getSpec(), desired.get().getSpec())
+        || !labelsCover(current.get(), desired.get())) {
+      // a JSON Patch replaces the lists whole (a merge patch of lists is not reliable everywhere)
+      List<Map<String, Object>> patch =
+          List.of(
+              Map.of(
+                  "op",
+                  "add",
+                  "path",
+                  "/metadata/labels",
+                  "value",
+                  desired.get().getMetadata().getLabels()),
+              Map.of("op", "add", "path", "/spec", "value", desired.get().getSpec()));
+      api.withName(name).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+      LOG.info("updated network policy {}", name);
     }
   }
 

@@ -17,4 +17,9 @@ public record PodPlan(
     create = List.copyOf(create);
     delete = List.copyOf(delete);
   }
+
+  /** This plan without its deletions, which are disruptive. */
+  public PodPlan creationsOnly() {
+    return new PodPlan(create, bootstrap, List.of(), activity);
+  }
 }

@@ -14,12 +14,20 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Decides creations and deletions of a cluster's pods: create missing pods (lowest free ordinals),
- * replace unhealthy ones, then, only when nothing else is going on, remove one pod to scale down
- * (the highest-ordinal non-leader, once the previous one has left the group) or roll one outdated
- * pod (followers first, the leader last, only while every pod is ready).
+ * Decides creations and deletions of a cluster's pods: create missing pods (lowest free ordinals,
+ * at most {@link #BATCH} joining at a time), replace unhealthy ones, then, only when nothing else
+ * is going on, remove one pod to scale down (the highest-ordinal non-leader, once the previous one
+ * has left the group) or roll one outdated pod (followers first, the leader last, only while every
+ * pod is ready).
  */
 public final class PodPlanner {
+  /**
+   * At most this many pods join at a time (created and not yet voters), so a large scale-up adds
+   * members in batches, each after the previous one became voters (as Strimzi and CloudNativePG add
+   * members step by step); a new 3-pod cluster still starts in one batch.
+   */
+  static final int BATCH = 3;
+
   private PodPlanner() {}
 
   /**
@@ -32,6 +40,7 @@ public final class PodPlanner {
    * @param stuckAfter after this long a terminating pod no longer holds up new pods
    * @param notLeft members that are not current pods but that a pod still reports ALIVE or SUSPECT,
    *     i.e. removed pods that have not left the group yet
+   * @param joining pods that have not become voters yet (see {@link PodViews#joining})
    * @param now the time
    */
   public static PodPlan plan(
@@ -43,6 +52,7 @@ public final class PodPlanner {
       int maxConcurrent,
       Duration stuckAfter,
       Set<String> notLeft,
+      Set<String> joining,
       Instant now) {
     List<PodFacts> active = pods.stream().filter(p -> !p.terminating()).toList();
     List<PodFacts> terminating = pods.stream().filter(PodFacts::terminating).toList();
@@ -58,10 +68,25 @@ public final class PodPlanner {
     OptionalInt bootstrap = OptionalInt.empty();
     String activity = null;
     if (active.size() < desired) {
-      if (holding.isEmpty()) {
+      int missing = desired - active.size();
+      int room = Math.min(missing, BATCH - joining.size());
+      if (holding.isEmpty() && room <= 0) {
+        activity =
+            "scaling up to "
+                + desired
+                + " in batches of "
+                + BATCH
+                + ": "
+                + active.size()
+                + " of "
+                + desired
+                + " pods, waiting for "
+                + String.join(", ", new TreeSet<>(joining))
+                + " to become voters";
+      } else if (holding.isEmpty()) {
         Set<Integer> used =
             pods.stream().map(PodFacts::ordinal).collect(Collectors.toCollection(TreeSet::new));
-        for (int o = 0; create.size() < desired - active.size(); o++) {
+        for (int o = 0; create.size() < room; o++) {
           if (!used.contains(o)) {
             create.add(o);
           }
@@ -71,7 +96,18 @@ public final class PodPlanner {
         if (!formed && create.get(0) < lowestExisting) {
           bootstrap = OptionalInt.of(create.get(0));
         }
-        activity = "creating " + create.size() + " pod(s) to reach " + desired;
+        activity =
+            "creating "
+                + create.size()
+                + " pod(s) to reach "
+                + desired
+                + (room < missing
+                    ? " (at most "
+                        + BATCH
+                        + " joining at a time; "
+                        + (missing - room)
+                        + " more later)"
+                    : "");
       } else {
         activity = "waiting for " + names(holding) + " to terminate before creating pods";
       }

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Reads pods and the poller's observations into what the decisions and the status need: the facts
@@ -114,6 +117,43 @@ final class PodViews {
     }
     return out;
   }
+
+  /**
+   * Whether every pod with an address has been polled there by this process. Until then the
+   * operator knows nothing of roles (an operator that just started has an empty cache).
+   */
+  static boolean observedAll(Map<String, String> addresses, Map<String, PodObservation> observed) {
+    return addresses.entrySet().stream()
+        .allMatch(
+            a ->
+                Optional.ofNullable(observed.get(a.getKey()))
+                    .map(o -> o.address().equals(a.getValue()))
+                    .orElse(false));
+  }
+
+  /**
+   * Pods that have not joined yet: not ready, or (with consensus) not a voter by their own report
+   * (a learner, a candidate, no role yet). Only pods younger than {@code unhealthyAfter} count, so
+   * that a scale-up waits for a batch at most that long; older ones are the replacement rule's.
+   */
+  static Set<String> joining(
+      List<PodFacts> facts,
+      Map<String, PodStatusReport> reachable,
+      Duration unhealthyAfter,
+      Instant now) {
+    return facts.stream()
+        .filter(f -> !f.terminating() && f.age(now).compareTo(unhealthyAfter) < 0)
+        .filter(
+            f ->
+                !f.ready()
+                    || Optional.ofNullable(reachable.get(f.name()))
+                        .map(r -> r.consensusEnabled() && !VOTER_ROLES.contains(r.role()))
+                        .orElse(false))
+        .map(PodFacts::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static final Set<String> VOTER_ROLES = Set.of("LEADER", "FOLLOWER");
 
   static Map<String, String> addresses(List<Pod> active) {
     Map<String, String> m = new LinkedHashMap<>();

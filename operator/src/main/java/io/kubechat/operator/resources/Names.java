@@ -30,6 +30,10 @@ public final class Names {
     return c.getMetadata().getName();
   }
 
+  public static String networkPolicy(ChatCluster c) {
+    return c.getMetadata().getName() + "-pods";
+  }
+
   public static String pdb(ChatCluster c) {
     return c.getMetadata().getName();
   }

@@ -1,5 +1,6 @@
 package io.kubechat.operator.status;
 
+import io.kubechat.operator.Quorum;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,8 @@ import java.util.List;
  *
  * @param phase the phase
  * @param formed whether the group counts as formed from now on
- * @param conditions Ready, LeaderElected and Degraded (ReconcileSuccess is the reconciler's)
+ * @param conditions Ready, LeaderElected, Degraded and EvenReplicas (ReconcileSuccess is the
+ *     reconciler's)
  */
 public record Assessment(Phase phase, boolean formed, List<ConditionSpec> conditions) {
 
@@ -83,7 +85,35 @@ public record Assessment(Phase phase, boolean formed, List<ConditionSpec> condit
     }
     c.add(0, ready);
     c.add(degraded);
+    c.add(evenReplicas(f.desired()));
     return new Assessment(phase, formed, c);
+  }
+
+  /** An even count tolerates no more failures than the odd count below it, at a higher cost. */
+  static ConditionSpec evenReplicas(int desired) {
+    if (desired % 2 != 0) {
+      return new ConditionSpec(
+          ConditionSpec.EVEN_REPLICAS,
+          false,
+          "OddReplicas",
+          desired + " pods tolerate " + (desired - Quorum.majority(desired)) + " failure(s)");
+    }
+    return new ConditionSpec(
+        ConditionSpec.EVEN_REPLICAS,
+        true,
+        "EvenReplicas",
+        "spec.replicas "
+            + desired
+            + " is even: a majority is "
+            + Quorum.majority(desired)
+            + ", so it tolerates "
+            + (desired - Quorum.majority(desired))
+            + " failure(s), no more than "
+            + (desired - 1)
+            + " pods would; use "
+            + (desired + 1)
+            + " or "
+            + (desired - 1));
   }
 
   private static ConditionSpec leaderCondition(LeaderView lv) {

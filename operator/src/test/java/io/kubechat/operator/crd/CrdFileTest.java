@@ -61,6 +61,7 @@ class CrdFileTest {
     var spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec").getProperties();
     assertThat(spec.get("replicas").getDefault().asInt()).isEqualTo(3);
     assertThat(spec.get("replicas").getMinimum()).isEqualTo(1.0);
+    assertThat(spec.get("replicas").getMaximum()).isEqualTo(9.0);
     assertThat(spec.get("antiAffinity").getDefault().asText()).isEqualTo("preferred");
     assertThat(
             spec.get("failurePolicy")

@@ -101,7 +101,7 @@ class SpecValidationTest {
             });
     assertThat(SpecValidation.validate(c))
         .anySatisfy(m -> assertThat(m).contains("metadata.name 'a.b'"))
-        .anySatisfy(m -> assertThat(m).contains("spec.replicas must be at least 1"))
+        .anySatisfy(m -> assertThat(m).contains("spec.replicas must be between 1 and 9 (is 0)"))
         .anySatisfy(m -> assertThat(m).contains("'app.kubernetes.io/instance'"))
         .noneSatisfy(m -> assertThat(m).contains("team"));
   }

@@ -196,6 +196,8 @@ class ChatClusterControllerTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(pods(client, NS, "beta")).hasSize(3));
+    // A scale-up waits for pods that are still joining (ReplicaCountControllerTest).
+    pods(client, NS, "beta").forEach(p -> setPodStatus(client, p, "Running", true));
 
     patchSpec(client, NS, "beta", Map.of("replicas", 5));
     await()
@@ -399,6 +401,10 @@ class ChatClusterControllerTest {
           " pods get", // read before the role-label patch, which needs pods reporting roles
           " pods patch", // the role label, which needs pods reporting roles
           " persistentvolumeclaims create", // spec.storage: StorageControllerTest
+          // a policy that drifted or is disabled: StorageControllerTest
+          "networking.k8s.io networkpolicies delete",
+          "networking.k8s.io networkpolicies get",
+          "networking.k8s.io networkpolicies patch",
           " services get", // read before a patch of a Service that drifted
           " services patch"); // a Service that drifted from the spec
 

@@ -52,7 +52,12 @@ class PodPlannerTest {
   }
 
   static PodPlan plan(List<PodFacts> pods, int desired, boolean formed, Set<String> notLeft) {
-    return PodPlanner.plan(pods, desired, "h", formed, LIMIT, 1, STUCK, notLeft, NOW);
+    return plan(pods, desired, formed, notLeft, Set.of());
+  }
+
+  static PodPlan plan(
+      List<PodFacts> pods, int desired, boolean formed, Set<String> notLeft, Set<String> joining) {
+    return PodPlanner.plan(pods, desired, "h", formed, LIMIT, 1, STUCK, notLeft, joining, NOW);
   }
 
   @Test
@@ -60,6 +65,24 @@ class PodPlannerTest {
     PodPlan p = plan(List.of(), 3, false, Set.of());
     assertThat(p.create()).containsExactly(0, 1, 2);
     assertThat(p.bootstrap()).isEqualTo(OptionalInt.of(0));
+  }
+
+  @Test
+  void aLargeScaleUpAddsAtMostThreeJoiningPodsAtATime() {
+    PodPlan first = plan(List.of(), 9, false, Set.of());
+    assertThat(first.create()).containsExactly(0, 1, 2);
+    assertThat(first.activity()).contains("6 more later");
+
+    List<PodFacts> three =
+        List.of(pod(0, true, true, "h"), pod(1, true, false, "h"), pod(2, false, false, "h"));
+    PodPlan waiting = plan(three, 9, true, Set.of(), Set.of("c-1", "c-2"));
+    assertThat(waiting.create()).containsExactly(3);
+    assertThat(plan(three, 9, true, Set.of(), Set.of("c-0", "c-1", "c-2")).create()).isEmpty();
+    assertThat(plan(three, 9, true, Set.of(), Set.of("c-0", "c-1", "c-2")).activity())
+        .isEqualTo(
+            "scaling up to 9 in batches of 3: 3 of 9 pods, waiting for c-0, c-1, c-2 to become"
+                + " voters");
+    assertThat(plan(three, 9, true, Set.of(), Set.of()).create()).containsExactly(3, 4, 5);
   }
 
   @Test

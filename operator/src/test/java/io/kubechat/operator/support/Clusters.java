@@ -55,9 +55,18 @@ public final class Clusters {
 
   /** Writes what a kubelet would for a pod: phase and Ready (the whole status, no conflicts). */
   public static void setPodStatus(KubernetesClient client, Pod pod, String phase, boolean ready) {
+    setPodStatus(client, pod, phase, ready, null);
+  }
+
+  /** The same with a pod IP, which the operator polls /status on. */
+  public static void setPodStatus(
+      KubernetesClient client, Pod pod, String phase, boolean ready, String podIp) {
     String now = Instant.now().toString();
     Map<String, Object> status = new HashMap<>();
     status.put("phase", phase);
+    if (podIp != null) {
+      status.put("podIP", podIp);
+    }
     status.put(
         "startTime",
         pod.getStatus() == null || pod.getStatus().getStartTime() == null
