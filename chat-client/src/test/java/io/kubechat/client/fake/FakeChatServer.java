@@ -202,6 +202,9 @@ public final class FakeChatServer implements AutoCloseable {
     String user;
     String clientId;
     final Set<String> pendingJoins = ConcurrentHashMap.newKeySet();
+    // as a pod: after a retryable refusal, the connection's other sends are refused with it until
+    // the refused one comes again, so that nothing overtakes it
+    volatile String awaitedSend;
 
     Session(ServerWebSocket socket) {
       this.socket = socket;
@@ -426,7 +429,13 @@ public final class FakeChatServer implements AutoCloseable {
   private void send(Session session, JsonObject frame) {
     String group = frame.getString("group");
     String id = frame.getString("id");
+    if (session.awaitedSend != null && !session.awaitedSend.equals(id)) {
+      error(session, "UNAVAILABLE", "behind a refused message", id, true);
+      return;
+    }
+    session.awaitedSend = null;
     if (unavailableSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      session.awaitedSend = id;
       error(session, "UNAVAILABLE", "no quorum", id, true);
       return;
     }
