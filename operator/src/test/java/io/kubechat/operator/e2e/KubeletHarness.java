@@ -198,6 +198,32 @@ public final class KubeletHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * The local directory behind the volume mounted at {@code mountPath}, as a kubelet keeps it: a
+   * PVC's lives as long as the claim, an emptyDir's as long as the pod (its UID).
+   */
+  private Path volumeDir(Pod pod, String mountPath) {
+    String volume =
+        pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(mountPath))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("nothing mounted at " + mountPath))
+            .getName();
+    String key =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(volume) && v.getPersistentVolumeClaim() != null)
+            .findFirst()
+            .map(v -> "pvc-" + v.getPersistentVolumeClaim().getClaimName())
+            .orElse("pod-" + pod.getMetadata().getUid() + "-" + volume);
+    Path dir = logDir.resolve("volumes").resolve(key).toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
   private void start(Pod pod) {
     String name = pod.getMetadata().getName();
     String ip =
@@ -220,6 +246,9 @@ public final class KubeletHarness implements AutoCloseable {
           e.getValue() != null
               ? e.getValue()
               : fieldRef(pod, ip, e.getValueFrom().getFieldRef().getFieldPath()));
+    }
+    if (env.containsKey("KUBECHAT_DATA_DIR")) {
+      env.put("KUBECHAT_DATA_DIR", volumeDir(pod, env.get("KUBECHAT_DATA_DIR")).toString());
     }
     env.put("KUBECHAT_DISCOVERY", "static");
     env.put("KUBECHAT_STATIC_MEMBERS", String.join(",", pool));
