@@ -6,16 +6,17 @@ import io.kubechat.pod.config.ConfigException;
 import io.kubechat.pod.config.EnvConfigLoader;
 import io.kubechat.pod.config.PodConfig;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Entry point of a chat pod process: {@code --help}, configuration, start, SIGTERM handling. */
 public final class ChatPodMain {
   private ChatPodMain() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
       System.out.print(EnvConfigLoader.help());
       return;
@@ -57,20 +58,20 @@ public final class ChatPodMain {
       return;
     }
     long graceMs = config.shutdownGraceS() * 1000L;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("SIGTERM: stopping within {} s", config.shutdownGraceS());
-                  CompletableFuture<Void> done = launcher.stop();
-                  try {
-                    done.get(Math.max(500, graceMs - 500), TimeUnit.MILLISECONDS);
-                    log.info("stopped");
-                  } catch (Exception e) {
-                    log.warn(
-                        "graceful stop did not finish within the grace period; exiting anyway");
-                  }
-                },
-                "kubechat-shutdown"));
+    // A signal handler rather than a shutdown hook: a clean stop then exits 0, where a hook-driven
+    // exit is 143, which the kubelet records as reason Error.
+    CountDownLatch signalled = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> signalled.countDown());
+    Signal.handle(new Signal("INT"), s -> signalled.countDown());
+    signalled.await();
+    log.info("SIGTERM: stopping within {} s", config.shutdownGraceS());
+    try {
+      launcher.stop().get(Math.max(500, graceMs - 500), TimeUnit.MILLISECONDS);
+      log.info("stopped");
+      System.exit(0);
+    } catch (Exception e) {
+      log.warn("graceful stop did not finish within the grace period; exiting anyway");
+      System.exit(1);
+    }
   }
 }
