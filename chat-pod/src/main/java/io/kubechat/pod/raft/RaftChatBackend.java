@@ -124,6 +124,7 @@ public final class RaftChatBackend implements ChatBackend {
   private String restoring;
 
   private volatile RaftNode raft;
+  private ElectionWatchdog watchdog;
   private volatile ChatState state;
   private volatile String groupId;
   private volatile List<MemberInfo> membershipCopy = List.of();
@@ -457,6 +458,9 @@ public final class RaftChatBackend implements ChatBackend {
                         }))
             .build();
     raft = node;
+    watchdog =
+        new ElectionWatchdog(
+            node, this.node, settings.heartbeatTimeoutMs(), metrics::watchdogRecovery);
     node.start();
   }
 
@@ -1079,6 +1083,7 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     List<MemberInfo> view = membershipView(); // also refreshes the copy the transport reads
+    watchdog.check();
     freshReport()
         .onSuccess(
             r -> {
