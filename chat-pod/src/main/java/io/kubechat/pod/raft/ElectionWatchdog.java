@@ -2,6 +2,7 @@ package io.kubechat.pod.raft;
 
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
+import io.microraft.RaftNodeStatus;
 import io.microraft.RaftRole;
 import io.microraft.impl.RaftNodeImpl;
 import io.microraft.impl.state.RaftState;
@@ -51,7 +52,7 @@ final class ElectionWatchdog {
     this.recoveries = recoveries;
   }
 
-  /** Schedules one check on the Raft node's thread; call it about once per leader timeout. */
+  /** Schedules one check on the Raft node's thread; call it often (every maintenance tick). */
   void check() {
     try {
       node.getExecutor().execute(this::inspect);
@@ -64,7 +65,8 @@ final class ElectionWatchdog {
     RaftState state = node.state();
     RaftEndpoint leader = state.leader();
     boolean stuck =
-        state.role() == RaftRole.FOLLOWER
+        node.getStatus() != RaftNodeStatus.TERMINATED
+            && state.role() == RaftRole.FOLLOWER
             && leader != null
             && state.preCandidateState() != null
             && node.isLeaderHeartbeatTimeoutElapsed();
