@@ -20,7 +20,12 @@ import java.util.Optional;
  *   <li>a voter is only removed when the voters left, minus those gone, still form a majority.
  * </ul>
  *
- * Not thread-safe: used from one Vert.x context.
+ * <p>A new incarnation asking to join supersedes its former one at once ({@link #replacedBy}), even
+ * before its heartbeats reach this leader: pod names are unique among running pods, so the old one
+ * is gone for good, and removing it before the new one is added keeps the voter set small (a
+ * transient four-voter set would need three live voters).
+ *
+ * <p>Not thread-safe: used from one Vert.x context.
  */
 final class DeadMemberPolicy {
 
@@ -60,20 +65,43 @@ final class DeadMemberPolicy {
       boolean due =
           h == Health.GONE_NOW
               || (h == Health.GONE && nowMs - goneSince.get(m) >= removalTimeoutMs);
-      if (!due) {
-        continue;
-      }
-      if (!voters.contains(m)) {
-        return Optional.of(m);
-      }
-      int remaining = voters.size() - 1;
-      long alive =
-          voters.stream().filter(v -> !v.equals(m) && health.get(v) == Health.ALIVE).count();
-      if (alive >= remaining / 2 + 1) {
+      if (due && safeToRemove(m, voters, health)) {
         return Optional.of(m);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The former incarnation of {@code joiner}'s pod, to remove before {@code joiner} is added, if it
+   * is a member that the view does not show alive and removing it is safe.
+   */
+  Optional<PodEndpoint> replacedBy(
+      PodEndpoint joiner,
+      PodEndpoint self,
+      Collection<PodEndpoint> members,
+      Collection<PodEndpoint> voters,
+      List<MemberInfo> view) {
+    Map<PodEndpoint, Health> health = new HashMap<>();
+    for (PodEndpoint m : members) {
+      health.put(m, m.equals(self) ? Health.ALIVE : health(m, view));
+    }
+    return members.stream()
+        .filter(m -> m.node().equals(joiner.node()) && !m.equals(joiner) && !m.equals(self))
+        .filter(m -> health.get(m) != Health.ALIVE)
+        .filter(m -> safeToRemove(m, voters, health))
+        .findFirst();
+  }
+
+  /** A learner always; a voter when the live voters left still form a majority of those left. */
+  private static boolean safeToRemove(
+      PodEndpoint m, Collection<PodEndpoint> voters, Map<PodEndpoint, Health> health) {
+    if (!voters.contains(m)) {
+      return true;
+    }
+    int remaining = voters.size() - 1;
+    long alive = voters.stream().filter(v -> !v.equals(m) && health.get(v) == Health.ALIVE).count();
+    return alive >= remaining / 2 + 1;
   }
 
   private static Health health(PodEndpoint m, List<MemberInfo> view) {

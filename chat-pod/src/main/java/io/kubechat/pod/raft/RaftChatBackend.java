@@ -124,6 +124,7 @@ public final class RaftChatBackend implements ChatBackend {
   private String restoring;
 
   private volatile RaftNode raft;
+  private ElectionWatchdog watchdog;
   private volatile ChatState state;
   private volatile String groupId;
   private volatile List<MemberInfo> membershipCopy = List.of();
@@ -457,6 +458,9 @@ public final class RaftChatBackend implements ChatBackend {
                         }))
             .build();
     raft = node;
+    watchdog =
+        new ElectionWatchdog(
+            node, this.node, settings.heartbeatTimeoutMs(), metrics::watchdogRecovery);
     node.start();
   }
 
@@ -949,12 +953,14 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     PodEndpoint joiner = PodEndpoint.parse(msg.body().getString("id"));
+    List<MemberInfo> view = membershipView();
     freshReport()
         .compose(
             r ->
                 r.getEffectiveMembers().getMembers().contains(joiner)
                     ? Future.succeededFuture(r.getEffectiveMembers().getLogIndex())
-                    : changeMembership(joiner, MembershipChangeMode.ADD_LEARNER))
+                    : supersede(joiner, r, view)
+                        .compose(i -> changeMembership(joiner, MembershipChangeMode.ADD_LEARNER)))
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -974,6 +980,32 @@ public final class RaftChatBackend implements ChatBackend {
                       .put("initial", RaftCodec.ids(initial.getMembers()))
                       .put("initialVoting", RaftCodec.ids(initial.getVotingMembers())));
             });
+  }
+
+  /** Removes the former incarnation of {@code joiner}'s pod first, if it has one that is gone. */
+  private Future<Long> supersede(PodEndpoint joiner, RaftNodeReport r, List<MemberInfo> view) {
+    RaftGroupMembers committed = r.getCommittedMembers();
+    if (committed.getLogIndex() != r.getEffectiveMembers().getLogIndex()) {
+      return Future.succeededFuture(0L); // a change is being committed; maintenance catches up
+    }
+    return deadMembers
+        .replacedBy(
+            joiner,
+            self,
+            endpoints(committed.getMembers()),
+            endpoints(committed.getVotingMembers()),
+            view)
+        .map(
+            former -> {
+              LOG.info(
+                  "{}: {} replaces {}: removing the former member first", node, joiner, former);
+              return changeMembership(former, MembershipChangeMode.REMOVE_MEMBER);
+            })
+        .orElse(Future.succeededFuture(0L));
+  }
+
+  private static List<PodEndpoint> endpoints(Collection<RaftEndpoint> members) {
+    return members.stream().map(PodEndpoint.class::cast).toList();
   }
 
   private void onRemoveRequest(Message<JsonObject> msg) {
@@ -1051,6 +1083,7 @@ public final class RaftChatBackend implements ChatBackend {
       return;
     }
     List<MemberInfo> view = membershipView(); // also refreshes the copy the transport reads
+    watchdog.check();
     freshReport()
         .onSuccess(
             r -> {
@@ -1062,42 +1095,41 @@ public final class RaftChatBackend implements ChatBackend {
               if (committed.getLogIndex() != r.getEffectiveMembers().getLogIndex()) {
                 return; // a change is still being committed
               }
+              List<PodEndpoint> members = endpoints(committed.getMembers());
+              List<PodEndpoint> voters = endpoints(committed.getVotingMembers());
+              // the gone first: promoting before removing would grow the voter set, and with it
+              // the majority, while a member of it is known to be dead
+              Optional<PodEndpoint> gone =
+                  deadMembers.pick(System.currentTimeMillis(), self, members, voters, view);
+              if (gone.isPresent()) {
+                remove(gone.get(), members);
+                return;
+              }
               long commit = r.getLog().getCommitIndex();
-              for (RaftEndpoint m : committed.getMembers()) {
-                if (!committed.getVotingMembers().contains(m)) {
-                  long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
-                  // caught up: has at least the entry that added it, and is close to the commit
-                  // index
-                  boolean caughtUp =
-                      match >= committed.getLogIndex()
-                          && match >= commit - settings.promoteLagEntries();
-                  if (caughtUp && reachable((PodEndpoint) m)) {
-                    changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
-                    return;
-                  }
+              for (PodEndpoint m : members) {
+                long match = r.getLog().getFollowerMatchIndices().getOrDefault(m, -1L);
+                // caught up: has at least the entry that added it, and is close to the commit index
+                boolean caughtUp =
+                    match >= committed.getLogIndex()
+                        && match >= commit - settings.promoteLagEntries();
+                if (!voters.contains(m) && caughtUp && reachable(m)) {
+                  changeMembership(m, MembershipChangeMode.ADD_OR_PROMOTE_TO_FOLLOWER);
+                  return;
                 }
               }
-              List<PodEndpoint> members =
-                  committed.getMembers().stream().map(PodEndpoint.class::cast).toList();
-              List<PodEndpoint> voters =
-                  committed.getVotingMembers().stream().map(PodEndpoint.class::cast).toList();
-              deadMembers
-                  .pick(System.currentTimeMillis(), self, members, voters, view)
-                  .ifPresent(
-                      dead -> {
-                        LOG.info("{}: removing {}: its pod is gone", this.node, dead);
-                        changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER)
-                            .onSuccess(
-                                i -> {
-                                  boolean nodeStillServed =
-                                      members.stream()
-                                          .anyMatch(
-                                              m -> !m.equals(dead) && m.node().equals(dead.node()));
-                                  if (!nodeStillServed) {
-                                    dropNode(dead.node());
-                                  }
-                                });
-                      });
+            });
+  }
+
+  private void remove(PodEndpoint dead, List<PodEndpoint> members) {
+    LOG.info("{}: removing {}: its pod is gone", node, dead);
+    changeMembership(dead, MembershipChangeMode.REMOVE_MEMBER)
+        .onSuccess(
+            i -> {
+              boolean nodeStillServed =
+                  members.stream().anyMatch(m -> !m.equals(dead) && m.node().equals(dead.node()));
+              if (!nodeStillServed) {
+                dropNode(dead.node());
+              }
             });
   }
 

@@ -12,18 +12,21 @@ import java.util.function.Supplier;
 /**
  * Consensus meters: {@code kubechat_raft_term}, {@code kubechat_raft_role} (0 none, 1 learner, 2
  * follower, 3 candidate, 4 leader), {@code kubechat_raft_commit_index}, {@code
- * kubechat_raft_commit_latency_seconds} (proposal to local apply, with percentiles) and {@code
- * kubechat_raft_unavailable_total}. A null registry disables them.
+ * kubechat_raft_commit_latency_seconds} (proposal to local apply, with percentiles), {@code
+ * kubechat_raft_unavailable_total} and {@code kubechat_raft_watchdog_recoveries_total} (elections
+ * the {@link ElectionWatchdog} started). A null registry disables them.
  */
 final class RaftMetrics {
 
   private final Timer commitLatency;
   private final Counter unavailable;
+  private final Counter watchdogRecoveries;
 
   RaftMetrics(MeterRegistry registry, String node, Supplier<BackendStatus> status) {
     if (registry == null) {
       commitLatency = null;
       unavailable = null;
+      watchdogRecoveries = null;
       return;
     }
     Gauge.builder("kubechat.raft.term", () -> status.get().term())
@@ -44,6 +47,8 @@ final class RaftMetrics {
             .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
     unavailable = Counter.builder("kubechat.raft.unavailable").tag("node", node).register(registry);
+    watchdogRecoveries =
+        Counter.builder("kubechat.raft.watchdog.recoveries").tag("node", node).register(registry);
   }
 
   static int roleNumber(String role) {
@@ -65,6 +70,12 @@ final class RaftMetrics {
   void unavailable() {
     if (unavailable != null) {
       unavailable.increment();
+    }
+  }
+
+  void watchdogRecovery() {
+    if (watchdogRecoveries != null) {
+      watchdogRecoveries.increment();
     }
   }
 }

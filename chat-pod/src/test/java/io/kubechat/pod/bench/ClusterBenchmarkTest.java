@@ -6,11 +6,13 @@ import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,10 @@ class ClusterBenchmarkTest {
   private static final int CLIENTS = Integer.getInteger("bench.clients", 100);
   private static final Duration SATURATION =
       Duration.ofSeconds(Integer.getInteger("bench.saturationSeconds", 10));
+  // With a data directory each pod persists its Raft state (SQLite, fsync before the ack) and a
+  // killed pod comes back as the same member; without, it is a new member, as a replaced pod.
+  private static final boolean PERSISTENT = Boolean.getBoolean("bench.dataDir");
+  private static final Path DATA_ROOT = Path.of("target", "benchmarks", "data").toAbsolutePath();
 
   private final Map<String, PodProcess> pods = new LinkedHashMap<>();
   private final List<String> report = new ArrayList<>();
@@ -57,7 +63,8 @@ class ClusterBenchmarkTest {
   private Vertx vertx;
 
   @BeforeAll
-  void startCluster() {
+  void startCluster() throws Exception {
+    deleteRecursively(DATA_ROOT);
     env =
         Map.of(
             "KUBECHAT_CLUSTER_NAME", "bench-" + UUID.randomUUID(),
@@ -83,13 +90,29 @@ class ClusterBenchmarkTest {
             + String.join(", ", IPS)
             + ", default timings; "
             + Runtime.getRuntime().availableProcessors()
-            + " cores shared by the pods and the load generator.");
+            + " cores shared by the pods and the load generator; Raft state "
+            + (PERSISTENT ? "persisted in a data directory per pod." : "in memory."));
     report.add("");
   }
 
   private static PodProcess pod(String node, String ip, Map<String, String> env) {
+    Map<String, String> podEnv = new LinkedHashMap<>(env);
+    if (PERSISTENT) {
+      podEnv.put("KUBECHAT_DATA_DIR", DATA_ROOT.resolve(node).toString());
+    }
     return new PodProcess(
-        node, ip, env, Path.of("target", "benchmarks", "logs"), PodProcess.PRODUCTION);
+        node, ip, podEnv, Path.of("target", "benchmarks", "logs"), PodProcess.PRODUCTION);
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @AfterAll
@@ -317,6 +340,7 @@ class ClusterBenchmarkTest {
   void failoverAfterKillingTheLeader() throws Exception {
     List<Double> commitMillis = new ArrayList<>();
     List<Double> electedMillis = new ArrayList<>();
+    List<Double> voterMillis = new ArrayList<>();
     for (int run = 0; run < FAILOVER_RUNS; run++) {
       String leader = awaitStableLeader(Set.of());
       String survivor =
@@ -354,10 +378,13 @@ class ClusterBenchmarkTest {
           electedMillis.add((elected - killedAt) / 1e6);
         }
       }
-      // The same pod name comes back as a new incarnation, as a replaced pod would.
+      // The same pod name comes back: the same member with a data directory, else a new one.
+      long restartedAt = System.nanoTime();
       pods.put(leader, pod(leader, dead.ip(), env).start());
       awaitStableLeader(Set.of(leader));
+      voterMillis.add((System.nanoTime() - restartedAt) / 1e6);
     }
+    Percentiles voter = Percentiles.of(voterMillis);
     Percentiles commit = Percentiles.of(commitMillis);
     Percentiles elected = Percentiles.of(electedMillis);
     report.add("## Failover: kill -9 of the leader (" + commit.count() + " runs)");
@@ -376,6 +403,10 @@ class ClusterBenchmarkTest {
         String.format(
             "| a survivor's /status naming a new leader | %.0f | %.0f | %.0f |",
             elected.p50(), elected.p99(), elected.max()));
+    report.add(
+        String.format(
+            "| (from its restart) the killed pod ready again as a voter | %.0f | %.0f | %.0f |",
+            voter.p50(), voter.p99(), voter.max()));
     report.add("");
     report.add(
         "Runs (ms to first commit): "

@@ -103,4 +103,32 @@ class DeadMemberPolicyTest {
     List<PodEndpoint> all = List.of(a, again);
     assertThat(policy.pick(0, a, all, all, List.of(row("b", "1", MemberState.ALIVE)))).isEmpty();
   }
+
+  @Test
+  void aJoiningIncarnationSupersedesItsFormerOneBeforeItsHeartbeatsArrive() {
+    List<PodEndpoint> all = List.of(a, b, c);
+    PodEndpoint newB = new PodEndpoint("b", "2");
+    // the table still shows the old b, killed a moment ago, as SUSPECT: not alive for a swap
+    List<MemberInfo> suspect =
+        List.of(row("b", "1", MemberState.SUSPECT), row("c", "1", MemberState.ALIVE));
+    assertThat(policy.replacedBy(newB, a, all, all, suspect)).isEmpty();
+    List<MemberInfo> dead =
+        List.of(row("b", "1", MemberState.DEAD), row("c", "1", MemberState.ALIVE));
+    assertThat(policy.replacedBy(newB, a, all, all, dead)).contains(b);
+    List<MemberInfo> replaced =
+        List.of(row("b", "2", MemberState.ALIVE), row("c", "1", MemberState.ALIVE));
+    assertThat(policy.replacedBy(newB, a, all, all, replaced)).contains(b);
+  }
+
+  @Test
+  void aSwapNeverRemovesAVoterThatTheMajorityStillNeeds() {
+    List<PodEndpoint> all = List.of(a, b, c);
+    List<MemberInfo> view =
+        List.of(row("b", "1", MemberState.DEAD), row("c", "1", MemberState.DEAD));
+    assertThat(policy.replacedBy(new PodEndpoint("b", "2"), a, all, all, view)).isEmpty();
+    assertThat(policy.replacedBy(new PodEndpoint("d", "1"), a, all, all, view)).isEmpty();
+    assertThat(policy.replacedBy(new PodEndpoint("a", "2"), a, all, all, view))
+        .as("never the leader itself")
+        .isEmpty();
+  }
 }
