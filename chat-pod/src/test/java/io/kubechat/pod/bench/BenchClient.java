@@ -76,7 +76,14 @@ final class BenchClient implements AutoCloseable {
 
   /** Sends a fresh message; the future completes with the ack or error for it. */
   CompletableFuture<Outcome> send(String group, String text) {
-    String id = "m" + ids.incrementAndGet();
+    return send(group, text, "m" + ids.incrementAndGet());
+  }
+
+  /**
+   * Sends the message {@code id} (again, after a retryable refusal: as the real clients do, since a
+   * pod holds a connection's later messages back until the refused one comes again).
+   */
+  CompletableFuture<Outcome> send(String group, String text, String id) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     pending.put(id, outcome);
     Future<Void> written =

@@ -355,9 +355,11 @@ class ClusterBenchmarkTest {
         dead.kill();
         Long elected = null;
         Long committed = null;
+        String probeId = "probe-" + run;
         while (committed == null
             && System.nanoTime() - killedAt < Duration.ofSeconds(30).toNanos()) {
-          BenchClient.Outcome o = probe.send("bench-failover", "probe").get(10, TimeUnit.SECONDS);
+          BenchClient.Outcome o =
+              probe.send("bench-failover", "probe", probeId).get(10, TimeUnit.SECONDS);
           if (o.acked()) {
             committed = o.answeredNanos();
           } else {
