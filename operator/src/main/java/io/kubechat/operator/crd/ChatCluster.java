@@ -1,6 +1,7 @@
 package io.kubechat.operator.crd;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@SchemaCustomizer(value = KubernetesTypeDescriptions.class, input = "")
 public class ChatCluster extends CustomResource<ChatClusterSpec, ChatClusterStatus>
     implements Namespaced {
   public static final String GROUP = "kubechat.io";

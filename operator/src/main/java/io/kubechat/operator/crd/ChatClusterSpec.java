@@ -27,8 +27,9 @@ public class ChatClusterSpec {
   @Max(MAX_REPLICAS)
   @PrinterColumn(name = "Replicas", priority = 0)
   @JsonPropertyDescription(
-      "Number of chat pods, 1 to 9; every pod is a Raft voter. Use an odd number: a majority must"
-          + " stay up, so 4 pods tolerate no more failures than 3 (an even count gets a Warning).")
+      "Number of chat pods, 1 to 9, default 3; every pod is a Raft voter. Use an odd number: a"
+          + " majority must stay up, so 4 pods tolerate no more failures than 3 (an even count"
+          + " gets a Warning).")
   private Integer replicas = 3;
 
   @JsonPropertyDescription(
@@ -37,10 +38,13 @@ public class ChatClusterSpec {
   private String image;
 
   @Default("IfNotPresent")
-  @JsonPropertyDescription("Image pull policy of the chat container.")
+  @JsonPropertyDescription(
+      "Image pull policy of the chat container: Always, IfNotPresent (the default) or Never.")
   private ImagePullPolicy imagePullPolicy = ImagePullPolicy.IfNotPresent;
 
-  @JsonPropertyDescription("Compute resources of the chat container.")
+  @JsonPropertyDescription(
+      "Compute resources of the chat container; when it sets neither requests nor limits, the"
+          + " operator requests 250m CPU and 512Mi memory with a 1Gi memory limit (no CPU limit).")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Pod heartbeat timings; unset values use the chat pod's defaults.")
@@ -54,20 +58,24 @@ public class ChatClusterSpec {
 
   @Min(1)
   @Max(1000000)
-  @JsonPropertyDescription("Messages kept per group for replay (KUBECHAT_HISTORY_LIMIT).")
+  @JsonPropertyDescription(
+      "Messages kept per group for replay, 1 to 1000000; unset means the pod's default 1000"
+          + " (KUBECHAT_HISTORY_LIMIT).")
   private Integer historyLimit;
 
   @Min(1)
   @Max(16777216)
   @JsonPropertyDescription(
-      "Largest chat message text in bytes (KUBECHAT_MAX_TEXT_BYTES); at most client.maxFrameBytes.")
+      "Largest chat message text in UTF-8 bytes, 1 to 16777216 and at most"
+          + " client.maxFrameBytes; unset means the pod's default 8192 (KUBECHAT_MAX_TEXT_BYTES).")
   private Integer maxMessageBytes;
 
   @Min(1)
   @Max(300)
   @JsonPropertyDescription(
-      "Seconds a pod has to leave the cluster on SIGTERM (KUBECHAT_SHUTDOWN_GRACE_S); the pod's"
-          + " termination grace period is this plus 10 s.")
+      "Seconds a pod has to leave the cluster on SIGTERM, 1 to 300; unset means the pod's default"
+          + " 10 (KUBECHAT_SHUTDOWN_GRACE_S). The pod's termination grace period is this plus 10 s"
+          + " (30 s when unset).")
   private Integer shutdownGraceSeconds;
 
   @JsonPropertyDescription(
@@ -81,7 +89,8 @@ public class ChatClusterSpec {
           + " ChatCluster, the HTTP port from spec.networkPolicy.clientFrom or anyone.")
   private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
 
-  @JsonPropertyDescription("The client Service.")
+  @JsonPropertyDescription(
+      "The client Service <name>, which forwards to the ready pods' HTTP/WebSocket port 8080.")
   private ClientServiceSpec service = new ClientServiceSpec();
 
   @JsonPropertyDescription("Extra metadata and scheduling settings for the chat pods.")
@@ -89,7 +98,8 @@ public class ChatClusterSpec {
 
   @Default("preferred")
   @JsonPropertyDescription(
-      "Spread pods over nodes: preferred (best effort), required (one pod per node), none.")
+      "Spread pods over nodes (pod anti-affinity on kubernetes.io/hostname): preferred (the"
+          + " default, best effort with weight 100), required (one pod per node) or none.")
   private AntiAffinity antiAffinity = AntiAffinity.preferred;
 
   @JsonPropertyDescription("When and how fast the operator replaces unhealthy pods.")

@@ -14,19 +14,23 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ChatClusterStatus {
   @PrinterColumn(name = "Ready")
-  @JsonPropertyDescription("Pods that are ready.")
+  @JsonPropertyDescription("Pods whose Ready condition is True.")
   private Integer readyReplicas;
 
   @PrinterColumn(name = "Leader")
-  @JsonPropertyDescription("Pod named leader by a majority of the members at the highest term.")
+  @JsonPropertyDescription(
+      "Pod named leader by a majority of the members at the highest term; empty when there is"
+          + " none.")
   private String leader;
 
   @PrinterColumn(name = "Term")
-  @JsonPropertyDescription("Raft term of the leader.")
+  @JsonPropertyDescription("Raft term of the leader; empty when there is no leader.")
   private Long term;
 
   @PrinterColumn(name = "Phase")
-  @JsonPropertyDescription("Pending, Forming, Ready, Degraded or Failed.")
+  @JsonPropertyDescription(
+      "Pending, Forming, Ready, Degraded or Failed, recomputed on every reconcile from what is"
+          + " observed.")
   private String phase;
 
   @StatusReplicas
@@ -40,7 +44,7 @@ public class ChatClusterStatus {
   @JsonPropertyDescription("Generation of the spec this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Since when (RFC 3339) the current leader leads.")
+  @JsonPropertyDescription("When (RFC 3339) the operator first saw this leader at this term.")
   private String leaderSince;
 
   @JsonPropertyDescription(
@@ -50,7 +54,8 @@ public class ChatClusterStatus {
   @JsonPropertyDescription("One entry per pod.")
   private List<MemberStatus> members = new ArrayList<>();
 
-  @JsonPropertyDescription("Ready, LeaderElected, Degraded and ReconcileSuccess.")
+  @JsonPropertyDescription(
+      "Conditions Ready, LeaderElected, Degraded, EvenReplicas and ReconcileSuccess.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Integer getReadyReplicas() {

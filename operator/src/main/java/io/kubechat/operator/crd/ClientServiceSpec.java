@@ -17,13 +17,14 @@ public class ClientServiceSpec {
   }
 
   @Default("ClusterIP")
-  @JsonPropertyDescription("Service type.")
+  @JsonPropertyDescription("Service type: ClusterIP (the default), NodePort or LoadBalancer.")
   private Type type = Type.ClusterIP;
 
   @Default("80")
   @Min(1)
   @Max(65535)
-  @JsonPropertyDescription("Service port; it forwards to the pods' HTTP/WebSocket port 8080.")
+  @JsonPropertyDescription(
+      "Service port, 1 to 65535, default 80; it forwards to the pods' HTTP/WebSocket port 8080.")
   private Integer port = 80;
 
   public Type getType() {

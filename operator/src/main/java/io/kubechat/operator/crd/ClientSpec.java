@@ -11,12 +11,15 @@ public class ClientSpec {
   @Min(1)
   @Max(3600)
   @JsonPropertyDescription(
-      "Seconds a silent client stays connected (KUBECHAT_CLIENT_IDLE_TIMEOUT_S).")
+      "Seconds a silent client stays connected, 1 to 3600; unset means the pod's default 30"
+          + " (KUBECHAT_CLIENT_IDLE_TIMEOUT_S).")
   private Integer idleTimeoutSeconds;
 
   @Min(256)
   @Max(16777216)
-  @JsonPropertyDescription("Largest WebSocket frame in bytes (KUBECHAT_MAX_FRAME_BYTES).")
+  @JsonPropertyDescription(
+      "Largest accepted WebSocket text frame in bytes, 256 to 16777216; unset means the pod's"
+          + " default 65536 (KUBECHAT_MAX_FRAME_BYTES).")
   private Integer maxFrameBytes;
 
   public Integer getIdleTimeoutSeconds() {

@@ -13,13 +13,14 @@ public class FailurePolicy {
   @Default("60")
   @Min(5)
   @JsonPropertyDescription(
-      "A pod not ready this long after start, or reported DEAD by the cluster this long, is"
-          + " replaced.")
+      "Seconds a pod may stay not ready (counted from its start or last Ready transition), or be"
+          + " reported DEAD and unheard by a majority of its peers, before it is replaced; at least"
+          + " 5, default 60.")
   private Integer unhealthyAfterSeconds = DEFAULT_UNHEALTHY_AFTER_SECONDS;
 
   @Default("1")
   @Min(1)
-  @JsonPropertyDescription("Most pods being replaced at the same time.")
+  @JsonPropertyDescription("Most pods being replaced at the same time; at least 1, default 1.")
   private Integer maxConcurrentReplacements = 1;
 
   public Integer getUnhealthyAfterSeconds() {

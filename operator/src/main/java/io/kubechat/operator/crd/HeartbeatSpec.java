@@ -10,14 +10,17 @@ import io.fabric8.generator.annotation.Min;
 public class HeartbeatSpec {
   @Min(50)
   @Max(60000)
-  @JsonPropertyDescription("Milliseconds between heartbeats (KUBECHAT_HEARTBEAT_INTERVAL_MS).")
+  @JsonPropertyDescription(
+      "Milliseconds between a pod's heartbeats, 50 to 60000; unset means the pod's default 500"
+          + " (KUBECHAT_HEARTBEAT_INTERVAL_MS).")
   private Integer intervalMillis;
 
   @Min(50)
   @Max(600000)
   @JsonPropertyDescription(
-      "Milliseconds without heartbeat before a member is SUSPECT; DEAD after three times that"
-          + " (KUBECHAT_HEARTBEAT_TIMEOUT_MS). Must exceed intervalMillis.")
+      "Milliseconds without heartbeat before a member is SUSPECT, DEAD after three times that,"
+          + " 50 to 600000 and more than intervalMillis; unset means the pod's default 2000"
+          + " (KUBECHAT_HEARTBEAT_TIMEOUT_MS).")
   private Integer timeoutMillis;
 
   public Integer getIntervalMillis() {

@@ -17,10 +17,13 @@ public class MemberStatus {
   private Boolean ready;
 
   @JsonPropertyDescription(
-      "The operator reaches the pod's /status and no other member reports it SUSPECT or DEAD.")
+      "The operator reaches the pod's /status, it is ready and no other member reports it"
+          + " SUSPECT or DEAD.")
   private Boolean healthy;
 
-  @JsonPropertyDescription("Worst state other members report for it: ALIVE, SUSPECT, DEAD, LEFT.")
+  @JsonPropertyDescription(
+      "Worst state other members report for its current incarnation: ALIVE, SUSPECT, DEAD or"
+          + " LEFT.")
   private String state;
 
   @JsonPropertyDescription("Incarnation id the pod reports; a restarted pod has a new one.")

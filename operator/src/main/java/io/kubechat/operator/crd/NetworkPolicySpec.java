@@ -13,7 +13,7 @@ public class NetworkPolicySpec {
   @JsonPropertyDescription(
       "Create a NetworkPolicy <name>-pods: the Hazelcast (5701) and event-bus (5702) ports accept"
           + " only pods of this ChatCluster, the HTTP port (8080) accepts clientFrom, or everyone"
-          + " when clientFrom is empty.")
+          + " when clientFrom is empty; default true, false deletes the NetworkPolicy.")
   private Boolean enabled = true;
 
   @JsonPropertyDescription(
