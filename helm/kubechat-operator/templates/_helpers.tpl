@@ -17,14 +17,19 @@
 {{- end }}
 {{- end }}
 
+{{/*
+The Deployment's selector (immutable) and the Service's: the same single label as deploy/'s
+manifests, so that switching between kubectl apply -k deploy/ and the chart keeps the Deployment.
+One operator per cluster (or per watched namespace set) is the design, so no release label.
+*/}}
 {{- define "kubechat-operator.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "kubechat-operator.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{- define "kubechat-operator.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "kubechat-operator.selectorLabels" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: kubechat

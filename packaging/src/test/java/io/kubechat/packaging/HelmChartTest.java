@@ -119,7 +119,7 @@ class HelmChartTest {
         .containsEntry("KUBECHAT_OPERATOR_LEADER_ELECTION", "false")
         .containsEntry("KUBECHAT_OPERATOR_POD_IMAGE", "registry.example/kubechat/chat-pod:9.9.9")
         .containsEntry("KUBECHAT_OPERATOR_LOG_FORMAT", "text");
-    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(pod.getServiceAccountName()).isEqualTo("existing-operator-sa");
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
     assertThat(pod.getTolerations())
@@ -145,6 +145,41 @@ class HelmChartTest {
     assertThatThrownBy(() -> render(t -> t.set(key, value)))
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(named);
+  }
+
+  @Test
+  void moreThanOneReplicaNeedsLeaderElection() {
+    assertThat(
+            Repo.only(render(t -> t.set("replicaCount", "3")), Deployment.class, RELEASE)
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(3);
+    assertThatThrownBy(
+            () -> render(t -> t.set("replicaCount", "2").set("leaderElection.enabled", "false")))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining("enabled");
+  }
+
+  @Test
+  void theDeploymentSelectorIsDeploysOneWhateverTheReleaseName() {
+    Deployment deploy =
+        Repo.only(
+            Repo.parse(Repo.DEPLOY.resolve("operator/deployment.yaml")), Deployment.class, null);
+    Deployment chart =
+        Repo.only(
+            Repo.parse(
+                new Helm(Repo.CHART)
+                    .template()
+                    .withName("another-release")
+                    .withNamespace(NAMESPACE)
+                    .withKubeVersion(KUBE_VERSION)
+                    .call()),
+            Deployment.class,
+            null);
+    // immutable: switching between kubectl apply -k deploy/ and the chart must keep it
+    assertThat(chart.getSpec().getSelector()).isEqualTo(deploy.getSpec().getSelector());
+    assertThat(chart.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(deploy.getSpec().getSelector().getMatchLabels());
   }
 
   private static Map<String, String> env(List<EnvVar> env) {
