@@ -29,12 +29,6 @@ public class MemberStatus {
   @JsonPropertyDescription("Incarnation id the pod reports; a restarted pod has a new one.")
   private String incarnation;
 
-  @JsonPropertyDescription("Longest time since another member heard from it, in ms.")
-  private Long lastSeenMillisAgo;
-
-  @JsonPropertyDescription("Connected clients.")
-  private Integer clients;
-
   @JsonPropertyDescription("Container restarts.")
   private Integer restarts;
 
@@ -89,22 +83,6 @@ public class MemberStatus {
     this.incarnation = incarnation;
   }
 
-  public Long getLastSeenMillisAgo() {
-    return lastSeenMillisAgo;
-  }
-
-  public void setLastSeenMillisAgo(Long lastSeenMillisAgo) {
-    this.lastSeenMillisAgo = lastSeenMillisAgo;
-  }
-
-  public Integer getClients() {
-    return clients;
-  }
-
-  public void setClients(Integer clients) {
-    this.clients = clients;
-  }
-
   public Integer getRestarts() {
     return restarts;
   }
@@ -132,8 +110,6 @@ public class MemberStatus {
         && Objects.equals(healthy, m.healthy)
         && Objects.equals(state, m.state)
         && Objects.equals(incarnation, m.incarnation)
-        && Objects.equals(lastSeenMillisAgo, m.lastSeenMillisAgo)
-        && Objects.equals(clients, m.clients)
         && Objects.equals(restarts, m.restarts)
         && Objects.equals(message, m.message);
   }

@@ -95,8 +95,6 @@ final class PodViews {
       m.setReady(ready);
       m.setIncarnation(incarnation.orElse(null));
       m.setState(peers.state());
-      m.setLastSeenMillisAgo(peers.lastSeenMillisAgo());
-      m.setClients(own.map(PodStatusReport::clients).orElse(null));
       m.setRestarts(restarts(p));
       String problem = null;
       if (p.getStatus() == null || p.getStatus().getPodIP() == null) {

@@ -21,16 +21,14 @@ public final class PeerViews {
    * How the peers see one pod.
    *
    * @param state worst state reported, or null when nobody reports it
-   * @param lastSeenMillisAgo longest time since a reporter heard from it, or null
    * @param deadFor how long a majority of the reporters has not heard from it, when a majority
    *     reports it DEAD
    */
-  public record View(String state, Long lastSeenMillisAgo, Optional<Duration> deadFor) {}
+  public record View(String state, Optional<Duration> deadFor) {}
 
   public static View of(
       String pod, Optional<String> incarnation, Map<String, PodStatusReport> reachable) {
     String worst = null;
-    Long lastSeen = null;
     int reporters = 0;
     int dead = 0;
     long minDeadMillis = Long.MAX_VALUE;
@@ -49,8 +47,6 @@ public final class PeerViews {
         if (worst == null || SEVERITY.indexOf(m.state()) > SEVERITY.indexOf(worst)) {
           worst = m.state();
         }
-        lastSeen =
-            lastSeen == null ? m.lastSeenMillisAgo() : Math.max(lastSeen, m.lastSeenMillisAgo());
         if ("DEAD".equals(m.state())) {
           dead++;
           minDeadMillis = Math.min(minDeadMillis, m.lastSeenMillisAgo());
@@ -61,7 +57,7 @@ public final class PeerViews {
         dead > 0 && dead * 2 > reporters
             ? Optional.of(Duration.ofMillis(minDeadMillis))
             : Optional.empty();
-    return new View(worst, lastSeen, deadFor);
+    return new View(worst, deadFor);
   }
 
   /**

@@ -37,8 +37,9 @@ public record PodObservation(
   }
 
   /**
-   * What matters for decisions: a change here triggers a reconcile, while moving counters
-   * (lastSeenMillisAgo, clients, commitIndex) wait for the next periodic one.
+   * What matters for decisions: a change here triggers a reconcile. Moving counters
+   * (lastSeenMillisAgo, clients, commitIndex) are left out, as they are from the ChatCluster
+   * status, so that an idle cluster is neither reconciled nor rewritten for them.
    */
   public String fingerprint() {
     if (!reachable()) {
