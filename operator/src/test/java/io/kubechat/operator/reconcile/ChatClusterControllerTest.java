@@ -14,11 +14,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechat.operator.KubechatOperator;
-import io.kubechat.operator.OperatorConfig;
 import io.kubechat.operator.Rbac;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.resources.Names;
 import io.kubechat.operator.support.ApiRequests;
+import io.kubechat.operator.support.EmbeddedOperator;
 import io.kubechat.operator.support.MockApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,34 +46,23 @@ class ChatClusterControllerTest {
   static final String NS = "it";
   static final String HOST = "127.0.3.2";
 
+  EmbeddedOperator embedded;
   MockApi api;
   KubernetesClient client;
-  KubernetesClient operatorClient;
   KubechatOperator operator;
 
   @BeforeAll
   void start() {
-    api = new MockApi(HOST);
-    client = api.client();
-    operatorClient = api.operatorClient();
-    OperatorConfig cfg =
-        OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops"))
-            .withHttp(HOST, 0)
-            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
-            .embedded();
-    operator = KubechatOperator.start(operatorClient, cfg);
+    embedded = EmbeddedOperator.start(HOST);
+    api = embedded.api();
+    client = embedded.client();
+    operator = embedded.operator();
   }
 
   @AfterAll
   void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-    }
-    if (api != null) {
-      api.close();
+    if (embedded != null) {
+      embedded.close();
     }
   }
 

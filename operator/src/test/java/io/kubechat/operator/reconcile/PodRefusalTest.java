@@ -8,14 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubechat.operator.KubechatOperator;
-import io.kubechat.operator.OperatorConfig;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ChatClusterStatus;
 import io.kubechat.operator.status.ConditionSpec;
-import io.kubechat.operator.support.MockApi;
+import io.kubechat.operator.support.EmbeddedOperator;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,35 +27,19 @@ class PodRefusalTest {
       "pods \"gamma-0\" is forbidden: violates PodSecurity \"restricted:latest\":"
           + " runAsNonRoot != true";
 
-  MockApi api;
+  EmbeddedOperator embedded;
   KubernetesClient client;
-  KubernetesClient operatorClient;
-  KubechatOperator operator;
 
   @BeforeAll
   void start() {
-    api = new MockApi(HOST);
-    client = api.client();
-    operatorClient = api.operatorClient();
-    api.refusePodCreation(NS, 403, PSA);
-    OperatorConfig cfg =
-        OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops"))
-            .withHttp(HOST, 0)
-            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
-            .embedded();
-    operator = KubechatOperator.start(operatorClient, cfg);
+    embedded = EmbeddedOperator.start(HOST, a -> a.refusePodCreation(NS, 403, PSA), cfg -> cfg);
+    client = embedded.client();
   }
 
   @AfterAll
   void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-    }
-    if (api != null) {
-      api.close();
+    if (embedded != null) {
+      embedded.close();
     }
   }
 

@@ -9,12 +9,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubechat.operator.KubechatOperator;
-import io.kubechat.operator.OperatorConfig;
 import io.kubechat.operator.status.ConditionSpec;
 import io.kubechat.operator.status.Conditions;
 import io.kubechat.operator.support.Clusters;
-import io.kubechat.operator.support.MockApi;
+import io.kubechat.operator.support.EmbeddedOperator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,36 +27,19 @@ class ReplicaCountControllerTest {
   static final String NS = "counts";
   static final String HOST = "127.0.3.6";
 
-  MockApi api;
+  EmbeddedOperator embedded;
   KubernetesClient client;
-  KubernetesClient operatorClient;
-  KubechatOperator operator;
 
   @BeforeAll
   void start() {
-    api = new MockApi(HOST);
-    client = api.client();
-    operatorClient = api.operatorClient();
-    operator =
-        KubechatOperator.start(
-            operatorClient,
-            OperatorConfig.from(Map.of())
-                .withHttp(HOST, 0)
-                .withLeaderElection(false)
-                .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
-                .embedded());
+    embedded = EmbeddedOperator.start(HOST, a -> {}, cfg -> cfg.withLeaderElection(false));
+    client = embedded.client();
   }
 
   @AfterAll
   void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-    }
-    if (api != null) {
-      api.close();
+    if (embedded != null) {
+      embedded.close();
     }
   }
 

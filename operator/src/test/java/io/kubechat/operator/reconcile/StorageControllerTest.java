@@ -8,12 +8,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubechat.operator.KubechatOperator;
-import io.kubechat.operator.OperatorConfig;
 import io.kubechat.operator.Rbac;
 import io.kubechat.operator.crd.StorageSpec;
 import io.kubechat.operator.support.ApiRequests;
 import io.kubechat.operator.support.Clusters;
+import io.kubechat.operator.support.EmbeddedOperator;
 import io.kubechat.operator.support.MockApi;
 import java.time.Duration;
 import java.util.List;
@@ -35,34 +34,21 @@ class StorageControllerTest {
   static final String NS = "stored";
   static final String HOST = "127.0.3.8";
 
+  EmbeddedOperator embedded;
   MockApi api;
   KubernetesClient client;
-  KubernetesClient operatorClient;
-  KubechatOperator operator;
 
   @BeforeAll
   void start() {
-    api = new MockApi(HOST);
-    client = api.client();
-    operatorClient = api.operatorClient();
-    OperatorConfig cfg =
-        OperatorConfig.from(Map.of("KUBECHAT_OPERATOR_LEASE_NAMESPACE", "ops"))
-            .withHttp(HOST, 0)
-            .withTimings(Duration.ofMillis(500), Duration.ofSeconds(1))
-            .embedded();
-    operator = KubechatOperator.start(operatorClient, cfg);
+    embedded = EmbeddedOperator.start(HOST);
+    api = embedded.api();
+    client = embedded.client();
   }
 
   @AfterAll
   void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-    }
-    if (api != null) {
-      api.close();
+    if (embedded != null) {
+      embedded.close();
     }
   }
 
