@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides, on the leader, which Raft member to remove because its pod is gone, from the pod
@@ -25,6 +26,10 @@ import java.util.Optional;
  * is gone for good, and removing it before the new one is added keeps the voter set small (a
  * transient four-voter set would need three live voters).
  *
+ * <p>A member that answered this leader's Raft messages within the heartbeat timeout is alive
+ * whatever the heartbeat table says: another process that claims its pod name (and so takes over
+ * its row in the table) must not get a live member removed.
+ *
  * <p>Not thread-safe: used from one Vert.x context.
  */
 final class DeadMemberPolicy {
@@ -42,17 +47,22 @@ final class DeadMemberPolicy {
     GONE
   }
 
-  /** The member to remove now, if any. */
+  /**
+   * The member to remove now, if any.
+   *
+   * @param answering the members that answered this leader within the heartbeat timeout
+   */
   Optional<PodEndpoint> pick(
       long nowMs,
       PodEndpoint self,
       Collection<PodEndpoint> members,
       Collection<PodEndpoint> voters,
-      List<MemberInfo> view) {
+      List<MemberInfo> view,
+      Set<PodEndpoint> answering) {
     goneSince.keySet().retainAll(members);
     Map<PodEndpoint, Health> health = new HashMap<>();
     for (PodEndpoint m : members) {
-      Health h = m.equals(self) ? Health.ALIVE : health(m, view);
+      Health h = m.equals(self) || answering.contains(m) ? Health.ALIVE : health(m, view);
       if (h == Health.ALIVE) {
         goneSince.remove(m);
       } else {
@@ -81,10 +91,11 @@ final class DeadMemberPolicy {
       PodEndpoint self,
       Collection<PodEndpoint> members,
       Collection<PodEndpoint> voters,
-      List<MemberInfo> view) {
+      List<MemberInfo> view,
+      Set<PodEndpoint> answering) {
     Map<PodEndpoint, Health> health = new HashMap<>();
     for (PodEndpoint m : members) {
-      health.put(m, m.equals(self) ? Health.ALIVE : health(m, view));
+      health.put(m, m.equals(self) || answering.contains(m) ? Health.ALIVE : health(m, view));
     }
     return members.stream()
         .filter(m -> m.node().equals(joiner.node()) && !m.equals(joiner) && !m.equals(self))

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ final class MembershipKeeper {
   private final Consumer<String> dropNode;
   private final Map<PodEndpoint, Long> toldRemoved = new HashMap<>();
   private boolean changeRunning;
+  private PodEndpoint lastRefused;
   private volatile List<MemberInfo> membershipCopy = List.of();
 
   /**
@@ -117,11 +119,19 @@ final class MembershipKeeper {
     member
         .freshReport()
         .compose(
-            r ->
-                r.getEffectiveMembers().getMembers().contains(joiner)
-                    ? Future.succeededFuture(r.getEffectiveMembers().getLogIndex())
-                    : supersede(joiner, r, view)
-                        .compose(i -> change(joiner, MembershipChangeMode.ADD_LEARNER)))
+            r -> {
+              if (r.getEffectiveMembers().getMembers().contains(joiner)) {
+                return Future.succeededFuture(r.getEffectiveMembers().getLogIndex());
+              }
+              Optional<PodEndpoint> holder = liveHolderOfName(joiner, r);
+              if (holder.isPresent()) {
+                warnImpostor(joiner, holder.get());
+                return Future.failedFuture(
+                    "pod name " + joiner.node() + " is held by a live member");
+              }
+              return supersede(joiner, r, view)
+                  .compose(i -> change(joiner, MembershipChangeMode.ADD_LEARNER));
+            })
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -139,6 +149,31 @@ final class MembershipKeeper {
             });
   }
 
+  /**
+   * A member under {@code joiner}'s pod name that still answers this leader: pod names are unique
+   * among running pods, so the joiner is a second process claiming a live pod's name (a
+   * misconfiguration or an impostor), and adding it would split the pod's address between two.
+   */
+  private Optional<PodEndpoint> liveHolderOfName(PodEndpoint joiner, RaftNodeReport r) {
+    Set<PodEndpoint> answering = member.answering(r);
+    return endpoints(r.getCommittedMembers().getMembers()).stream()
+        .filter(m -> m.node().equals(joiner.node()) && !m.equals(joiner))
+        .filter(answering::contains)
+        .findFirst();
+  }
+
+  /** Logs a refused name claim once per joiner (it asks again about once a second). */
+  private void warnImpostor(PodEndpoint joiner, PodEndpoint holder) {
+    if (!joiner.equals(lastRefused)) {
+      lastRefused = joiner;
+      LOG.warn(
+          "{}: refusing {} as a member: its pod name is held by {}, which is alive",
+          member.node(),
+          joiner,
+          holder);
+    }
+  }
+
   /** Removes the former incarnation of {@code joiner}'s pod first, if it has one that is gone. */
   private Future<Long> supersede(PodEndpoint joiner, RaftNodeReport r, List<MemberInfo> view) {
     RaftGroupMembers committed = r.getCommittedMembers();
@@ -151,7 +186,8 @@ final class MembershipKeeper {
             member.self(),
             endpoints(committed.getMembers()),
             endpoints(committed.getVotingMembers()),
-            view)
+            view,
+            member.answering(r))
         .map(
             former -> {
               LOG.info(
@@ -234,7 +270,8 @@ final class MembershipKeeper {
     // the gone first: promoting before removing would grow the voter set, and with it the
     // majority, while a member of it is known to be dead
     Optional<PodEndpoint> gone =
-        deadMembers.pick(System.currentTimeMillis(), member.self(), members, voters, view);
+        deadMembers.pick(
+            System.currentTimeMillis(), member.self(), members, voters, view, member.answering(r));
     if (gone.isPresent()) {
       remove(gone.get(), members);
       return;

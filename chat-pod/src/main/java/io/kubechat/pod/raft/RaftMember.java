@@ -21,8 +21,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -148,6 +150,26 @@ final class RaftMember {
   boolean isLeader() {
     RaftNodeReport r = report;
     return raft != null && !stopping && r != null && r.getRole() == RaftRole.LEADER;
+  }
+
+  /**
+   * On the leader, the members that answered it within the heartbeat timeout: Raft's own evidence
+   * that a member lives, which no other process can fake by claiming its pod name.
+   */
+  Set<PodEndpoint> answering(RaftNodeReport r) {
+    if (r.getRole() != RaftRole.LEADER) {
+      return Set.of();
+    }
+    long now = time.millis();
+    Set<PodEndpoint> out = new HashSet<>();
+    r.getHeartbeatTimestamps()
+        .forEach(
+            (e, at) -> {
+              if (ScaledTime.toRealMillis(now - at) < settings.heartbeatTimeoutMs()) {
+                out.add((PodEndpoint) e);
+              }
+            });
+    return out;
   }
 
   /** The generation of the running node, to tell a later node's callbacks from this one's. */

@@ -103,6 +103,18 @@ public final class TestCluster implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a process outside this cluster's pods, on {@code ip}, with the cluster's settings (so it
+   * joins the same Hazelcast cluster) under pod name {@code node}, plus {@code extraEnv}: an
+   * impostor or a stranger. The caller kills it.
+   */
+  public PodProcess startOutsider(String node, String ip, Map<String, String> extraEnv) {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("KUBECHAT_STATIC_MEMBERS", env.get("KUBECHAT_STATIC_MEMBERS") + "," + ip);
+    e.putAll(extraEnv);
+    return new PodProcess(node, ip, e, logs.resolve("outsiders")).start();
+  }
+
   public PodProcess pod(String node) {
     return pods.get(node);
   }
