@@ -7,12 +7,15 @@ import io.microraft.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MicroRaft's view of the chat state. Runs on the Raft node's thread; hands every applied entry to
- * {@code listener} (which hops onto Vert.x) in log order.
+ * MicroRaft's view of the chat state. Runs on the Raft node's thread, the only thread that touches
+ * the state: it applies the log, takes and installs snapshots, and runs the pod's local reads
+ * ({@link StateRead}, MicroRaft queries). Hands every applied entry to {@code listener} (which hops
+ * onto Vert.x) in log order.
  */
 final class ChatStateMachine implements StateMachine {
 
@@ -33,8 +36,14 @@ final class ChatStateMachine implements StateMachine {
     this.listener = listener;
   }
 
+  /** A local read of the state, run as a MicroRaft query so that it runs on the Raft thread. */
+  record StateRead<T>(Function<ChatState, T> reader) {}
+
   @Override
   public Object runOperation(long commitIndex, Object operation) {
+    if (operation instanceof StateRead<?> read) {
+      return read.reader().apply(state);
+    }
     if (!(operation instanceof Proposal p)) {
       return null;
     }

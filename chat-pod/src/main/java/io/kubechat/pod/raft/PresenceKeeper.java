@@ -6,9 +6,13 @@ import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.state.ChatCommand;
-import io.kubechat.pod.chat.state.ChatState;
+import io.kubechat.pod.chat.state.ClientPresence;
 import io.kubechat.pod.chat.state.PresenceLedger;
 import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,23 +50,35 @@ final class PresenceKeeper {
   }
 
   private Future<JoinResult> joinLocally(JoinRequest r, PresenceLedger.Key key, Throwable err) {
-    ChatState s = member.state();
-    JoinResult view =
-        s != null && answersLocally(err) ? s.view(r.group(), r.since(), r.epoch()) : null;
-    if (view == null) {
-      // a group this pod has never seen gets its epoch from the log: the client retries
-      presence.left(key, r.connection());
-      return Future.failedFuture(err);
-    }
-    LOG.info(
-        "{}: join of {} to {} answered from the local state: {}",
-        member.node(),
-        r.clientId(),
-        r.group(),
-        err.getMessage());
-    return Future.succeededFuture(
-        view.answeredLocally(presence.members(r.group(), s.presence(r.group()))));
+    Future<LocalView> local =
+        answersLocally(err)
+            ? member.read(
+                s -> {
+                  JoinResult view = s.view(r.group(), r.since(), r.epoch());
+                  return view == null ? null : new LocalView(view, s.presence(r.group()));
+                },
+                null)
+            : Future.succeededFuture();
+    return local.compose(
+        v -> {
+          if (v == null) {
+            // a group this pod has never seen gets its epoch from the log: the client retries
+            presence.left(key, r.connection());
+            return Future.failedFuture(err);
+          }
+          LOG.info(
+              "{}: join of {} to {} answered from the local state: {}",
+              member.node(),
+              r.clientId(),
+              r.group(),
+              err.getMessage());
+          return Future.succeededFuture(
+              v.view().answeredLocally(presence.members(r.group(), v.presence())));
+        });
   }
+
+  /** A join's answer as the local state sees it, with the group's presence in that state. */
+  private record LocalView(JoinResult view, List<ClientPresence> presence) {}
 
   Future<LeaveResult> leave(LeaveRequest r) {
     PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
@@ -73,14 +89,15 @@ final class PresenceKeeper {
                 new ChatCommand.Leave(r.group(), r.user(), r.clientId(), r.node(), r.reason())))
         .map(LeaveResult.class::cast)
         .recover(
-            err -> {
-              ChatState s = member.state();
-              return s != null && answersLocally(err)
-                  ? Future.succeededFuture(
-                      new LeaveResult(
-                          r.group(), presence.members(r.group(), s.presence(r.group())), true))
-                  : Future.failedFuture(err);
-            });
+            err ->
+                answersLocally(err) && member.running()
+                    ? member
+                        .read(s -> s.presence(r.group()), List.<ClientPresence>of())
+                        .map(
+                            logged ->
+                                new LeaveResult(
+                                    r.group(), presence.members(r.group(), logged), true))
+                    : Future.failedFuture(err));
   }
 
   /** True when {@code err} means "no quorum now" on a pod that still serves its local state. */
@@ -96,15 +113,41 @@ final class PresenceKeeper {
 
   /** Proposes what the log misses of this pod's clients' presence; call while a quorum is up. */
   void repair() {
-    ChatState s = member.state();
-    if (s == null || member.stopping() || !member.status().available()) {
+    if (!member.running() || member.stopping() || !member.status().available()) {
       return;
     }
+    long version = presence.version();
+    Set<PresenceLedger.Key> keys = presence.keys();
+    String node = member.node();
+    member
+        .read(
+            s -> {
+              Map<PresenceLedger.Key, ClientPresence> logged = new HashMap<>();
+              for (PresenceLedger.Key k : keys) {
+                ClientPresence p = s.presenceOf(k.group(), k.clientId());
+                if (p != null) {
+                  logged.put(k, p);
+                }
+              }
+              return new LoggedPresence(s.presenceOn(node), logged);
+            },
+            null)
+        .onSuccess(
+            logged -> {
+              // the ledger changed while the state was read: compare again next period
+              if (logged != null && presence.version() == version) {
+                repair(logged);
+              }
+            });
+  }
+
+  /** The state's presence entries through this pod, and its entries for the ledger's keys. */
+  private record LoggedPresence(
+      List<ClientPresence> onThisNode, Map<PresenceLedger.Key, ClientPresence> byKey) {}
+
+  private void repair(LoggedPresence logged) {
     for (PresenceLedger.Correction c :
-        presence.corrections(
-            s.presenceOn(member.node()),
-            k -> s.presenceOf(k.group(), k.clientId()),
-            MAX_CORRECTIONS)) {
+        presence.corrections(logged.onThisNode(), logged.byKey()::get, MAX_CORRECTIONS)) {
       LOG.info("{}: presence correction {}", member.node(), c.command());
       tracked(c.key(), propose.apply(c.command()))
           .onFailure(

@@ -4,7 +4,6 @@ import io.kubechat.pod.chat.BackendStatus;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatException;
-import io.kubechat.pod.chat.ChatMessage;
 import io.kubechat.pod.chat.JoinRequest;
 import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveRequest;
@@ -29,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: MicroRaft runs on its own single thread (see {@link ScaledTime}); everything it
  * reports (applied entries, reports, futures) hops onto this backend's Vert.x context, where the
- * mutable fields of all parts live. {@link ChatState} is synchronized for local reads.
+ * mutable fields of all parts live. The {@link ChatState} is the Raft thread's alone: local reads
+ * run there as MicroRaft queries ({@link RaftMember#read}).
  *
  * <p>Event-bus messages on the pod address {@code kubechat.raft.<node>} carry a {@code k} header:
  * {@code raft} (a Raft message), {@code cmd} (a proposal forwarded to the leader), {@code add} (add
@@ -313,25 +314,12 @@ public final class RaftChatBackend implements ChatBackend {
     return keeper.reachable(e);
   }
 
-  /** The local copy of a group's history after {@code since} (at most {@code max}). */
-  public List<ChatMessage> history(String group, long since, int max) {
-    ChatState s = member.state();
-    return s == null ? List.of() : s.history(group, since, max);
-  }
-
   /**
-   * Replay, gap/reset and members as a join would see them, read from the local state without going
-   * through the log: answers while no quorum is reachable. Null when the group is unknown.
+   * Reads this pod's copy of the chat state on the Raft thread, the state's only thread; null
+   * without a member.
    */
-  public JoinResult localView(String group, long since, String epoch) {
-    ChatState s = member.state();
-    return s == null ? null : s.view(group, since, epoch);
-  }
-
-  /** The local copy of a group's distinct users. */
-  public List<String> members(String group) {
-    ChatState s = member.state();
-    return s == null ? List.of() : s.members(group);
+  public <T> Future<T> readState(Function<ChatState, T> reader) {
+    return onContext(() -> member.read(reader, null));
   }
 
   // ------------------------------------------------------------------ proposals

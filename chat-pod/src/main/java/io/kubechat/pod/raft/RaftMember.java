@@ -6,6 +6,7 @@ import io.kubechat.pod.chat.state.ChatState;
 import io.kubechat.pod.raft.store.RaftPersistence;
 import io.microraft.MembershipChangeMode;
 import io.microraft.Ordered;
+import io.microraft.QueryPolicy;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,6 @@ final class RaftMember {
   private boolean terminated;
   private volatile RaftNode raft;
   private ElectionWatchdog watchdog;
-  private volatile ChatState state;
   private volatile String groupId;
   private volatile long joinedAtIndex = Long.MAX_VALUE;
   private volatile RaftNodeReport report;
@@ -131,8 +132,22 @@ final class RaftMember {
     return groupId;
   }
 
-  ChatState state() {
-    return state;
+  /**
+   * Reads the chat state on the Raft thread (a local MicroRaft query, in any role): {@code absent}
+   * without a member or when the node cannot answer. Completes on the backend's context.
+   */
+  <T> Future<T> read(Function<ChatState, T> reader, T absent) {
+    RaftNode r = raft;
+    if (r == null) {
+      return Future.succeededFuture(absent);
+    }
+    CompletableFuture<Ordered<T>> f =
+        r.query(
+            new ChatStateMachine.StateRead<>(reader),
+            QueryPolicy.EVENTUAL_CONSISTENCY,
+            Optional.empty(),
+            Optional.empty());
+    return Future.fromCompletionStage(f, context).map(Ordered::getResult).otherwise(absent);
   }
 
   long joinedAtIndex() {
@@ -259,7 +274,7 @@ final class RaftMember {
   private void startRaft(String group, Consumer<RaftNodeBuilder> membership) {
     int gen = ++generation;
     groupId = group;
-    state =
+    ChatState state =
         new ChatState(
             group, settings.historyLimit(), settings.dedupPerClient(), settings.dedupClients());
     RaftConfig config =

@@ -134,7 +134,6 @@ class ClusteredRaftTest {
                     == 16);
     System.out.printf(
         "failover to first commit: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    await()
-        .until(() -> rest.stream().allMatch(p -> p.backend.history("room", 0, 100).size() == 16));
+    await().until(() -> rest.stream().allMatch(p -> p.history("room").size() == 16));
   }
 }

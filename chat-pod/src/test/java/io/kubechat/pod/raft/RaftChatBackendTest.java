@@ -149,13 +149,10 @@ class RaftChatBackendTest {
       await().until(() -> late.role().equals("FOLLOWER"));
       // the early messages came in the snapshot, not as applied entries
       assertThat(late.messages("g").size()).isLessThan(60);
-      assertThat(late.backend.history("g", 0, 1000))
-          .hasSize(60)
-          .isEqualTo(c.leader().backend.history("g", 0, 1000));
+      assertThat(late.history("g")).hasSize(60).isEqualTo(c.leader().history("g"));
       SendResult r = get(late.backend.send(new SendRequest("g", "u", "c", "m60", "t", late.node)));
       assertThat(r.seq()).isEqualTo(61);
-      await()
-          .until(() -> c.pods.stream().allMatch(p -> p.backend.history("g", 0, 1000).size() == 61));
+      await().until(() -> c.pods.stream().allMatch(p -> p.history("g").size() == 61));
     }
   }
 
@@ -184,25 +181,16 @@ class RaftChatBackendTest {
       long t2 = System.nanoTime();
       catchFailure(cut.backend.send(new SendRequest("g", "u", "cut", "x3", "t", cut.node)));
       assertThat(Duration.ofNanos(System.nanoTime() - t2)).isLessThan(Duration.ofSeconds(4));
-      assertThat(cut.backend.history("g", 0, 100)).hasSizeLessThan(10);
+      assertThat(cut.history("g")).hasSizeLessThan(10);
       // reads still answer from the local state
-      assertThat(cut.backend.localView("g", 0, null).replay())
-          .extracting(ChatMessage::id)
-          .containsExactly("first");
+      assertThat(cut.history("g")).extracting(ChatMessage::id).containsExactly("first");
       assertThat(cut.role()).isNotEqualTo("LEADER");
       c.cutOff.clear();
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  cut.backend.status().available()
-                      && cut.backend.history("g", 0, 100).size() >= 10);
-      assertThat(cut.backend.history("g", 0, 100))
-          .isEqualTo(
-              leader
-                  .backend
-                  .history("g", 0, 100)
-                  .subList(0, cut.backend.history("g", 0, 100).size()));
+          .until(() -> cut.backend.status().available() && cut.history("g").size() >= 10);
+      assertThat(cut.history("g"))
+          .isEqualTo(leader.history("g").subList(0, cut.history("g").size()));
       SendResult r = get(cut.backend.send(new SendRequest("g", "u", "cut", "x4", "t", cut.node)));
       assertThat(r.seq()).isGreaterThan(10);
     }
@@ -217,7 +205,7 @@ class RaftChatBackendTest {
       get(cut.backend.join(new JoinRequest("g", "zed", "c-zed", cut.node, -1, null, 1)));
       assertThat(followerCutOffAfterFirstMessage(c)).isSameAs(cut);
       await().atMost(Duration.ofSeconds(10)).until(() -> !cut.backend.status().available());
-      String epoch = cut.backend.localView("g", -1, null).epoch();
+      String epoch = cut.read(s -> s.view("g", -1, null).epoch());
 
       JoinResult joined =
           get(cut.backend.join(new JoinRequest("g", "bob", "c-bob", cut.node, 0, epoch, 1)));
@@ -233,15 +221,12 @@ class RaftChatBackendTest {
           catchFailure(
               cut.backend.join(new JoinRequest("unknown", "bob", "c-bob", cut.node, -1, null, 1)));
       assertThat(((ChatException) err).code()).isEqualTo("UNAVAILABLE");
-      assertThat(leader.backend.members("g")).containsExactly("ann", "zed");
+      assertThat(leader.members("g")).containsExactly("ann", "zed");
 
       c.cutOff.clear();
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  c.pods.stream()
-                      .allMatch(p -> p.backend.members("g").equals(List.of("ann", "bob"))));
+          .until(() -> c.pods.stream().allMatch(p -> p.members("g").equals(List.of("ann", "bob"))));
       // the other pods were told (the two corrections may commit in either order)
       assertThat(leader.events)
           .filteredOn(ChatEvent.Presence.class::isInstance)
@@ -249,7 +234,7 @@ class RaftChatBackendTest {
           .extracting(p -> p.clientId() + (p.joined() ? " joined" : " left"))
           .containsSubsequence("c-ann joined", "c-zed joined")
           .contains("c-bob joined", "c-zed left");
-      assertThat(cut.backend.members("unknown")).isEmpty();
+      assertThat(cut.members("unknown")).isEmpty();
     }
   }
 
@@ -263,9 +248,7 @@ class RaftChatBackendTest {
         get(leader.backend.send(new SendRequest("g", "u", "maj", "m" + i, "t", leader.node)));
       }
       c.cutOff.clear();
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(() -> cut.backend.history("g", 0, 100).size() == 31);
+      await().atMost(Duration.ofSeconds(15)).until(() -> cut.history("g").size() == 31);
       // the entries the snapshot covered produced no events here: the pod must be told
       await().until(() -> cut.resyncs.get() >= 1);
       assertThat(cut.messages("g").size()).isLessThan(31);
@@ -343,7 +326,7 @@ class RaftChatBackendTest {
                     && members.stream().anyMatch(m -> m.incarnation().equals(fresh.incarnation))
                     && members.stream().noneMatch(m -> m.incarnation().equals(old.incarnation));
               });
-      assertThat(fresh.backend.history("g", 0, 100)).hasSize(30);
+      assertThat(fresh.history("g")).hasSize(30);
       SendResult r = get(fresh.backend.send(new SendRequest("g", "u", "c", "x", "t", fresh.node)));
       assertThat(r.seq()).isEqualTo(31);
     }
@@ -369,7 +352,7 @@ class RaftChatBackendTest {
               () ->
                   cut.role().equals("FOLLOWER")
                       && leader.backend.status().members().size() == 3
-                      && cut.backend.history("g", 0, 10).size() == 1);
+                      && cut.history("g").size() == 1);
       get(cut.backend.send(new SendRequest("g", "u", "c", "m2", "back", cut.node)));
     }
   }
@@ -410,10 +393,9 @@ class RaftChatBackendTest {
           .atMost(Duration.ofSeconds(15))
           .until(
               () ->
-                  old.backend.status().available()
-                      && old.backend.history("g", 0, 10).equals(other.backend.history("g", 0, 10)));
+                  old.backend.status().available() && old.history("g").equals(other.history("g")));
       // every pod has one history: the entry the cut-off leader could not commit is not in it
-      assertThat(old.backend.history("g", 0, 10))
+      assertThat(old.history("g"))
           .extracting(ChatMessage::id)
           .doesNotContain("lost")
           .contains("before", "after");
@@ -491,7 +473,7 @@ class RaftChatBackendTest {
     TestPod cut = c.followers().get(0);
     TestPod leader = c.leader();
     get(leader.backend.send(new SendRequest("g", "u", "maj", "first", "t", leader.node)));
-    await().until(() -> cut.backend.history("g", 0, 10).size() == 1);
+    await().until(() -> cut.history("g").size() == 1);
     c.cutOff.add(cut.node);
     return cut;
   }

@@ -2,6 +2,7 @@ package io.kubechat.pod.raft;
 
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatMessage;
+import io.kubechat.pod.chat.state.ChatState;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
 import io.kubechat.pod.raft.store.RaftPersistence;
@@ -11,7 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** One backend under test, with the events it delivered and a membership view the test steers. */
 final class TestPod {
@@ -43,6 +48,38 @@ final class TestPod {
         .filter(e -> e instanceof ChatEvent.Message && e.group().equals(group))
         .map(e -> ((ChatEvent.Message) e).message())
         .toList();
+  }
+
+  /** Reads this backend's copy of the chat state (on its Raft thread); fails without a member. */
+  <T> T read(Function<ChatState, T> reader) {
+    T value = readOr(reader, null);
+    if (value == null) {
+      throw new AssertionError(node + " has no chat state");
+    }
+    return value;
+  }
+
+  /** As {@link #read}, with {@code absent} when this backend is no member (yet). */
+  <T> T readOr(Function<ChatState, T> reader, T absent) {
+    try {
+      T value =
+          backend
+              .readState(reader)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS);
+      return value == null ? absent : value;
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new AssertionError("reading the state of " + node, e);
+    }
+  }
+
+  List<ChatMessage> history(String group) {
+    return readOr(s -> s.history(group, 0, 1000), List.of());
+  }
+
+  List<String> members(String group) {
+    return readOr(s -> s.members(group), List.of());
   }
 
   String role() {

@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * at most {@code dedupClients} clients (least recently sending client evicted first). A resend
  * older than that is treated as a new message.
  *
- * <p>Thread safety: every method is synchronized, so that local reads (history, members) may run on
- * another thread than the one applying the log.
+ * <p>Not thread-safe: confined to the Raft node's thread, which applies the log, takes and installs
+ * snapshots and runs the pod's local reads (MicroRaft's contract for a state machine).
  */
 public final class ChatState {
 
@@ -52,7 +52,7 @@ public final class ChatState {
   }
 
   /** Applies {@code command}, the log entry at {@code index}. */
-  public synchronized Applied apply(long index, ChatCommand command) {
+  public Applied apply(long index, ChatCommand command) {
     lastApplied = index;
     if (command instanceof ChatCommand.Send s) {
       return send(index, s);
@@ -66,12 +66,12 @@ public final class ChatState {
     return new Applied(null, List.of());
   }
 
-  public synchronized long lastApplied() {
+  public long lastApplied() {
     return lastApplied;
   }
 
   /** The last {@code max} messages of {@code group} after {@code since}, from the local state. */
-  public synchronized List<ChatMessage> history(String group, long since, int max) {
+  public List<ChatMessage> history(String group, long since, int max) {
     Group g = groups.get(group);
     if (g == null) {
       return List.of();
@@ -89,19 +89,19 @@ public final class ChatState {
    * What a join with {@code since}/{@code epoch} would replay, from the local state and without
    * joining (for reads while no quorum is reachable). Null when the group does not exist here.
    */
-  public synchronized JoinResult view(String group, long since, String epoch) {
+  public JoinResult view(String group, long since, String epoch) {
     Group g = groups.get(group);
     return g == null ? null : replay(g, since, epoch);
   }
 
   /** Distinct users of {@code group}, sorted. */
-  public synchronized List<String> members(String group) {
+  public List<String> members(String group) {
     Group g = groups.get(group);
     return g == null ? List.of() : g.users();
   }
 
   /** The presence entries of {@code group}, in join order. */
-  public synchronized List<ClientPresence> presence(String group) {
+  public List<ClientPresence> presence(String group) {
     Group g = groups.get(group);
     if (g == null) {
       return List.of();
@@ -113,14 +113,14 @@ public final class ChatState {
   }
 
   /** The presence entry of {@code clientId} in {@code group}, or null. */
-  public synchronized ClientPresence presenceOf(String group, String clientId) {
+  public ClientPresence presenceOf(String group, String clientId) {
     Group g = groups.get(group);
     Presence p = g == null ? null : g.presence.get(clientId);
     return p == null ? null : new ClientPresence(group, clientId, p.user, p.node);
   }
 
   /** Every presence entry held through {@code node}, in all groups. */
-  public synchronized List<ClientPresence> presenceOn(String node) {
+  public List<ClientPresence> presenceOn(String node) {
     List<ClientPresence> out = new ArrayList<>();
     for (Group g : groups.values()) {
       g.presence.forEach(
@@ -133,17 +133,17 @@ public final class ChatState {
     return out;
   }
 
-  public synchronized int groupCount() {
+  public int groupCount() {
     return groups.size();
   }
 
   /** The group's epoch, or null when it does not exist. */
-  public synchronized String epoch(String group) {
+  public String epoch(String group) {
     Group g = groups.get(group);
     return g == null ? null : g.epoch;
   }
 
-  public synchronized long seq(String group) {
+  public long seq(String group) {
     Group g = groups.get(group);
     return g == null ? 0 : g.seq;
   }
@@ -267,7 +267,7 @@ public final class ChatState {
   // ---- snapshots: one chunk with the dedup table, then one chunk per group ----
 
   /** The state as chunks, to be passed back in the same order to {@link #restore}. */
-  public synchronized List<byte[]> snapshot() {
+  public List<byte[]> snapshot() {
     List<byte[]> chunks = new ArrayList<>();
     chunks.add(
         SnapshotIo.write(
@@ -315,7 +315,7 @@ public final class ChatState {
   }
 
   /** Replaces the whole state with a snapshot taken by {@link #snapshot()}. */
-  public synchronized void restore(List<byte[]> chunks) {
+  public void restore(List<byte[]> chunks) {
     groups.clear();
     dedup.clear();
     if (chunks.isEmpty()) {

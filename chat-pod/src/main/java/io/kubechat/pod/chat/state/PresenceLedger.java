@@ -42,6 +42,9 @@ public final class PresenceLedger {
   private final String node;
   private final Map<Key, Entry> entries = new HashMap<>();
 
+  /** Bumped on every change, so that a caller can tell whether a comparison is still current. */
+  private long version;
+
   /** What differed at the previous comparison: only a difference seen twice is corrected. */
   private Map<Key, ChatCommand> divergedBefore = Map.of();
 
@@ -49,8 +52,18 @@ public final class PresenceLedger {
     this.node = node;
   }
 
+  public long version() {
+    return version;
+  }
+
+  /** The keys the ledger holds (a copy). */
+  public Set<Key> keys() {
+    return Set.copyOf(entries.keySet());
+  }
+
   /** {@code clientId} joined {@code group} through {@code connection} on this pod (again). */
   public void joined(Key key, String user, long connection) {
+    version++;
     Entry e = entries.computeIfAbsent(key, k -> new Entry());
     e.user = user;
     e.connections.add(connection);
@@ -58,6 +71,7 @@ public final class PresenceLedger {
 
   /** {@code clientId} left {@code group} through {@code connection} (or it closed). */
   public void left(Key key, long connection) {
+    version++;
     Entry e = entries.get(key);
     if (e != null && e.connections.remove(connection)) {
       forgetIfIdle(key, e);
@@ -66,11 +80,13 @@ public final class PresenceLedger {
 
   /** A proposal about {@code key} is on its way to the log. */
   public void proposing(Key key) {
+    version++;
     entries.computeIfAbsent(key, k -> new Entry()).inFlight++;
   }
 
   /** A proposal about {@code key} was committed or failed. */
   public void settled(Key key) {
+    version++;
     Entry e = entries.get(key);
     if (e != null && e.inFlight > 0) {
       e.inFlight--;
