@@ -4,6 +4,7 @@ import io.kubechat.pod.chat.BackendStatus;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.LocalGroupRouter;
+import io.kubechat.pod.chat.RecoveryReport;
 import io.kubechat.pod.cluster.Heartbeats;
 import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
@@ -359,6 +360,11 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   @Override
   public String metrics() {
     return metrics.scrape();
+  }
+
+  @Override
+  public Future<RecoveryReport> recoverQuorum() {
+    return backend.recoverQuorum();
   }
 
   private static long now() {

@@ -56,4 +56,11 @@ public interface ChatBackend {
 
   /** A snapshot of the consensus state for /status, /readyz and metrics. */
   BackendStatus status();
+
+  /**
+   * Re-forms the consensus group from this pod's copy of the state, after members that made up a
+   * majority are gone for good (decided by the caller: the operator, or a person in local mode).
+   * Fails when this pod is no member or its group still has a quorum.
+   */
+  Future<RecoveryReport> recoverQuorum();
 }

@@ -1,5 +1,6 @@
 package io.kubechat.pod.http;
 
+import io.kubechat.pod.chat.ChatException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -36,8 +37,33 @@ public final class HttpApi {
                 ctx.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(source.metrics()));
+    router.post("/admin/recover-quorum").handler(ctx -> recoverQuorum(ctx, source));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return router;
+  }
+
+  private static void recoverQuorum(RoutingContext ctx, StatusSource source) {
+    source
+        .recoverQuorum()
+        .onSuccess(
+            r ->
+                json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("recovered", true)
+                        .put("formerGroup", r.formerGroup())
+                        .put("formerTerm", r.formerTerm())
+                        .put("formerCommitIndex", r.formerCommitIndex())
+                        .put("recoveredIndex", r.recoveredIndex())
+                        .put("group", r.group())
+                        .put("chatGroups", r.chatGroups())))
+        .onFailure(
+            e ->
+                json(
+                    ctx,
+                    e instanceof ChatException ce && "CONFLICT".equals(ce.code()) ? 409 : 500,
+                    new JsonObject().put("recovered", false).put("error", e.getMessage())));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

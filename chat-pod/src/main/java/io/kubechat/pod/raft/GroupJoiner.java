@@ -184,7 +184,11 @@ final class GroupJoiner {
    */
   void rejoin() {
     LOG.warn("{}: removed from consensus group {}, joining again", member.node(), member.groupId());
-    String reason = "removed from the consensus group, rejoining";
+    startOver("removed from the consensus group, rejoining");
+  }
+
+  /** Drops the member and looks for the group again, as a new member. */
+  private void startOver(String reason) {
     member.dropRemoved(reason);
     onRemoved.handle(reason);
     discover();
@@ -210,6 +214,25 @@ final class GroupJoiner {
     discovery.offer(answer);
   }
 
+  /**
+   * Another pod re-formed our group after it lost its quorum (see {@link QuorumRecovery}): leave
+   * the former group, which can never commit again without that pod's say, and join the new one.
+   */
+  void onRegrouped(Message<JsonObject> msg) {
+    String from = msg.body().getString("from");
+    if (!member.running() || member.stopping() || from == null || !from.equals(member.groupId())) {
+      return;
+    }
+    LOG.warn(
+        "{}: group {} was re-formed by {} as {} after losing its quorum; joining it",
+        member.node(),
+        from,
+        msg.headers().get(RaftAddresses.FROM),
+        msg.body().getString("group"));
+    member.terminateRemoved();
+    startOver("the consensus group was re-formed, joining it");
+  }
+
   private void onDiscovery(Message<JsonObject> msg) {
     String from = msg.body().getValue("from") instanceof String f ? f : null;
     if (from == null || from.equals(member.node()) || member.stopping()) {
@@ -222,7 +245,8 @@ final class GroupJoiner {
         from,
         member.node(),
         running ? member.groupId() : restoring,
-        running ? member.status().leader() : null,
+        // a leader only when it leads a quorum: a joiner must not pick a group that lost it
+        running && member.status().available() ? member.status().leader() : null,
         settings.bootstrap());
   }
 }

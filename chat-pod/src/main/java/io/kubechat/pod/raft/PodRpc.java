@@ -97,6 +97,18 @@ final class PodRpc {
                 .addHeader(RaftAddresses.TO, memberId));
   }
 
+  /** Tells {@code target}'s pod, whatever member it runs, without waiting for an answer. */
+  void notify(String target, String kind, JsonObject body) {
+    vertx
+        .eventBus()
+        .send(
+            RaftAddresses.pod(target),
+            body,
+            new DeliveryOptions()
+                .addHeader(RaftAddresses.KIND, kind)
+                .addHeader(RaftAddresses.FROM, node));
+  }
+
   /** The answer of a pod that cannot do what only the leader does. */
   static JsonObject notLeader(String leader) {
     return refused("not the leader", leader);

@@ -8,6 +8,7 @@ import io.kubechat.pod.chat.JoinRequest;
 import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LeaveResult;
+import io.kubechat.pod.chat.RecoveryReport;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.kubechat.pod.chat.state.Applied;
@@ -81,6 +82,7 @@ public final class RaftChatBackend implements ChatBackend {
   private final GracefulLeave leave;
   private final Proposals proposals;
   private final PresenceKeeper presence;
+  private final QuorumRecovery recovery;
 
   private Handler<ChatEvent> eventHandler = e -> {};
   private Handler<Void> resyncHandler = v -> {};
@@ -137,13 +139,15 @@ public final class RaftChatBackend implements ChatBackend {
             proposals::failAll);
     this.leave = new GracefulLeave(vertx, member, keeper, rpc, settings.sendTimeoutMs());
     this.presence = new PresenceKeeper(member, this::propose);
+    this.recovery = new QuorumRecovery(vertx, member, keeper, rpc);
     member.listener(new MemberEvents());
     rpc.on("raft", this::onRaftMessage)
         .on("cmd", this::onForwardedProposal)
         .on("add", keeper::onAddRequest)
         .on("remove", keeper::onRemoveRequest)
         .on("found", msg -> joiner.offer(msg.body()))
-        .on("removed", joiner::onRemovedNotice);
+        .on("removed", joiner::onRemovedNotice)
+        .on("regrouped", joiner::onRegrouped);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -279,6 +283,12 @@ public final class RaftChatBackend implements ChatBackend {
         .map(SendResult.class::cast);
   }
 
+  /** See {@link QuorumRecovery}; this pod's sockets resync with the re-formed state after. */
+  @Override
+  public Future<RecoveryReport> recoverQuorum() {
+    return onContext(() -> recovery.recover().onSuccess(r -> resyncHandler.handle(null)));
+  }
+
   @Override
   public Future<Void> dropNode(String node) {
     return propose(new ChatCommand.DropNode(node)).mapEmpty();
@@ -337,7 +347,7 @@ public final class RaftChatBackend implements ChatBackend {
   }
 
   private void onForwardedProposal(Message<JsonObject> msg) {
-    if (!member.isLeader() || leave.handingOver()) {
+    if (!member.isLeader() || leave.handingOver() || recovery.running()) {
       msg.reply(PodRpc.notLeader(member.status().leader()));
       return;
     }
@@ -411,9 +421,12 @@ public final class RaftChatBackend implements ChatBackend {
 
     @Override
     public String refusal() {
-      return member.stopping()
-          ? "the pod is stopping"
-          : member.running() ? null : "not a member of the consensus group";
+      if (member.stopping()) {
+        return "the pod is stopping";
+      } else if (recovery.running()) {
+        return "re-forming the consensus group after losing its quorum";
+      }
+      return member.running() ? null : "not a member of the consensus group";
     }
 
     @Override

@@ -358,6 +358,8 @@ public final class RaftCodec {
           .put("why", l.reason());
     } else if (c instanceof ChatCommand.DropNode d) {
       return j.put("c", "drop").put("n", d.node());
+    } else if (c instanceof ChatCommand.Seed sd) {
+      return j.put("c", "seed").put("pt", sd.part()).put("b", sd.chunk());
     }
     return j.put("c", "noop");
   }
@@ -389,9 +391,22 @@ public final class RaftCodec {
                   str(j, "g"), str(j, "u"), str(j, "ci"), str(j, "n"), str(j, "why"));
           case "drop" -> new ChatCommand.DropNode(str(j, "n"));
           case "noop" -> new ChatCommand.NoOp();
+          case "seed" -> new ChatCommand.Seed((int) num(j, "pt"), bytes(j, "b"));
           default -> throw new IllegalArgumentException("unknown command " + kind);
         };
     return new Proposal(str(j, "o"), num(j, "r"), c);
+  }
+
+  private static byte[] bytes(JsonObject j, String key) {
+    try {
+      byte[] b = j.getBinary(key);
+      if (b == null) {
+        throw new IllegalArgumentException("missing: " + key);
+      }
+      return b;
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("not base64: " + key, e);
+    }
   }
 
   private static String str(JsonObject j, String key) {

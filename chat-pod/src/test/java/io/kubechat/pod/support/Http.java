@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Tiny blocking HTTP helper for /status, /readyz and /metrics. */
+/** Tiny blocking HTTP helper for /status, /readyz, /metrics and the admin action. */
 public final class Http {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -28,6 +28,25 @@ public final class Http {
           CLIENT.send(
               HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
                   .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      return new Response(-1, "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Response(-1, "");
+    }
+  }
+
+  /** POST with an empty body; a refused connection or timeout is status -1. */
+  public static Response post(String host, int port, String path) {
+    try {
+      HttpResponse<String> r =
+          CLIENT.send(
+              HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());

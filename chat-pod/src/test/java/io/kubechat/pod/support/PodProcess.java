@@ -2,6 +2,7 @@ package io.kubechat.pod.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,6 +107,33 @@ public final class PodProcess {
   public synchronized void terminate() {
     if (process != null) {
       process.destroy();
+    }
+  }
+
+  /** SIGSTOP: the process freezes, as a paused or starved container does. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      int rc =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .inheritIO()
+              .start()
+              .waitFor();
+      if (rc != 0) {
+        throw new IllegalStateException("kill -" + name + " failed: " + rc);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

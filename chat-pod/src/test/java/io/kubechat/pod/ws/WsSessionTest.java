@@ -13,6 +13,7 @@ import io.kubechat.pod.chat.JoinResult;
 import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LeaveResult;
 import io.kubechat.pod.chat.LocalGroupRouter;
+import io.kubechat.pod.chat.RecoveryReport;
 import io.kubechat.pod.chat.SendRequest;
 import io.kubechat.pod.chat.SendResult;
 import io.kubechat.pod.metrics.PodMetrics;
@@ -251,6 +252,11 @@ class WsSessionTest {
     @Override
     public Future<Void> dropNode(String node) {
       return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<RecoveryReport> recoverQuorum() {
+      return Future.failedFuture("no consensus here");
     }
 
     @Override

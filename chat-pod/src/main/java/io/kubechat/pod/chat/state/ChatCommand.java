@@ -23,6 +23,14 @@ public sealed interface ChatCommand {
   /** Every client connected through {@code node} is gone. */
   record DropNode(String node) implements ChatCommand {}
 
+  /**
+   * One part of the state of a former group, re-created in a group formed by a quorum-loss
+   * recovery: part 0 is the dedup table, parts 1.. one group each (see {@link ChatState#snapshot}).
+   * A seeded group gets a new epoch (its history and seqs stay), and no presence: the pods that
+   * hold clients propose it again.
+   */
+  record Seed(int part, byte[] chunk) implements ChatCommand {}
+
   /** The entry a new leader commits first; changes nothing. */
   record NoOp() implements ChatCommand {}
 }

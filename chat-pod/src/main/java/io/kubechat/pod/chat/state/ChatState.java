@@ -62,6 +62,48 @@ public final class ChatState {
       return leave(l);
     } else if (command instanceof ChatCommand.DropNode d) {
       return dropNode(d);
+    } else if (command instanceof ChatCommand.Seed s) {
+      return seed(index, s);
+    }
+    return new Applied(null, List.of());
+  }
+
+  /**
+   * Re-creates a part of a former group's state (see {@link ChatCommand.Seed}). A group that
+   * already exists here is left as it is: seeds come first in a recovered group, and only once.
+   */
+  private Applied seed(long index, ChatCommand.Seed s) {
+    if (s.part() == 0) {
+      readDedup(s.chunk());
+      return new Applied(null, List.of());
+    }
+    Group former = readGroup(s.chunk());
+    if (groups.containsKey(former.name)) {
+      return new Applied(null, List.of());
+    }
+    Group g = new Group(former.name, clusterId + "-" + index);
+    g.seq = former.seq;
+    for (ChatMessage m : former.history) {
+      g.history.addLast(
+          new ChatMessage(
+              g.name,
+              m.seq(),
+              g.epoch,
+              m.from(),
+              m.clientId(),
+              m.id(),
+              m.text(),
+              m.ts(),
+              m.node()));
+    }
+    groups.put(g.name, g);
+    // a resend of a message of the former group is answered in the group's new epoch
+    for (LinkedHashMap<String, SendResult> seen : dedup.values()) {
+      seen.replaceAll(
+          (id, r) ->
+              r.group().equals(g.name) && r.epoch().equals(former.epoch)
+                  ? new SendResult(r.group(), r.id(), r.seq(), g.epoch, r.ts())
+                  : r);
     }
     return new Applied(null, List.of());
   }
@@ -322,10 +364,20 @@ public final class ChatState {
       lastApplied = 0;
       return;
     }
+    SnapshotIo.read(chunks.get(0), in -> lastApplied = in.readLong());
+    readDedup(chunks.get(0));
+    for (byte[] chunk : chunks.subList(1, chunks.size())) {
+      Group g = readGroup(chunk);
+      groups.put(g.name, g);
+    }
+  }
+
+  /** Adds the dedup table of a snapshot's first chunk (after its lastApplied). */
+  private void readDedup(byte[] chunk) {
     SnapshotIo.read(
-        chunks.get(0),
+        chunk,
         in -> {
-          lastApplied = in.readLong();
+          in.readLong(); // lastApplied
           int clients = in.readInt();
           for (int i = 0; i < clients; i++) {
             String clientId = SnapshotIo.readString(in);
@@ -344,33 +396,37 @@ public final class ChatState {
             dedup.put(clientId, seen);
           }
         });
-    for (byte[] chunk : chunks.subList(1, chunks.size())) {
-      SnapshotIo.read(
-          chunk,
-          in -> {
-            Group g = new Group(SnapshotIo.readString(in), SnapshotIo.readString(in));
-            g.seq = in.readLong();
-            int members = in.readInt();
-            for (int i = 0; i < members; i++) {
-              g.presence.put(
-                  SnapshotIo.readString(in),
-                  new Presence(SnapshotIo.readString(in), SnapshotIo.readString(in)));
-            }
-            int messages = in.readInt();
-            for (int i = 0; i < messages; i++) {
-              long seq = in.readLong();
-              String from = SnapshotIo.readString(in);
-              String clientId = SnapshotIo.readString(in);
-              String id = SnapshotIo.readString(in);
-              String text = SnapshotIo.readString(in);
-              long ts = in.readLong();
-              String node = SnapshotIo.readString(in);
-              g.history.addLast(
-                  new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts, node));
-            }
-            groups.put(g.name, g);
-          });
-    }
+  }
+
+  /** One group of a snapshot. */
+  private static Group readGroup(byte[] chunk) {
+    Group[] out = new Group[1];
+    SnapshotIo.read(
+        chunk,
+        in -> {
+          Group g = new Group(SnapshotIo.readString(in), SnapshotIo.readString(in));
+          g.seq = in.readLong();
+          int members = in.readInt();
+          for (int i = 0; i < members; i++) {
+            g.presence.put(
+                SnapshotIo.readString(in),
+                new Presence(SnapshotIo.readString(in), SnapshotIo.readString(in)));
+          }
+          int messages = in.readInt();
+          for (int i = 0; i < messages; i++) {
+            long seq = in.readLong();
+            String from = SnapshotIo.readString(in);
+            String clientId = SnapshotIo.readString(in);
+            String id = SnapshotIo.readString(in);
+            String text = SnapshotIo.readString(in);
+            long ts = in.readLong();
+            String node = SnapshotIo.readString(in);
+            g.history.addLast(
+                new ChatMessage(g.name, seq, g.epoch, from, clientId, id, text, ts, node));
+          }
+          out[0] = g;
+        });
+    return out[0];
   }
 
   private record Presence(String user, String node) {}
