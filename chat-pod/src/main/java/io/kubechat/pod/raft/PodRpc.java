@@ -73,14 +73,10 @@ final class PodRpc {
 
   /** Asks {@code target}'s pod; fails after {@code timeoutMs}. */
   Future<JsonObject> request(String target, String kind, JsonObject body, long timeoutMs) {
-    DeliveryOptions options =
-        new DeliveryOptions()
-            .setSendTimeout(timeoutMs)
-            .addHeader(RaftAddresses.KIND, kind)
-            .addHeader(RaftAddresses.FROM, node);
     return vertx
         .eventBus()
-        .<JsonObject>request(RaftAddresses.pod(target), body, options)
+        .<JsonObject>request(
+            RaftAddresses.pod(target), body, options(kind).setSendTimeout(timeoutMs))
         .map(Message::body);
   }
 
@@ -88,25 +84,19 @@ final class PodRpc {
   void tell(String target, String memberId, String kind, JsonObject body) {
     vertx
         .eventBus()
-        .send(
-            RaftAddresses.pod(target),
-            body,
-            new DeliveryOptions()
-                .addHeader(RaftAddresses.KIND, kind)
-                .addHeader(RaftAddresses.FROM, node)
-                .addHeader(RaftAddresses.TO, memberId));
+        .send(RaftAddresses.pod(target), body, options(kind).addHeader(RaftAddresses.TO, memberId));
   }
 
   /** Tells {@code target}'s pod, whatever member it runs, without waiting for an answer. */
   void notify(String target, String kind, JsonObject body) {
-    vertx
-        .eventBus()
-        .send(
-            RaftAddresses.pod(target),
-            body,
-            new DeliveryOptions()
-                .addHeader(RaftAddresses.KIND, kind)
-                .addHeader(RaftAddresses.FROM, node));
+    vertx.eventBus().send(RaftAddresses.pod(target), body, options(kind));
+  }
+
+  /** A message of {@code kind} from this pod. */
+  private DeliveryOptions options(String kind) {
+    return new DeliveryOptions()
+        .addHeader(RaftAddresses.KIND, kind)
+        .addHeader(RaftAddresses.FROM, node);
   }
 
   /** The answer of a pod that cannot do what only the leader does. */

@@ -23,32 +23,25 @@ public final class Http {
 
   /** GET; a refused connection or timeout is status -1. */
   public static Response get(String host, int port, String path) {
-    try {
-      HttpResponse<String> r =
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body());
-    } catch (IOException e) {
-      return new Response(-1, "");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Response(-1, "");
-    }
+    return send(request(host, port, path).timeout(Duration.ofSeconds(3)).build());
   }
 
   /** POST with an empty body; a refused connection or timeout is status -1. */
   public static Response post(String host, int port, String path) {
+    return send(
+        request(host, port, path)
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
+  }
+
+  private static HttpRequest.Builder request(String host, int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path));
+  }
+
+  private static Response send(HttpRequest request) {
     try {
-      HttpResponse<String> r =
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                  .timeout(Duration.ofSeconds(30))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
     } catch (IOException e) {
       return new Response(-1, "");
