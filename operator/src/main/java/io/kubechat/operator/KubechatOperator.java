@@ -9,12 +9,16 @@ import io.kubechat.operator.reconcile.ChatClusterReconciler;
 import io.kubechat.operator.reconcile.EventRecorder;
 import io.kubechat.operator.reconcile.NodeWatch;
 import io.kubechat.operator.reconcile.StatusWriter;
+import io.kubechat.operator.recovery.QuorumRecoverer;
+import io.kubechat.operator.recovery.RecoveryCall;
 import io.kubechat.operator.resources.PodFactory;
 import io.kubechat.operator.status.PodStatusPoller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -26,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubechatOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubechatOperator.class);
+
+  /**
+   * How long a quorum loss must be judged before the operator recovers it: the reports of pods that
+   * were just replaced settle within a poll or two.
+   */
+  private static final Duration RECOVERY_GRACE = Duration.ofSeconds(5);
 
   private final Operator operator;
   private final OperatorHttpServer http;
@@ -42,8 +52,23 @@ public final class KubechatOperator implements AutoCloseable {
     events = new EventRecorder(client, clock, identity);
     nodes = new NodeWatch(client);
     StatusWriter statusWriter = new StatusWriter();
+    // The survivor answers once its new group committed the seed entries: allow it time.
+    QuorumRecoverer recoverer =
+        new QuorumRecoverer(
+            new RecoveryCall(
+                HttpClient.newBuilder().connectTimeout(cfg.pollTimeout()).build(),
+                Duration.ofSeconds(20)),
+            RECOVERY_GRACE,
+            Duration.ofSeconds(30));
     PodStatusPoller poller =
-        new PodStatusPoller(cfg.pollInterval(), cfg.pollTimeout(), clock, statusWriter::forget);
+        new PodStatusPoller(
+            cfg.pollInterval(),
+            cfg.pollTimeout(),
+            clock,
+            id -> {
+              statusWriter.forget(id);
+              recoverer.forget(id);
+            });
     ChatClusterReconciler reconciler =
         new ChatClusterReconciler(
             new PodFactory(cfg.podImage(), cfg.clusterDomain()),
@@ -53,7 +78,8 @@ public final class KubechatOperator implements AutoCloseable {
             nodes,
             clock,
             cfg.resync(),
-            statusWriter);
+            statusWriter,
+            recoverer);
     Optional<String> leaseNamespace =
         cfg.leaseNamespace()
             .or(OperatorConfig::inClusterNamespace)

@@ -59,6 +59,15 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  /** A quorum-loss recovery ended, {@code outcome} recovered or failed. */
+  public void quorumRecovery(String outcome) {
+    Counter.builder("kubechat_operator_quorum_recoveries")
+        .description("Quorum-loss recoveries the operator ran, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();

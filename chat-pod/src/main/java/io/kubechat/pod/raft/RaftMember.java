@@ -82,7 +82,7 @@ final class RaftMember {
   private volatile long joinedAtIndex = Long.MAX_VALUE;
   private volatile RaftNodeReport report;
   private volatile BackendStatus status =
-      new BackendStatus("NONE", 0, null, 0, false, "not started", List.of());
+      new BackendStatus("NONE", 0, null, 0, null, 0, 0, false, "not started", List.of());
 
   RaftMember(
       Vertx vertx,
@@ -234,9 +234,7 @@ final class RaftMember {
     raft = null;
     self = self.rejoined(++rejoins);
     report = null;
-    status =
-        new BackendStatus(
-            "NONE", status.term(), null, status.commitIndex(), false, reason, List.of());
+    status = status.outside(reason);
   }
 
   /**
@@ -412,7 +410,7 @@ final class RaftMember {
     }
     report = r;
     // report timestamps are on MicroRaft's (scaled) clock
-    status = StatusView.of(r, self, time.millis(), settings.heartbeatTimeoutMs());
+    status = StatusView.of(r, groupId, self, time.millis(), settings.heartbeatTimeoutMs());
     listener.statusChanged(status);
   }
 
@@ -442,9 +440,7 @@ final class RaftMember {
     return done.map(
         x -> {
           terminated = true;
-          status =
-              new BackendStatus(
-                  "NONE", status.term(), null, status.commitIndex(), false, "stopped", List.of());
+          status = status.outside("stopped");
           return null;
         });
   }

@@ -20,7 +20,7 @@ final class StatusView {
    *     leader, a majority) counts as lost
    */
   static BackendStatus of(
-      RaftNodeReport r, PodEndpoint self, long raftNow, long heartbeatTimeoutMs) {
+      RaftNodeReport r, String group, PodEndpoint self, long raftNow, long heartbeatTimeoutMs) {
     RaftEndpoint leaderEndpoint = r.getTerm().getLeaderEndpoint();
     String leader = leaderEndpoint == null ? null : ((PodEndpoint) leaderEndpoint).node();
     boolean available;
@@ -63,6 +63,9 @@ final class StatusView {
         r.getTerm().getTerm(),
         leader,
         r.getLog().getCommitIndex(),
+        group,
+        r.getLog().getLastLogOrSnapshotTerm(),
+        r.getLog().getLastLogOrSnapshotIndex(),
         available,
         reason,
         members);

@@ -82,6 +82,9 @@ class ProposalsTest {
         3,
         leader,
         10,
+        "kc-test",
+        3,
+        10,
         available,
         available ? null : "the leader has been silent",
         List.of());

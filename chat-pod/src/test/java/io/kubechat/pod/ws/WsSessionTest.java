@@ -269,7 +269,7 @@ class WsSessionTest {
 
     @Override
     public BackendStatus status() {
-      return new BackendStatus("LEADER", 1, "pod-t", 0, true, null, List.of());
+      return new BackendStatus("LEADER", 1, "pod-t", 0, "kc-test", 1, 0, true, null, List.of());
     }
   }
 }

@@ -105,6 +105,15 @@ public class ChatClusterSpec {
   @JsonPropertyDescription("When and how fast the operator replaces unhealthy pods.")
   private FailurePolicy failurePolicy = new FailurePolicy();
 
+  @Default("Automatic")
+  @JsonPropertyDescription(
+      "What the operator does when the pods that made up a majority of the consensus group are"
+          + " gone for good (deleted, or restarted without their data): Automatic (the default)"
+          + " re-forms the group from the most advanced surviving pod; Manual only reports it with"
+          + " a Warning event and the QuorumRecovered condition, and a person starts the recovery"
+          + " (docs/operator.md).")
+  private QuorumLossRecovery quorumLossRecovery = QuorumLossRecovery.Automatic;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -231,5 +240,13 @@ public class ChatClusterSpec {
 
   public void setFailurePolicy(FailurePolicy failurePolicy) {
     this.failurePolicy = failurePolicy;
+  }
+
+  public QuorumLossRecovery getQuorumLossRecovery() {
+    return quorumLossRecovery;
+  }
+
+  public void setQuorumLossRecovery(QuorumLossRecovery quorumLossRecovery) {
+    this.quorumLossRecovery = quorumLossRecovery;
   }
 }

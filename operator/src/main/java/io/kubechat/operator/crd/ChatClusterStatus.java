@@ -55,7 +55,8 @@ public class ChatClusterStatus {
   private List<MemberStatus> members = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Conditions Ready, LeaderElected, Degraded, EvenReplicas and ReconcileSuccess.")
+      "Conditions Ready, LeaderElected, Degraded, EvenReplicas, QuorumRecovered and"
+          + " ReconcileSuccess.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Integer getReadyReplicas() {

@@ -216,7 +216,9 @@ public class KubernetesTypeDescriptions implements SchemaCustomizer.Customizer {
           .field("observedGeneration", "metadata.generation of the spec the condition was set for.")
           .field("reason", "Why the condition has this status, one CamelCase word.")
           .field("status", "True or False.")
-          .field("type", "Ready, LeaderElected, Degraded, EvenReplicas or ReconcileSuccess.");
+          .field(
+              "type",
+              "Ready, LeaderElected, Degraded, EvenReplicas, QuorumRecovered or ReconcileSuccess.");
 
   static final Type ROOT =
       new Type()

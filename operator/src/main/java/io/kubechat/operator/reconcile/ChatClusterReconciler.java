@@ -23,8 +23,12 @@ import io.kubechat.operator.OperatorMetrics;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ChatClusterStatus;
 import io.kubechat.operator.crd.FailurePolicy;
+import io.kubechat.operator.crd.QuorumLossRecovery;
 import io.kubechat.operator.crd.SpecValidation;
 import io.kubechat.operator.health.PodFacts;
+import io.kubechat.operator.recovery.QuorumLossJudge;
+import io.kubechat.operator.recovery.QuorumRecoverer;
+import io.kubechat.operator.recovery.RecoveryReporting;
 import io.kubechat.operator.resources.ClaimFactory;
 import io.kubechat.operator.resources.Names;
 import io.kubechat.operator.resources.PdbFactory;
@@ -69,6 +73,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private static final Logger LOG = LoggerFactory.getLogger(ChatClusterReconciler.class);
   private static final String MANAGED = "app.kubernetes.io/managed-by=" + Names.MANAGED_BY;
   private static final Duration FIRST_POLL_WAIT = Duration.ofSeconds(1);
+  private static final Duration RECOVERY_POLL = Duration.ofSeconds(1);
 
   private final PodFactory pods;
   private final PodStatusPoller poller;
@@ -78,6 +83,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private final Clock clock;
   private final Duration resync;
   private final StatusWriter statusWriter;
+  private final QuorumRecoverer recoverer;
 
   public ChatClusterReconciler(
       PodFactory pods,
@@ -87,8 +93,10 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       NodeWatch nodes,
       Clock clock,
       Duration resync,
-      StatusWriter statusWriter) {
+      StatusWriter statusWriter,
+      QuorumRecoverer recoverer) {
     this.statusWriter = statusWriter;
+    this.recoverer = recoverer;
     this.pods = pods;
     this.poller = poller;
     this.events = events;
@@ -188,6 +196,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
               wasFormed,
               null),
           Optional.empty(),
+          Optional.empty(),
           now);
     }
 
@@ -231,28 +240,71 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       LOG.debug("waiting for the first /status poll of every pod before acting or reporting");
       return UpdateControl.<ChatCluster>noUpdate().rescheduleAfter(FIRST_POLL_WAIT);
     }
+    QuorumRecoverer.Step recovery =
+        recoverer.step(
+            id,
+            QuorumLossJudge.judge(PodViews.holdingMembers(cc, owned), observed),
+            Optional.ofNullable(cc.getSpec().getQuorumLossRecovery())
+                .orElse(QuorumLossRecovery.Automatic),
+            now);
+    announceRecovery(cc, old, recovery);
+    if (recovery.loss() != null) {
+      plan = plan.sparing(recovery.loss().survivors());
+    }
     Optional<PodsRefused> refused = execute(client, cc, plan, desired);
     OwnedObjects.labelRoles(client, active, reachable, leader);
 
     return finish(
-        client,
-        cc,
-        old,
-        active,
-        observed,
-        reachable,
-        leader,
-        new ClusterFacts(
-            null,
-            desired,
-            active.size(),
-            PodViews.countReady(active),
-            PodViews.notReady(active),
+            client,
+            cc,
+            old,
+            active,
+            observed,
+            reachable,
             leader,
-            wasFormed,
-            plan.activity()),
-        refused,
-        now);
+            new ClusterFacts(
+                null,
+                desired,
+                active.size(),
+                PodViews.countReady(active),
+                PodViews.notReady(active),
+                leader,
+                wasFormed,
+                plan.activity()),
+            refused,
+            RecoveryReporting.condition(recovery),
+            now)
+        .rescheduleAfter(recovery.busy() ? RECOVERY_POLL : resync);
+  }
+
+  private void announceRecovery(ChatCluster cc, ChatClusterStatus old, QuorumRecoverer.Step step) {
+    switch (step.kind()) {
+      case STARTED -> {
+        LOG.warn("{}; re-forming it from {}", step.loss().describe(), step.loss().survivor());
+        events.warning(
+            cc,
+            "RecoveringQuorum",
+            step.loss().describe() + "; re-forming it from " + step.loss().survivor());
+      }
+      case ENDED -> {
+        LOG.warn("{}", step.outcome().message());
+        metrics.quorumRecovery(step.outcome().recovered() ? "recovered" : "failed");
+        if (step.outcome().recovered()) {
+          events.normal(cc, "QuorumRecovered", step.outcome().message());
+        } else {
+          events.warning(cc, "QuorumRecoveryFailed", step.outcome().message());
+        }
+      }
+      case NEEDED -> {
+        if (Conditions.find(old.getConditions(), ConditionSpec.QUORUM_RECOVERED)
+            .map(c -> !RecoveryReporting.NEEDED.equals(c.getReason()))
+            .orElse(true)) {
+          events.warning(
+              cc, "QuorumRecoveryNeeded", RecoveryReporting.manualInstructions(step.loss()));
+        }
+      }
+      default -> {}
+    }
   }
 
   private UpdateControl<ChatCluster> finish(
@@ -265,6 +317,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       LeaderView leader,
       ClusterFacts facts,
       Optional<PodsRefused> refused,
+      Optional<ConditionSpec> quorumRecovered,
       Instant now) {
     Assessment a =
         refused
@@ -300,6 +353,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                         true,
                         "Reconciled",
                         facts.activity() == null ? "in sync with the spec" : facts.activity())));
+    quorumRecovered.ifPresent(decided::add);
     refused
         .filter(
             r ->

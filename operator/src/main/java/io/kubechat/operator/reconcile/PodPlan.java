@@ -1,5 +1,6 @@
 package io.kubechat.operator.reconcile;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -21,5 +22,14 @@ public record PodPlan(
   /** This plan without its deletions, which are disruptive. */
   public PodPlan creationsOnly() {
     return new PodPlan(create, bootstrap, List.of(), activity);
+  }
+
+  /**
+   * This plan without deleting any of {@code pods}: the last copies of a group that lost its quorum
+   * are never replaced, however unhealthy they look, until it is recovered.
+   */
+  public PodPlan sparing(Collection<String> pods) {
+    return new PodPlan(
+        create, bootstrap, delete.stream().filter(a -> !pods.contains(a.pod())).toList(), activity);
   }
 }

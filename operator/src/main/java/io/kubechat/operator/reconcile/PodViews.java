@@ -208,4 +208,21 @@ final class PodViews {
       return Optional.empty();
     }
   }
+
+  /**
+   * The pods that may still hold their consensus member, name to UID: every pod that exists
+   * (terminating ones too), except pods that failed or exited for good when their data directory is
+   * an emptyDir, which is lost with them (with a claim, the replacement restores the member).
+   */
+  public static Map<String, String> holdingMembers(ChatCluster cc, List<Pod> owned) {
+    boolean claims = cc.getSpec().getStorage() != null;
+    return owned.stream()
+        .filter(p -> claims || !terminal(p))
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+  }
+
+  private static boolean terminal(Pod p) {
+    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+    return "Failed".equals(phase) || "Succeeded".equals(phase);
+  }
 }

@@ -7,4 +7,5 @@ public record ConditionSpec(String type, boolean status, String reason, String m
   public static final String DEGRADED = "Degraded";
   public static final String RECONCILE_SUCCESS = "ReconcileSuccess";
   public static final String EVEN_REPLICAS = "EvenReplicas";
+  public static final String QUORUM_RECOVERED = "QuorumRecovered";
 }

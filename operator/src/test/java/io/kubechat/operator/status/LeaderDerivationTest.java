@@ -10,7 +10,23 @@ class LeaderDerivationTest {
 
   static PodStatusReport report(String node, String role, long term, String leader) {
     return new PodStatusReport(
-        node, node + "-inc", "v", true, role, term, leader, 0, 0, 0, List.of());
+        node,
+        node + "-inc",
+        "v",
+        true,
+        role,
+        term,
+        leader,
+        0,
+        0,
+        0,
+        List.of(),
+        true,
+        "g",
+        0,
+        0,
+        List.of(),
+        null);
   }
 
   @Test

@@ -12,7 +12,23 @@ import org.junit.jupiter.api.Test;
 class PeerViewsTest {
   static PodStatusReport reporter(String node, PodStatusReport.Member... members) {
     return new PodStatusReport(
-        node, node + "-i", "v", true, "NONE", 0, null, 0, 0, 0, List.of(members));
+        node,
+        node + "-i",
+        "v",
+        true,
+        "NONE",
+        0,
+        null,
+        0,
+        0,
+        0,
+        List.of(members),
+        false,
+        null,
+        0,
+        0,
+        List.of(),
+        null);
   }
 
   static PodStatusReport.Member m(String node, String inc, String state, long ago) {

@@ -1,0 +1,37 @@
+package io.kubechat.operator.recovery;
+
+/**
+ * How a recovery ended: {@code message} names the survivor, the log index it recovered from and
+ * what may have been lost, for the Event and the condition.
+ */
+public record RecoveryOutcome(QuorumLoss loss, boolean recovered, String message) {
+
+  static RecoveryOutcome failed(QuorumLoss loss, String why) {
+    return new RecoveryOutcome(
+        loss, false, "quorum recovery from " + loss.survivor() + " failed: " + why);
+  }
+
+  static RecoveryOutcome recovered(
+      QuorumLoss loss, String group, long recoveredIndex, long formerCommitIndex, int chatGroups) {
+    return new RecoveryOutcome(
+        loss,
+        true,
+        "re-formed the consensus group as "
+            + group
+            + " from "
+            + loss.survivor()
+            + " at log index "
+            + recoveredIndex
+            + " (it knew commit index "
+            + formerCommitIndex
+            + " of group "
+            + loss.group()
+            + "; voters "
+            + loss.gone()
+            + " were gone): entries the former group committed after index "
+            + recoveredIndex
+            + " may be lost; "
+            + chatGroups
+            + " chat groups carried over with new epochs (clients resume with a reset)");
+  }
+}
