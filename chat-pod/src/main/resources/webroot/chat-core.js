@@ -29,9 +29,12 @@ export function stableClientId(storage, random = Math.random) {
   return id;
 }
 
-/** Close codes of docs/protocol.md: 4000-4499 reconnect, 4500-4999 do not. */
+/**
+ * Close codes of docs/protocol.md: 4000-4499 reconnect, 4500-4999 do not; 4001 SHUTDOWN, 4005
+ * RESYNC and 4006 MOVE reconnect at once (to the next server).
+ */
 export function closeAdvice(code) {
-  if (code === 4001) return "now";
+  if (code === 4001 || code === 4005 || code === 4006) return "now";
   if (code >= 4500 && code <= 4999) return "never";
   return "backoff";
 }

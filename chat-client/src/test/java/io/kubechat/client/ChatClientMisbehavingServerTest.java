@@ -531,6 +531,25 @@ class ChatClientMisbehavingServerTest {
   }
 
   @Test
+  void movesToTheNextPodAtOnceWhenAPodThatCannotCommitAsksTo() throws Exception {
+    Recorder alice = new Recorder();
+    ChatClient a = client("alice", alice, s1.uri(), s2.uri());
+    get(a.join(GROUP));
+    assertThat(a.server().node()).isEqualTo("s1");
+
+    s1.closeConnections((short) 4006, "MOVE");
+    await().until(() -> alice.connects() == 2);
+    StateChange lost =
+        alice.states.stream()
+            .filter(s -> s.current() == ConnectionState.RECONNECTING)
+            .findFirst()
+            .orElseThrow();
+    assertThat(lost.reason()).startsWith("4006 MOVE");
+    assertThat(lost.retryIn()).isEqualTo(Duration.ZERO);
+    await().until(() -> a.server() != null && "s2".equals(a.server().node()));
+  }
+
+  @Test
   void saysWhenTheHistoryAfterAJoinIsDelivered() throws Exception {
     cluster.historyLimit(2);
     ChatClient writer = client("bob", new Recorder(), s1.uri());

@@ -14,6 +14,7 @@ import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.http.HttpApi;
 import io.kubechat.pod.http.StatusSource;
 import io.kubechat.pod.metrics.PodMetrics;
+import io.kubechat.pod.readiness.CommitWatch;
 import io.kubechat.pod.ws.SessionSettings;
 import io.kubechat.pod.ws.WsSessions;
 import io.vertx.core.Future;
@@ -55,6 +56,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private final BooleanSupplier clusterJoined;
   private final LocalGroupRouter router = new LocalGroupRouter();
   private final MembershipTable members;
+  private final CommitWatch commits;
 
   /**
    * Written on the pod's context; read there by metrics and by the backend (which calls it on this
@@ -92,6 +94,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     this.metrics = metrics;
     this.clusterJoined = clusterJoined;
     this.members = members;
+    this.commits = new CommitWatch(config.readyGraceMs(), config.moveClientsAfterMs());
   }
 
   @Override
@@ -135,7 +138,8 @@ public final class ChatPod extends VerticleBase implements StatusSource {
             config.heartbeatIntervalMs(),
             inbox,
             members,
-            sessions::count,
+            () ->
+                new Heartbeats.Beat(sessions.count(), backendReady && backend.status().available()),
             metrics::heartbeatsMissed,
             this::onTransition);
     int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
@@ -166,7 +170,11 @@ public final class ChatPod extends VerticleBase implements StatusSource {
             .requestHandler(HttpApi.router(vertx, this));
     snapshotTimer =
         vertx.setPeriodic(
-            config.heartbeatIntervalMs(), t -> lastSnapshot.set(members.snapshot(now())));
+            config.heartbeatIntervalMs(),
+            t -> {
+              lastSnapshot.set(members.snapshot(now()));
+              watchCommits();
+            });
     return inbox
         .start()
         .compose(v -> heartbeats.start())
@@ -245,6 +253,23 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         .onComplete(ar -> LOG.info("pod {} stopped serving; leaving the cluster", id.node()));
   }
 
+  /** Moves this pod's clients elsewhere once it has been unable to commit for a while. */
+  private void watchCommits() {
+    if (!backendReady || draining) {
+      return;
+    }
+    BackendStatus b = backend.status();
+    if (commits.observe(
+        b.available(), heartbeats.peersCannotCommit(config.heartbeatTimeoutMs()), now())) {
+      int n = sessions.closeAllToMove();
+      LOG.warn(
+          "cannot commit for {} ms ({}): {} clients asked to move to another pod (4006)",
+          commits.unavailableFor(now()),
+          b.reason(),
+          n);
+    }
+  }
+
   private void onEvent(ChatEvent event) {
     router.route(event);
   }
@@ -276,7 +301,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     if (!backendReady) {
       return "joining the consensus group" + (b.reason() == null ? "" : ": " + b.reason());
     }
-    if (!b.available()) {
+    if (!b.available() && !commits.withinReadyGrace(now())) {
       return "chat backend unavailable: " + b.reason();
     }
     return null;

@@ -14,6 +14,12 @@ public final class CloseCodes {
    */
   public static final int RESYNC = 4005;
 
+  /**
+   * The pod has been unable to commit for a few seconds while others may: reconnect at once, to
+   * another pod.
+   */
+  public static final int MOVE = 4006;
+
   public static final int PROTOCOL_VIOLATION = 4500;
 
   private CloseCodes() {}
@@ -36,7 +42,7 @@ public final class CloseCodes {
     if (code == null) {
       return Action.RECONNECT_WITH_BACKOFF;
     }
-    if (code == SHUTDOWN || code == RESYNC) {
+    if (code == SHUTDOWN || code == RESYNC || code == MOVE) {
       return Action.RECONNECT_NOW;
     }
     if (code >= 4500 && code <= 4999) {
@@ -57,6 +63,7 @@ public final class CloseCodes {
       case IDLE_TIMEOUT -> "4003 IDLE_TIMEOUT";
       case FLOOD -> "4004 FLOOD";
       case RESYNC -> "4005 RESYNC";
+      case MOVE -> "4006 MOVE";
       case PROTOCOL_VIOLATION -> "4500 PROTOCOL_VIOLATION";
       case 1000 -> "1000 normal closure";
       case 1001 -> "1001 going away";

@@ -5,9 +5,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +28,10 @@ public final class Heartbeats {
   private final long intervalMs;
   private final PodInbox inbox;
   private final MembershipTable table;
-  private final IntSupplier clientCount;
+  private final Supplier<Beat> self;
   private final LongConsumer missedHeartbeats;
   private final Handler<MembershipTable.Transition> transitions;
+  private final Map<String, Heard> heard = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private long timerId = -1;
 
@@ -39,7 +42,7 @@ public final class Heartbeats {
       long intervalMs,
       PodInbox inbox,
       MembershipTable table,
-      IntSupplier clientCount,
+      Supplier<Beat> self,
       LongConsumer missedHeartbeats,
       Handler<MembershipTable.Transition> transitions) {
     this.vertx = vertx;
@@ -48,9 +51,28 @@ public final class Heartbeats {
     this.intervalMs = intervalMs;
     this.inbox = inbox;
     this.table = table;
-    this.clientCount = clientCount;
+    this.self = self;
     this.missedHeartbeats = missedHeartbeats;
     this.transitions = transitions;
+  }
+
+  /**
+   * What a heartbeat says about this pod: its client connections, and whether it can commit (its
+   * consensus group is available), so that a pod that cannot tells a lone problem from a lost
+   * quorum.
+   */
+  public record Beat(int clients, boolean commits) {}
+
+  private record Heard(long at, boolean commits) {}
+
+  /**
+   * At least one peer was heard within {@code withinMs}, and every peer heard within it said it
+   * cannot commit either: the whole cluster waits for a quorum, not only this pod.
+   */
+  public boolean peersCannotCommit(long withinMs) {
+    long since = now() - withinMs;
+    List<Heard> recent = heard.values().stream().filter(h -> h.at() >= since).toList();
+    return !recent.isEmpty() && recent.stream().noneMatch(Heard::commits);
   }
 
   public Future<Void> start() {
@@ -99,6 +121,7 @@ public final class Heartbeats {
   }
 
   private void publish(String kind) {
+    Beat beat = self.get();
     vertx
         .eventBus()
         .publish(
@@ -108,7 +131,8 @@ public final class Heartbeats {
                 .put("node", node)
                 .put("incarnation", incarnation)
                 .put("ts", System.currentTimeMillis())
-                .put("clients", clientCount.getAsInt())
+                .put("clients", beat.clients())
+                .put("commits", beat.commits())
                 .put("inbox", inbox.address()));
   }
 
@@ -126,9 +150,11 @@ public final class Heartbeats {
       return;
     }
     if ("left".equals(hb.getString("kind"))) {
+      heard.remove(from);
       report(table.onLeft(from, inc, now()));
       return;
     }
+    heard.put(from, new Heard(now(), hb.getBoolean("commits", true)));
     report(table.onHeartbeat(from, inc, hb.getString("inbox"), now()));
     String replyTo = hb.getString("inbox");
     if (replyTo != null) {

@@ -47,6 +47,8 @@ public final class EnvConfigLoader {
   public static final String OUTBOUND_QUEUE_FRAMES = "KUBECHAT_OUTBOUND_QUEUE_FRAMES";
   public static final String RATE_LIMIT_PER_S = "KUBECHAT_RATE_LIMIT_PER_S";
   public static final String SHUTDOWN_GRACE_S = "KUBECHAT_SHUTDOWN_GRACE_S";
+  public static final String READY_GRACE_MS = "KUBECHAT_READY_GRACE_MS";
+  public static final String MOVE_CLIENTS_AFTER_MS = "KUBECHAT_MOVE_CLIENTS_AFTER_MS";
   public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
   public static final String DATA_DIR = "KUBECHAT_DATA_DIR";
   public static final String POD_UID = "KUBECHAT_POD_UID";
@@ -142,6 +144,19 @@ public final class EnvConfigLoader {
                       "1-300",
                       "the pod exits within this many seconds of SIGTERM"),
                   new Setting(
+                      READY_GRACE_MS,
+                      "10000",
+                      "0-600000",
+                      "a pod that cannot commit (an election, a lost quorum) stays ready this long,"
+                          + " so an ordinary election keeps the pods in the client Service; 0: not"
+                          + " ready at once"),
+                  new Setting(
+                      MOVE_CLIENTS_AFTER_MS,
+                      "3000",
+                      "0-600000",
+                      "a pod that cannot commit for this long closes its clients with 4006 MOVE"
+                          + " (once), unless every peer it hears cannot commit either; 0: never"),
+                  new Setting(
                       LOG_LEVEL,
                       "INFO",
                       "TRACE | DEBUG | INFO | WARN | ERROR",
@@ -230,6 +245,8 @@ public final class EnvConfigLoader {
     int queue = intIn(OUTBOUND_QUEUE_FRAMES, 1, 100_000);
     int rate = intIn(RATE_LIMIT_PER_S, 1, 100_000);
     int grace = intIn(SHUTDOWN_GRACE_S, 1, 300);
+    long readyGrace = intIn(READY_GRACE_MS, 0, 600_000);
+    long moveAfter = intIn(MOVE_CLIENTS_AFTER_MS, 0, 600_000);
     String level = raw(LOG_LEVEL).trim().toUpperCase(Locale.ROOT);
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
       throw invalid(LOG_LEVEL, level, "one of TRACE, DEBUG, INFO, WARN, ERROR");
@@ -263,6 +280,8 @@ public final class EnvConfigLoader {
         queue,
         rate,
         grace,
+        readyGrace,
+        moveAfter,
         level,
         dataDir,
         podUid,

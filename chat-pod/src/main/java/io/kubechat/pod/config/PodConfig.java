@@ -29,6 +29,8 @@ public record PodConfig(
     int outboundQueueFrames,
     int rateLimitPerS,
     int shutdownGraceS,
+    long readyGraceMs,
+    long moveClientsAfterMs,
     String logLevel,
     Optional<Path> dataDir,
     Optional<String> podUid,

@@ -76,8 +76,20 @@ public final class WsSessions {
    * were sent, so they reconnect and re-join with since/epoch, which replays what they missed.
    */
   public int closeAllForResync() {
+    return closeAll(ErrorCodes.CLOSE_RESYNC, "RESYNC");
+  }
+
+  /**
+   * Closes every connection with 4006 MOVE: this pod cannot commit while others may, so its clients
+   * reconnect to another pod at once.
+   */
+  public int closeAllToMove() {
+    return closeAll(ErrorCodes.CLOSE_MOVE, "MOVE");
+  }
+
+  private int closeAll(short code, String reason) {
     List<WsSession> all = new ArrayList<>(open);
-    all.forEach(s -> s.terminate(ErrorCodes.CLOSE_RESYNC, "RESYNC", "disconnect"));
+    all.forEach(s -> s.terminate(code, reason, "disconnect"));
     return all.size();
   }
 

@@ -35,7 +35,8 @@ public final class TestCluster implements AutoCloseable {
   /**
    * Starts pods {@code pod-1..pod-N} on {@code ips} (static discovery, a unique cluster name, pod
    * heartbeats 200 ms / 1 s, Raft heartbeats 0.2 s / leader timeout 1 s, a DEAD member removed
-   * after 3 s) with {@code extraEnv} on top, and waits until they are all ready.
+   * after 3 s, no readiness grace, no move of clients) with {@code extraEnv} on top, and waits
+   * until they are all ready.
    */
   public static TestCluster start(String name, List<String> ips, Map<String, String> extraEnv) {
     return start(name, ips, extraEnv, null);
@@ -65,6 +66,11 @@ public final class TestCluster implements AutoCloseable {
                 "KUBECHAT_RAFT_HEARTBEAT_PERIOD_S", "0.2",
                 "KUBECHAT_RAFT_HEARTBEAT_TIMEOUT_S", "1",
                 "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", "3"));
+    // The fault tests read /readyz as "can commit now" and keep clients on a pod without quorum:
+    // the readiness grace and the move of clients are off unless a test turns them on
+    // (CommitWatchProcessTest).
+    env.put("KUBECHAT_READY_GRACE_MS", "0");
+    env.put("KUBECHAT_MOVE_CLIENTS_AFTER_MS", "0");
     env.putAll(extraEnv);
     TestCluster c = new TestCluster(env, Path.of("target", name + "-logs"), data);
     for (int i = 0; i < ips.size(); i++) {

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubechat.operator.status.PodObservation;
 import io.kubechat.operator.status.PodStatusReport;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class QuorumLossJudgeTest {
   };
 
   private static Optional<QuorumLoss> judge(Map<String, String> pods, PodObservation... obs) {
-    Map<String, PodObservation> observed = new java.util.HashMap<>();
+    Map<String, PodObservation> observed = new HashMap<>();
     for (PodObservation o : obs) {
       observed.put(o.pod(), o);
     }
@@ -46,7 +48,7 @@ class QuorumLossJudgeTest {
     assertThat(
             judge(Map.of("c-0", "u0"), member("c-0", "u0", "g1", 2, 40, false, THREE))
                 .map(QuorumLoss::gone))
-        .contains(java.util.List.of("c-1", "c-2"));
+        .contains(List.of("c-1", "c-2"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.kubechat.operator.status.PodStatusReport;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Pod reports for the recovery tests: a member of a group, or a pod outside any group. */
 final class Reports {
@@ -54,8 +55,7 @@ final class Reports {
   }
 
   static PodObservation unreachable(String pod) {
-    return PodObservation.failed(
-        pod, pod + ":9090", java.util.Optional.empty(), "refused", Instant.EPOCH);
+    return PodObservation.failed(pod, pod + ":9090", Optional.empty(), "refused", Instant.EPOCH);
   }
 
   private static PodObservation observed(String pod, PodStatusReport r) {
