@@ -31,10 +31,10 @@ export function stableClientId(storage, random = Math.random) {
 
 /**
  * Close codes of docs/protocol.md: 4000-4499 reconnect, 4500-4999 do not; 4001 SHUTDOWN, 4005
- * RESYNC and 4006 MOVE reconnect at once (to the next server).
+ * RESYNC and 4007 MOVE reconnect at once (to the next server).
  */
 export function closeAdvice(code) {
-  if (code === 4001 || code === 4005 || code === 4006) return "now";
+  if (code === 4001 || code === 4005 || code === 4007) return "now";
   if (code >= 4500 && code <= 4999) return "never";
   return "backoff";
 }

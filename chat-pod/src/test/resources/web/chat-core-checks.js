@@ -263,12 +263,12 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     eq(FakeSocket.all.length, 2, "no reconnect after 4500");
   });
 
-  await check("close 4006 MOVE reconnects at once", async () => {
+  await check("close 4007 MOVE reconnects at once", async () => {
     const { client } = newClient({ backoff: { baseMs: 5000, maxMs: 5000 } });
     client.start();
     const ws = await serve();
     const t0 = Date.now();
-    ws.drop(4006, "MOVE");
+    ws.drop(4007, "MOVE");
     await until(() => FakeSocket.all.length === 2, "an immediate reconnect", 1000);
     assert(Date.now() - t0 < 1000, "reconnected at once");
     client.stop();

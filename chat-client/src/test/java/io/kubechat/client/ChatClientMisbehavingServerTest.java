@@ -537,14 +537,14 @@ class ChatClientMisbehavingServerTest {
     get(a.join(GROUP));
     assertThat(a.server().node()).isEqualTo("s1");
 
-    s1.closeConnections((short) 4006, "MOVE");
+    s1.closeConnections((short) 4007, "MOVE");
     await().until(() -> alice.connects() == 2);
     StateChange lost =
         alice.states.stream()
             .filter(s -> s.current() == ConnectionState.RECONNECTING)
             .findFirst()
             .orElseThrow();
-    assertThat(lost.reason()).startsWith("4006 MOVE");
+    assertThat(lost.reason()).startsWith("4007 MOVE");
     assertThat(lost.retryIn()).isEqualTo(Duration.ZERO);
     await().until(() -> a.server() != null && "s2".equals(a.server().node()));
   }

@@ -263,7 +263,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         b.available(), heartbeats.peersCannotCommit(config.heartbeatTimeoutMs()), now())) {
       int n = sessions.closeAllToMove();
       LOG.warn(
-          "cannot commit for {} ms ({}): {} clients asked to move to another pod (4006)",
+          "cannot commit for {} ms ({}): {} clients asked to move to another pod (4007)",
           commits.unavailableFor(now()),
           b.reason(),
           n);

@@ -18,7 +18,7 @@ public final class CloseCodes {
    * The pod has been unable to commit for a few seconds while others may: reconnect at once, to
    * another pod.
    */
-  public static final int MOVE = 4006;
+  public static final int MOVE = 4007;
 
   public static final int PROTOCOL_VIOLATION = 4500;
 
@@ -63,7 +63,7 @@ public final class CloseCodes {
       case IDLE_TIMEOUT -> "4003 IDLE_TIMEOUT";
       case FLOOD -> "4004 FLOOD";
       case RESYNC -> "4005 RESYNC";
-      case MOVE -> "4006 MOVE";
+      case MOVE -> "4007 MOVE";
       case PROTOCOL_VIOLATION -> "4500 PROTOCOL_VIOLATION";
       case 1000 -> "1000 normal closure";
       case 1001 -> "1001 going away";

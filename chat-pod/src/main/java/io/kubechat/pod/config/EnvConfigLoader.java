@@ -154,7 +154,7 @@ public final class EnvConfigLoader {
                       MOVE_CLIENTS_AFTER_MS,
                       "3000",
                       "0-600000",
-                      "a pod that cannot commit for this long closes its clients with 4006 MOVE"
+                      "a pod that cannot commit for this long closes its clients with 4007 MOVE"
                           + " (once), unless every peer it hears cannot commit either; 0: never"),
                   new Setting(
                       LOG_LEVEL,

@@ -9,7 +9,7 @@ package io.kubechat.pod.readiness;
  *       pod stays ready for {@code readyGraceMs} of unavailability (sends are refused as retryable
  *       meanwhile, as always), then turns not ready;
  *   <li>moving clients: once per episode, after {@code moveAfterMs}, the pod asks its clients to
- *       reconnect to another pod (close code 4006 MOVE), unless every peer it hears says it cannot
+ *       reconnect to another pod (close code 4007 MOVE), unless every peer it hears says it cannot
  *       commit either (the whole cluster waits for a quorum, and moving would only churn).
  * </ul>
  *

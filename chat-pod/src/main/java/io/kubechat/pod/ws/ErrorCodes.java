@@ -23,7 +23,7 @@ public final class ErrorCodes {
   public static final short CLOSE_IDLE_TIMEOUT = 4003;
   public static final short CLOSE_FLOOD = 4004;
   public static final short CLOSE_RESYNC = 4005;
-  public static final short CLOSE_MOVE = 4006;
+  public static final short CLOSE_MOVE = 4007;
   public static final short CLOSE_PROTOCOL_VIOLATION = 4500;
 
   private ErrorCodes() {}

@@ -80,7 +80,7 @@ public final class WsSessions {
   }
 
   /**
-   * Closes every connection with 4006 MOVE: this pod cannot commit while others may, so its clients
+   * Closes every connection with 4007 MOVE: this pod cannot commit while others may, so its clients
    * reconnect to another pod at once.
    */
   public int closeAllToMove() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * after 1.5 s. Two are killed: the two survivors cannot commit and each hears the other unable to
  * either, so they keep their clients (moving would only churn) and stay ready for the grace, then
  * turn not ready. A third is killed: the last pod hears nobody, so it asks its clients to move
- * (4006).
+ * (4007).
  */
 class CommitWatchProcessTest {
   static final int PORT = TestCluster.PORT;
@@ -63,7 +63,7 @@ class CommitWatchProcessTest {
       cluster.pod("pod-3").kill();
       assertThat(ann.awaitClose(Duration.ofSeconds(30)))
           .as("alone, pod-4 asks its clients to move to another pod")
-          .isEqualTo((short) 4006);
+          .isEqualTo((short) 4007);
       WsTestClient bob = WsTestClient.hello(vertx, ip, PORT, "bob", "c-bob");
       Awaitility.await("once per episode: a client that comes back stays")
           .during(Duration.ofSeconds(3))
