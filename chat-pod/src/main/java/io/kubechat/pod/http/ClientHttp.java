@@ -49,7 +49,12 @@ public final class ClientHttp implements Handler<HttpServerRequest> {
     }
     String upgrade = req.getHeader("upgrade");
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-      pages.handle(req);
+      if (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) {
+        pages.handle(req);
+      } else {
+        // nothing to post here (POST /admin/recover-quorum is on the admin port)
+        req.response().setStatusCode(404).end();
+      }
     } else if (!"/ws".equals(req.path()) || req.method() != HttpMethod.GET) {
       req.response().setStatusCode(404).end();
     } else if (!acceptingClients.getAsBoolean()) {
