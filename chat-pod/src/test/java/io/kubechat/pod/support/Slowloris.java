@@ -16,8 +16,12 @@ import java.util.List;
  * deadlineMs}, and closes whatever is left.
  */
 public final class Slowloris {
-  /** What happened: connections opened, how many the server closed, and when the last one was. */
-  public record Result(int opened, int closedByServer, long lastCloseMs, long elapsedMs) {}
+  /**
+   * What happened: connections opened (all of them open {@code allOpenMs} after the start), how
+   * many the server closed, and when the last one was (ms after the start).
+   */
+  public record Result(
+      int opened, long allOpenMs, int closedByServer, long lastCloseMs, long elapsedMs) {}
 
   private Slowloris() {}
 
@@ -41,6 +45,7 @@ public final class Slowloris {
         open.add(ch);
         silent.add(quiet);
       }
+      long allOpen = elapsedMs(start);
       int closed = 0;
       long lastClose = 0;
       ByteBuffer sink = ByteBuffer.allocate(4096);
@@ -77,7 +82,7 @@ public final class Slowloris {
         }
         Thread.sleep(20);
       }
-      return new Result(count, closed, lastClose, elapsedMs(start));
+      return new Result(count, allOpen, closed, lastClose, elapsedMs(start));
     } finally {
       for (SocketChannel ch : open) {
         if (ch != null) {
