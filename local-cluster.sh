@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the chat pod jar if it is missing or older than its sources, then starts N chat pods
-# (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on HTTP port 8080, joined
-# by static discovery; they form the consensus (Raft) group among themselves. Ctrl-C stops them all.
+# (default 3) as separate processes on 127.0.0.2 .. 127.0.0.(N+1), all on client port 8080 (chat
+# page, /ws) and admin port 9090 (/status, /metrics, /readyz), joined by static discovery; they form the consensus (Raft) group among themselves. Ctrl-C stops them all.
 # Each pod keeps its consensus member in chat-pod/target/local-cluster/pod-N/ (KUBECHAT_DATA_DIR),
 # so a pod killed and started again under the same name rejoins as the same member, and the
 # history survives a restart of the script; --clean empties those directories first.
@@ -25,6 +25,7 @@ base="${KUBECHAT_LOCAL_BASE:-127.0.0}"
 jar=chat-pod/target/kubechat-chat-pod.jar
 logs=chat-pod/target/local-cluster
 http_port="${KUBECHAT_HTTP_PORT:-8080}"
+admin_port="${KUBECHAT_ADMIN_PORT:-9090}"
 hz_port="${KUBECHAT_HAZELCAST_PORT:-5701}"
 
 if [[ ! -f "$jar" ]] || [[ -n "$(find chat-pod/src chat-pod/pom.xml pom.xml -newer "$jar" -print -quit)" ]]; then
@@ -60,7 +61,7 @@ for i in $(seq 2 $((n + 1))); do
   # forms it); a pod restored from its data directory brings its group back instead
   KUBECHAT_CLUSTER_SIZE="$n" KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
   KUBECHAT_CLUSTER_NAME="${KUBECHAT_CLUSTER_NAME:-kubechat-local}" KUBECHAT_DISCOVERY=static \
-  KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" \
+  KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" KUBECHAT_ADMIN_PORT="$admin_port" \
   KUBECHAT_DATA_DIR="$PWD/$logs/pod-$((i - 1))" \
     java -Xmx256m -jar "$jar" >"$logs/pod-$((i - 1)).log" 2>&1 &
   pids+=($!)
@@ -70,7 +71,7 @@ echo "waiting for ${n} pod(s) to be ready (logs in $logs/) ..."
 for i in $(seq 2 $((n + 1))); do
   ip="$base.$i"
   idx=$((i - 2))
-  until curl -fs "http://$ip:$http_port/readyz" >/dev/null 2>&1; do
+  until curl -fs "http://$ip:$admin_port/readyz" >/dev/null 2>&1; do
     if ! kill -0 "${pids[$idx]}" 2>/dev/null; then
       echo "pod-$((i - 1)) on $ip failed to start; last lines of its log:" >&2
       tail -n 20 "$logs/pod-$((i - 1)).log" >&2
@@ -82,7 +83,7 @@ done
 
 for i in $(seq 2 $((n + 1))); do
   ip="$base.$i"
-  echo "pod-$((i - 1)): chat http://$ip:$http_port/   status http://$ip:$http_port/status   (pid ${pids[$((i - 2))]})"
+  echo "pod-$((i - 1)): chat http://$ip:$http_port/   status http://$ip:$admin_port/status   (pid ${pids[$((i - 2))]})"
 done
 echo "Ctrl-C stops all pods."
 

@@ -10,7 +10,7 @@ base="${KUBECHAT_LOCAL_BASE:-127.0.0}"
 out=$(mktemp)
 
 state_of() { # observer-ip node
-  curl -fs "http://$1:8080/status" 2>/dev/null | python3 -c \
+  curl -fs "http://$1:9090/status" 2>/dev/null | python3 -c \
     "import sys,json; d=json.load(sys.stdin); print(next((m['state'] for m in d['members'] if m['node']=='$2'), 'NONE'))" \
     2>/dev/null || echo "DOWN"
 }
@@ -22,7 +22,7 @@ for run in $(seq 1 "$runs"); do
     kill -0 "$cluster" 2>/dev/null || { cat "$out"; exit 1; }
     sleep 0.2
   done
-  until [[ "$(curl -fs "http://$base.2:8080/status" | grep -o '"state":"ALIVE"' | wc -l)" == 3 ]]; do sleep 0.2; done
+  until [[ "$(curl -fs "http://$base.2:9090/status" | grep -o '"state":"ALIVE"' | wc -l)" == 3 ]]; do sleep 0.2; done
   victim=$(grep '^pod-3:' "$out" | sed 's/.*(pid \([0-9]*\)).*/\1/')
   t0=$(date +%s%N)
   kill -9 "$victim"

@@ -11,7 +11,9 @@ import io.kubechat.pod.cluster.MemberState;
 import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
-import io.kubechat.pod.http.HttpApi;
+import io.kubechat.pod.http.AdminApi;
+import io.kubechat.pod.http.ClientHttp;
+import io.kubechat.pod.http.ConnectionGuard;
 import io.kubechat.pod.http.StatusSource;
 import io.kubechat.pod.metrics.PodMetrics;
 import io.kubechat.pod.readiness.CommitWatch;
@@ -24,6 +26,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -38,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * verticle's context, so none of it needs locks; the backend is created on that context too, so its
  * futures and events arrive there.
  *
- * <p>Start: inbox, heartbeats, HTTP (so /healthz answers at once), then the backend joins the
- * consensus group in the background; /readyz and WebSocket upgrades wait for it. Before serving
- * clients the pod clears what a former incarnation of the same pod name left in the groups. Stop
- * (SIGTERM): refuse new connections, close clients with 4001, leave the consensus group (a leader
- * hands over first), say goodbye (LEFT), close the server.
+ * <p>Start: inbox, heartbeats, the admin and client HTTP servers (so /healthz answers at once),
+ * then the backend joins the consensus group in the background; /readyz and WebSocket upgrades wait
+ * for it. Before serving clients the pod clears what a former incarnation of the same pod name left
+ * in the groups. Stop (SIGTERM): refuse new connections, close clients with 4001, leave the
+ * consensus group (a leader hands over first), say goodbye (LEFT), close the server.
  */
 public final class ChatPod extends VerticleBase implements StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(ChatPod.class);
@@ -67,6 +70,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private Heartbeats heartbeats;
   private WsSessions sessions;
   private HttpServer server;
+  private HttpServer adminServer;
   private volatile boolean serving;
 
   /** The backend has joined the consensus group and this pod's former presence is cleared. */
@@ -142,32 +146,63 @@ public final class ChatPod extends VerticleBase implements StatusSource {
                 new Heartbeats.Beat(sessions.count(), backendReady && backend.status().available()),
             metrics::heartbeatsMissed,
             this::onTransition);
+    PodConfig.HttpLimits limits = config.httpLimits();
+    ConnectionGuard clientGuard =
+        new ConnectionGuard(
+            vertx,
+            "client",
+            limits.headerTimeoutS() * 1000L,
+            limits.idleTimeoutS() * 1000L,
+            limits.maxConnections(),
+            metrics);
+    // the admin port has no cap: probes must get through while clients flood the client port
+    ConnectionGuard adminGuard =
+        new ConnectionGuard(
+            vertx,
+            "admin",
+            limits.headerTimeoutS() * 1000L,
+            limits.idleTimeoutS() * 1000L,
+            0,
+            metrics);
     int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
-    HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(config.httpHost())
-            .setPort(config.httpPort())
-            .setMaxWebSocketFrameSize(hardCap)
-            .setMaxWebSocketMessageSize(hardCap)
-            .setWebSocketClosingTimeout(2)
-            .setIdleTimeout(0);
+    // HTTP/1.1 only: no h2c, whose connection preface sniffing would hide a silent connection from
+    // the guard; Vert.x's own idle timeout stays off (it would also cut WebSockets, which the
+    // client
+    // idle sweep governs): the guards time connections out
     server =
         vertx
-            .createHttpServer(options)
-            .webSocketHandshakeHandler(
-                hs -> {
-                  if (!"/ws".equals(hs.path())) {
-                    hs.reject(404);
-                  } else if (draining || !serving || !backendReady) {
-                    // not momentary unavailability (a leader election): sends fail fast and are
-                    // retried
-                    hs.reject(503);
-                  } else {
-                    hs.accept();
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setHost(config.httpHost())
+                    .setPort(config.httpPort())
+                    .setHttp2ClearTextEnabled(false)
+                    .setMaxWebSocketFrameSize(hardCap)
+                    .setMaxWebSocketMessageSize(hardCap)
+                    .setWebSocketClosingTimeout(2)
+                    .setIdleTimeout(0))
+            .connectionHandler(clientGuard::onConnection)
+            .requestHandler(
+                new ClientHttp(
+                    vertx,
+                    clientGuard,
+                    () -> !draining && serving && backendReady,
+                    sessions::open));
+    Router adminRouter = AdminApi.router(vertx, this);
+    adminServer =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setHost(config.httpHost())
+                    .setPort(config.adminPort())
+                    .setHttp2ClearTextEnabled(false)
+                    .setIdleTimeout(0))
+            .connectionHandler(adminGuard::onConnection)
+            .requestHandler(
+                req -> {
+                  if (adminGuard.admit(req)) {
+                    adminRouter.handle(req);
                   }
-                })
-            .webSocketHandler(sessions::open)
-            .requestHandler(HttpApi.router(vertx, this));
+                });
     snapshotTimer =
         vertx.setPeriodic(
             config.heartbeatIntervalMs(),
@@ -178,17 +213,20 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     return inbox
         .start()
         .compose(v -> heartbeats.start())
+        .compose(v -> adminServer.listen())
         .compose(v -> server.listen())
         .onSuccess(
             s -> {
               sessions.startIdleSweep();
               serving = true;
               LOG.info(
-                  "pod {} (incarnation {}) listening on http://{}:{}/, joining the consensus group",
+                  "pod {} (incarnation {}) listening on http://{}:{}/ (admin port {}), joining the"
+                      + " consensus group",
                   id.node(),
                   id.incarnation(),
                   config.httpHost(),
-                  s.actualPort());
+                  s.actualPort(),
+                  adminServer.actualPort());
               joinConsensus();
             });
   }
@@ -250,6 +288,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
             })
         .compose(v -> inbox.stop().recover(e -> Future.succeededFuture()))
         .compose(v -> server.close())
+        .compose(v -> adminServer.close())
         .onComplete(ar -> LOG.info("pod {} stopped serving; leaving the cluster", id.node()));
   }
 

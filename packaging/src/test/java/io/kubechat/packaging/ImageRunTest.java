@@ -63,14 +63,15 @@ class ImageRunTest {
             "KUBECHAT_BOOTSTRAP=true");
 
     try (RuncContainer pod = bundle.start(env)) {
-      URI http = URI.create("http://" + POD_IP + ":8080");
-      awaitOk(pod, http.resolve("/healthz"), Duration.ofSeconds(90));
-      awaitOk(pod, http.resolve("/readyz"), Duration.ofSeconds(60));
+      // probes are on the admin port (KUBECHAT_ADMIN_PORT's default), chat on the client port
+      URI admin = URI.create("http://" + POD_IP + ":9090");
+      awaitOk(pod, admin.resolve("/healthz"), Duration.ofSeconds(90));
+      awaitOk(pod, admin.resolve("/readyz"), Duration.ofSeconds(60));
 
       chatsThrough(URI.create("ws://" + POD_IP + ":8080/ws"));
 
       stopsOnSigterm(pod);
-      assertThat(pod.log()).contains("listening on http://" + POD_IP + ":8080/");
+      assertThat(pod.log()).contains("listening on http://" + POD_IP + ":8080/ (admin port 9090)");
     }
   }
 

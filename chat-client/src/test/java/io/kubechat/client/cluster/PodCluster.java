@@ -102,7 +102,7 @@ public final class PodCluster implements AutoCloseable {
     processes[pod] = builder.start();
   }
 
-  /** Waits until every running pod answers /readyz with 200. */
+  /** Waits until every running pod answers /readyz (on its admin port, 9090) with 200. */
   public void awaitReady(Duration timeout) {
     await()
         .atMost(timeout)
@@ -140,7 +140,7 @@ public final class PodCluster implements AutoCloseable {
     try {
       HttpResponse<Void> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://" + ips.get(pod) + ":8080/readyz"))
+              HttpRequest.newBuilder(URI.create("http://" + ips.get(pod) + ":9090/readyz"))
                   .timeout(Duration.ofSeconds(1))
                   .build(),
               HttpResponse.BodyHandlers.discarding());

@@ -52,6 +52,10 @@ public final class EnvConfigLoader {
   public static final String LOG_LEVEL = "KUBECHAT_LOG_LEVEL";
   public static final String DATA_DIR = "KUBECHAT_DATA_DIR";
   public static final String POD_UID = "KUBECHAT_POD_UID";
+  public static final String ADMIN_PORT = "KUBECHAT_ADMIN_PORT";
+  public static final String HTTP_IDLE_TIMEOUT_S = "KUBECHAT_HTTP_IDLE_TIMEOUT_S";
+  public static final String HTTP_HEADER_TIMEOUT_S = "KUBECHAT_HTTP_HEADER_TIMEOUT_S";
+  public static final String MAX_CONNECTIONS = "KUBECHAT_MAX_CONNECTIONS";
   private static final Pattern UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   public static final List<Setting> SETTINGS =
@@ -90,13 +94,35 @@ public final class EnvConfigLoader {
                       HTTP_HOST,
                       "KUBECHAT_POD_IP (static), 0.0.0.0 (kubernetes)",
                       "IPv4 address",
-                      "address the HTTP server listens on (kubernetes: all, so probes and"
-                          + " port-forward work)"),
+                      "address the client and admin HTTP servers listen on (kubernetes: all, so"
+                          + " probes and port-forward work)"),
                   new Setting(
-                      HTTP_PORT,
-                      "8080",
+                      HTTP_PORT, "8080", "1-65535", "client HTTP port: /ws and the chat page /"),
+                  new Setting(
+                      ADMIN_PORT,
+                      "9090",
                       "1-65535",
-                      "HTTP port: /ws, /, /healthz, /readyz, /status, /metrics"),
+                      "admin HTTP port: /healthz, /readyz, /status, /metrics, POST"
+                          + " /admin/recover-quorum (not for clients: keep it off the client"
+                          + " Service)"),
+                  new Setting(
+                      HTTP_IDLE_TIMEOUT_S,
+                      "60",
+                      "1-3600",
+                      "an HTTP connection (not a WebSocket) that waits this long for its next"
+                          + " request is closed"),
+                  new Setting(
+                      HTTP_HEADER_TIMEOUT_S,
+                      "10",
+                      "1-300",
+                      "a connection that has not completed its request head (HTTP request or"
+                          + " WebSocket upgrade) within this time is closed (slowloris)"),
+                  new Setting(
+                      MAX_CONNECTIONS,
+                      "10000",
+                      "1-1000000",
+                      "open connections the client port accepts; more are answered 503"
+                          + " TOO_MANY_CONNECTIONS and closed"),
                   new Setting(
                       HAZELCAST_PORT,
                       "5701",
@@ -207,21 +233,31 @@ public final class EnvConfigLoader {
     int httpPort = intIn(HTTP_PORT, 1, 65535);
     int hazelcastPort = intIn(HAZELCAST_PORT, 1, 65535);
     int eventBusPort = intIn(EVENTBUS_PORT, 1, 65535);
-    if (hazelcastPort == eventBusPort || httpPort == hazelcastPort || httpPort == eventBusPort) {
+    int adminPort = intIn(ADMIN_PORT, 1, 65535);
+    if (Stream.of(httpPort, hazelcastPort, eventBusPort, adminPort).distinct().count() < 4) {
       throw new ConfigException(
           HTTP_PORT
+              + ", "
+              + ADMIN_PORT
               + ", "
               + HAZELCAST_PORT
               + " and "
               + EVENTBUS_PORT
-              + " must be three different ports (got "
+              + " must be four different ports (got "
               + httpPort
+              + ", "
+              + adminPort
               + ", "
               + hazelcastPort
               + ", "
               + eventBusPort
               + ")");
     }
+    PodConfig.HttpLimits httpLimits =
+        new PodConfig.HttpLimits(
+            intIn(HTTP_IDLE_TIMEOUT_S, 1, 3600),
+            intIn(HTTP_HEADER_TIMEOUT_S, 1, 300),
+            intIn(MAX_CONNECTIONS, 1, 1_000_000));
     String httpHost =
         ipv4(HTTP_HOST, raw(HTTP_HOST, discovery == Discovery.KUBERNETES ? "0.0.0.0" : podIp));
     List<String> members = staticMembers(raw(STATIC_MEMBERS, podIp), hazelcastPort);
@@ -285,7 +321,9 @@ public final class EnvConfigLoader {
         level,
         dataDir,
         podUid,
-        raft());
+        raft(),
+        adminPort,
+        httpLimits);
   }
 
   private static Path dataDir(String value) {

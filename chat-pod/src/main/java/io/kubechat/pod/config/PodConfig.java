@@ -34,7 +34,19 @@ public record PodConfig(
     String logLevel,
     Optional<Path> dataDir,
     Optional<String> podUid,
-    RaftSettings raft) {
+    RaftSettings raft,
+    int adminPort,
+    HttpLimits httpLimits) {
+
+  /**
+   * How the HTTP servers police connections (docs/security.md).
+   *
+   * @param idleTimeoutS a connection that is not a WebSocket waits at most this long for its next
+   *     request
+   * @param headerTimeoutS a connection must complete its request head within this time
+   * @param maxConnections open connections the client port accepts; more are refused with 503
+   */
+  public record HttpLimits(int idleTimeoutS, int headerTimeoutS, int maxConnections) {}
 
   /** How the pod finds its peers. */
   public enum Discovery {

@@ -20,6 +20,8 @@ public final class PodMetrics {
   private final Counter heartbeatsMissed;
   private final Counter slowConsumers;
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Map<String, Counter> connectionsRefused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> connectionsTimedOut = new ConcurrentHashMap<>();
 
   public PodMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -86,6 +88,41 @@ public final class PodMetrics {
                 Counter.builder("kubechat.frames.rejected")
                     .tag("code", c)
                     .description("client frames refused with an error, by error code")
+                    .register(registry))
+        .increment();
+  }
+
+  /** Open TCP connections of one HTTP server ({@code port}: client or admin), WebSockets too. */
+  public void httpConnectionsGauge(String port, Supplier<Number> open) {
+    Gauge.builder("kubechat.http.connections", open)
+        .tag("port", port)
+        .description("open HTTP connections (WebSockets included) by server port")
+        .register(registry);
+  }
+
+  /** A connection over KUBECHAT_MAX_CONNECTIONS, answered 503 and closed. */
+  public void httpConnectionRefused(String port) {
+    connectionsRefused
+        .computeIfAbsent(
+            port,
+            p ->
+                Counter.builder("kubechat.http.connections.refused")
+                    .tag("port", p)
+                    .description("connections refused over the connection cap (503)")
+                    .register(registry))
+        .increment();
+  }
+
+  /** A connection closed by the header-read or idle timeout ({@code reason}). */
+  public void httpConnectionTimedOut(String port, String reason) {
+    connectionsTimedOut
+        .computeIfAbsent(
+            port + "/" + reason,
+            k ->
+                Counter.builder("kubechat.http.connections.timed.out")
+                    .tag("port", port)
+                    .tag("reason", reason)
+                    .description("connections closed by the header-read or idle timeout")
                     .register(registry))
         .increment();
   }

@@ -18,6 +18,12 @@ public final class ErrorCodes {
   public static final String UNAVAILABLE = "UNAVAILABLE";
   public static final String INTERNAL = "INTERNAL";
 
+  /** Not an error frame: the metric code of a text message that is not UTF-8 (closed 1007). */
+  public static final String INVALID_UTF8 = "INVALID_UTF8";
+
+  /** RFC 6455: a text message that is not valid UTF-8. */
+  public static final short CLOSE_INVALID_PAYLOAD = 1007;
+
   public static final short CLOSE_SHUTDOWN = 4001;
   public static final short CLOSE_SLOW_CONSUMER = 4002;
   public static final short CLOSE_IDLE_TIMEOUT = 4003;

@@ -21,6 +21,14 @@ public record SessionSettings(
     LocalGroupRouter router,
     PodMetrics metrics) {
 
+  /**
+   * The largest message assembled from fragments before it is dropped as TOO_LARGE; four frames'
+   * worth, as the server's frame limit (the parser refuses anything over maxFrameBytes anyway).
+   */
+  public int maxMessageBytes() {
+    return (int) Math.min(Integer.MAX_VALUE, 4L * maxFrameBytes);
+  }
+
   /** Invalid frames in a row after which a connection is closed 4500 PROTOCOL_VIOLATION. */
   public static final int MAX_INVALID_IN_A_ROW = 20;
 

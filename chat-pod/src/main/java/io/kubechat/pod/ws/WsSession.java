@@ -7,7 +7,6 @@ import io.kubechat.pod.chat.JoinRequest;
 import io.kubechat.pod.chat.LeaveRequest;
 import io.kubechat.pod.chat.LocalGroupRouter;
 import io.kubechat.pod.chat.SendRequest;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * limits, rate), talks to the {@link io.kubechat.pod.chat.ChatBackend} and writes the events the
  * {@link LocalGroupRouter} hands it. Runs on the pod's event loop only.
  */
-final class WsSession implements LocalGroupRouter.Subscriber {
+final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
 
   private final ServerWebSocket ws;
@@ -73,8 +72,8 @@ final class WsSession implements LocalGroupRouter.Subscriber {
   }
 
   void start() {
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(this::onBinary);
+    // frames, not Vert.x's text messages: strict UTF-8 and the client's pings are seen here
+    ws.frameHandler(new MessageAssembler(s.maxMessageBytes(), this));
     ws.drainHandler(v -> queuedWhileFull = 0);
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()));
@@ -84,14 +83,44 @@ final class WsSession implements LocalGroupRouter.Subscriber {
     return lastReceivedMs;
   }
 
-  private void onBinary(Buffer b) {
+  @Override
+  public void onBinary() {
     if (admit(null)) {
       reject(
           new FrameError(ErrorCodes.BINARY_NOT_SUPPORTED, "binary frames are not supported", null));
     }
   }
 
-  private void onText(String text) {
+  /**
+   * A ping or pong counts against the rate limit like any frame: a ping flood is dropped (Vert.x
+   * has answered those pings already), answered RATE_LIMITED and, sustained, closed 4004.
+   */
+  @Override
+  public void onControl() {
+    admit(null);
+  }
+
+  @Override
+  public void onTooLarge() {
+    if (admit(null)) {
+      reject(
+          new FrameError(
+              ErrorCodes.TOO_LARGE, "message larger than " + s.maxFrameBytes() + " bytes", null));
+    }
+  }
+
+  /** RFC 6455 8.1: a text message that is not UTF-8 fails the connection with 1007. */
+  @Override
+  public void onInvalidUtf8() {
+    if (closed) {
+      return;
+    }
+    s.metrics().frameRejected(ErrorCodes.INVALID_UTF8);
+    terminate(ErrorCodes.CLOSE_INVALID_PAYLOAD, "INVALID_UTF8", "disconnect");
+  }
+
+  @Override
+  public void onText(String text) {
     if (!admit(text)) {
       return;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
+import io.kubechat.pod.support.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterBenchmarkTest {
   private static final int PORT = 8080;
+  private static final int ADMIN_PORT = TestCluster.ADMIN_PORT;
   private static final List<String> IPS = List.of("127.0.7.2", "127.0.7.3", "127.0.7.4");
   private static final int FAILOVER_RUNS = Integer.getInteger("bench.failoverRuns", 20);
   private static final int LATENCY_SENDS = Integer.getInteger("bench.latencySends", 3000);
@@ -366,7 +368,7 @@ class ClusterBenchmarkTest {
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
           }
           if (elected == null) {
-            JsonObject s = Http.status(pods.get(survivor).ip(), PORT);
+            JsonObject s = Http.status(pods.get(survivor).ip(), ADMIN_PORT);
             if (s != null
                 && s.getString("leader") != null
                 && !leader.equals(s.getString("leader"))) {
@@ -430,7 +432,7 @@ class ClusterBenchmarkTest {
             () -> {
               String leader = null;
               for (PodProcess pod : pods.values()) {
-                JsonObject s = Http.status(pod.ip(), PORT);
+                JsonObject s = Http.status(pod.ip(), ADMIN_PORT);
                 if (!pod.isAlive()
                     || s == null
                     || !s.getBoolean("ready", false)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
+import io.kubechat.pod.support.TestCluster;
 import io.kubechat.pod.support.WsTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTest {
   static final int PORT = 8080;
+  static final int ADMIN_PORT = TestCluster.ADMIN_PORT;
   static final long TIMEOUT_MS = 1000;
   static final Map<String, PodProcess> PODS = new LinkedHashMap<>();
   static Vertx clients;
@@ -91,7 +93,7 @@ class ClusterTest {
             () -> {
               for (PodProcess p : PODS.values()) {
                 assertThat(p.isAlive()).as("%s runs; log:\n%s", p.node(), p.logTail()).isTrue();
-                JsonObject s = Http.status(p.ip(), PORT);
+                JsonObject s = Http.status(p.ip(), ADMIN_PORT);
                 assertThat(s).as("status of %s", p.node()).isNotNull();
                 assertThat(s.getBoolean("ready")).isTrue();
                 assertThat(s.getJsonArray("members")).hasSize(3);
@@ -176,7 +178,7 @@ class ClusterTest {
   void aKilledPodIsSuspectThenDeadAndARestartComesBackWithANewIncarnation() {
     WsTestClient watcher = client("pod-1", "watcher");
     inOneGroup(watcher, client("pod-3", "victim"), "victim");
-    String oldIncarnation = Http.status("127.0.1.5", PORT).getString("incarnation");
+    String oldIncarnation = Http.status("127.0.1.5", ADMIN_PORT).getString("incarnation");
 
     long t0 = System.nanoTime();
     PODS.get("pod-3").kill();
@@ -186,12 +188,12 @@ class ClusterTest {
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
-              String s1 = Http.memberState("127.0.1.3", PORT, "pod-3");
+              String s1 = Http.memberState("127.0.1.3", ADMIN_PORT, "pod-3");
               if (seenOnPod1.isEmpty() || !seenOnPod1.get(seenOnPod1.size() - 1).equals(s1)) {
                 seenOnPod1.add(s1);
               }
               return "DEAD".equals(s1)
-                  && "DEAD".equals(Http.memberState("127.0.1.4", PORT, "pod-3"));
+                  && "DEAD".equals(Http.memberState("127.0.1.4", ADMIN_PORT, "pod-3"));
             });
     long toDeadMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf(
@@ -199,7 +201,7 @@ class ClusterTest {
         toDeadMs, TIMEOUT_MS, 3 * TIMEOUT_MS);
     assertThat(seenOnPod1).containsSubsequence("ALIVE", "SUSPECT", "DEAD");
     assertThat(toDeadMs).isGreaterThanOrEqualTo(3 * TIMEOUT_MS - 500);
-    assertThat(Http.get("127.0.1.3", PORT, "/metrics").body())
+    assertThat(Http.get("127.0.1.3", ADMIN_PORT, "/metrics").body())
         .containsPattern("kubechat_heartbeats_missed_total [1-9]")
         .contains("kubechat_cluster_members{state=\"DEAD\"} 1.0");
     JsonObject gone =
@@ -210,11 +212,11 @@ class ClusterTest {
 
     PODS.get("pod-3").start();
     awaitAllAlive();
-    String newIncarnation = Http.status("127.0.1.5", PORT).getString("incarnation");
+    String newIncarnation = Http.status("127.0.1.5", ADMIN_PORT).getString("incarnation");
     assertThat(newIncarnation).isNotEqualTo(oldIncarnation);
-    assertThat(Http.member("127.0.1.3", PORT, "pod-3").getString("incarnation"))
+    assertThat(Http.member("127.0.1.3", ADMIN_PORT, "pod-3").getString("incarnation"))
         .isEqualTo(newIncarnation);
-    assertThat(Http.member("127.0.1.4", PORT, "pod-3").getString("incarnation"))
+    assertThat(Http.member("127.0.1.4", ADMIN_PORT, "pod-3").getString("incarnation"))
         .isEqualTo(newIncarnation);
   }
 
@@ -233,8 +235,8 @@ class ClusterTest {
         .pollInterval(Duration.ofMillis(50))
         .until(
             () ->
-                "LEFT".equals(Http.memberState("127.0.1.3", PORT, "pod-3"))
-                    && "LEFT".equals(Http.memberState("127.0.1.4", PORT, "pod-3")));
+                "LEFT".equals(Http.memberState("127.0.1.3", ADMIN_PORT, "pod-3"))
+                    && "LEFT".equals(Http.memberState("127.0.1.4", ADMIN_PORT, "pod-3")));
     JsonObject gone =
         watcher.await(
             f -> "left".equals(f.getString("type")) && "leaver".equals(f.getString("user")));
@@ -245,6 +247,6 @@ class ClusterTest {
     System.out.printf("SIGTERM to exit: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     assertThat(pod3.exitCode()).as("a clean stop exits 0; log:\n%s", pod3.logTail()).isZero();
     // LEFT stays LEFT (no SUSPECT/DEAD afterwards).
-    assertThat(Http.memberState("127.0.1.4", PORT, "pod-3")).isEqualTo("LEFT");
+    assertThat(Http.memberState("127.0.1.4", ADMIN_PORT, "pod-3")).isEqualTo("LEFT");
   }
 }

@@ -29,6 +29,8 @@ class EnvConfigLoaderTest {
     assertThat(c.maxFrameBytes()).isEqualTo(65536);
     assertThat(c.maxTextBytes()).isEqualTo(8192);
     assertThat(c.maxGroupsPerClient()).isEqualTo(100);
+    assertThat(c.adminPort()).isEqualTo(9090);
+    assertThat(c.httpLimits()).isEqualTo(new PodConfig.HttpLimits(60, 10, 10_000));
   }
 
   @Test
@@ -69,6 +71,10 @@ class EnvConfigLoaderTest {
         "KUBECHAT_HTTP_PORT|eighty",
         "KUBECHAT_HAZELCAST_PORT|70000",
         "KUBECHAT_EVENTBUS_PORT|-1",
+        "KUBECHAT_ADMIN_PORT|65536",
+        "KUBECHAT_HTTP_IDLE_TIMEOUT_S|0",
+        "KUBECHAT_HTTP_HEADER_TIMEOUT_S|301",
+        "KUBECHAT_MAX_CONNECTIONS|0",
         "KUBECHAT_HEARTBEAT_INTERVAL_MS|10",
         "KUBECHAT_HEARTBEAT_TIMEOUT_MS|400",
         "KUBECHAT_CLIENT_IDLE_TIMEOUT_S|0",
@@ -101,6 +107,10 @@ class EnvConfigLoaderTest {
     assertThatThrownBy(() -> EnvConfigLoader.load(Map.of("KUBECHAT_EVENTBUS_PORT", "5701")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("KUBECHAT_EVENTBUS_PORT");
+    // the admin port is a port of its own too
+    assertThatThrownBy(() -> EnvConfigLoader.load(Map.of("KUBECHAT_ADMIN_PORT", "8080")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KUBECHAT_ADMIN_PORT");
   }
 
   @Test
@@ -119,6 +129,10 @@ class EnvConfigLoaderTest {
             "KUBECHAT_CLUSTER_SERVICE",
             "KUBECHAT_STATIC_MEMBERS",
             "KUBECHAT_HTTP_PORT",
+            "KUBECHAT_ADMIN_PORT",
+            "KUBECHAT_HTTP_IDLE_TIMEOUT_S",
+            "KUBECHAT_HTTP_HEADER_TIMEOUT_S",
+            "KUBECHAT_MAX_CONNECTIONS",
             "KUBECHAT_HAZELCAST_PORT",
             "KUBECHAT_EVENTBUS_PORT",
             "KUBECHAT_HEARTBEAT_INTERVAL_MS",

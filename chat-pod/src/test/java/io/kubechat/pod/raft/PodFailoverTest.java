@@ -168,7 +168,7 @@ class PodFailoverTest {
     long exitMs = (System.nanoTime() - t0) / 1_000_000;
     String newLeader = cluster.awaitAgreedLeader(LONG);
     for (PodProcess p : cluster.live()) {
-      JsonObject row = Http.member(p.ip(), PORT, leader);
+      JsonObject row = Http.member(p.ip(), TestCluster.ADMIN_PORT, leader);
       assertThat(row.getString("state")).as("old leader on %s", p.node()).isEqualTo("LEFT");
       assertThat(cluster.raftMembers(p.node()))
           .as("consensus members on %s", p.node())
@@ -258,7 +258,7 @@ class PodFailoverTest {
     cluster.awaitAllVoters(LONG);
     System.out.printf(
         "REPLACE %s: restart to voter in %d ms%n", victim, (System.nanoTime() - t1) / 1_000_000);
-    JsonObject self = Http.member(cluster.ip(victim), PORT, victim);
+    JsonObject self = Http.member(cluster.ip(victim), TestCluster.ADMIN_PORT, victim);
     assertThat(self.getBoolean("voter")).isTrue();
     assertThat(cluster.raftMembers(leader))
         .contains(victim + "/" + newIncarnation)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
+import io.kubechat.pod.support.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -41,12 +42,12 @@ class PodWithoutGroupTest {
       Awaitility.await("healthz")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> Http.get(pod.ip(), 8080, "/healthz").status() == 200);
-      Http.Response ready = Http.get(pod.ip(), 8080, "/readyz");
+          .until(() -> Http.get(pod.ip(), TestCluster.ADMIN_PORT, "/healthz").status() == 200);
+      Http.Response ready = Http.get(pod.ip(), TestCluster.ADMIN_PORT, "/readyz");
       assertThat(ready.status()).isEqualTo(503);
       assertThat(ready.json().getBoolean("ready")).isFalse();
       assertThat(ready.json().getString("reason")).startsWith("joining the consensus group");
-      JsonObject s = Http.status(pod.ip(), 8080);
+      JsonObject s = Http.status(pod.ip(), TestCluster.ADMIN_PORT);
       assertThat(s.getString("role")).isEqualTo("NONE");
       assertThat(s.getValue("leader")).isNull();
       assertThat(s.getBoolean("ready")).isFalse();

@@ -50,8 +50,8 @@ class PodWithoutQuorumTest {
       cluster.pods().stream().filter(p -> !p.node().equals(survivor)).forEach(PodProcess::kill);
       Awaitility.await("the survivor knows it has no quorum")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Http.get(ip, PORT, "/readyz").status() == 503);
-      assertThat(Http.status(ip, PORT).getString("consensusReason")).isNotBlank();
+          .until(() -> Http.get(ip, TestCluster.ADMIN_PORT, "/readyz").status() == 503);
+      assertThat(Http.status(ip, TestCluster.ADMIN_PORT).getString("consensusReason")).isNotBlank();
 
       // a client that comes (back) now gets what it missed and the members
       WsTestClient bob = WsTestClient.hello(vertx, ip, PORT, "bob", "c-bob");

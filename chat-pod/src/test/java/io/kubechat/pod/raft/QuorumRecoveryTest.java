@@ -31,7 +31,7 @@ class QuorumRecoveryTest {
       cluster.awaitAllVoters(LONG);
       String survivor = "pod-1";
       String ip = cluster.ip(survivor);
-      Http.Response refused = Http.post(ip, TestCluster.PORT, RECOVER);
+      Http.Response refused = Http.post(ip, TestCluster.ADMIN_PORT, RECOVER);
       assertThat(refused.status()).as(refused.body()).isEqualTo(409);
       assertThat(refused.json().getString("error")).contains("has a quorum");
 
@@ -53,9 +53,9 @@ class QuorumRecoveryTest {
       cluster.pod("pod-3").kill();
       Awaitility.await("the survivor knows it has no quorum")
           .atMost(LONG)
-          .until(() -> Http.get(ip, TestCluster.PORT, "/readyz").status() == 503);
+          .until(() -> Http.get(ip, TestCluster.ADMIN_PORT, "/readyz").status() == 503);
 
-      Http.Response recovered = Http.post(ip, TestCluster.PORT, RECOVER);
+      Http.Response recovered = Http.post(ip, TestCluster.ADMIN_PORT, RECOVER);
       assertThat(recovered.status()).as(recovered.body()).isEqualTo(200);
       JsonObject report = recovered.json();
       assertThat(report.getInteger("chatGroups")).isEqualTo(1);
@@ -111,8 +111,8 @@ class QuorumRecoveryTest {
       try {
         Awaitility.await("the survivor knows it has no quorum")
             .atMost(LONG)
-            .until(() -> Http.get(ip, TestCluster.PORT, "/readyz").status() == 503);
-        Http.Response recovered = Http.post(ip, TestCluster.PORT, RECOVER);
+            .until(() -> Http.get(ip, TestCluster.ADMIN_PORT, "/readyz").status() == 503);
+        Http.Response recovered = Http.post(ip, TestCluster.ADMIN_PORT, RECOVER);
         assertThat(recovered.status()).as(recovered.body()).isEqualTo(200);
       } finally {
         cluster.pod("pod-3").resume();

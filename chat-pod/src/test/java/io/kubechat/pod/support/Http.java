@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Tiny blocking HTTP helper for /status, /readyz, /metrics and the admin action. */
+/**
+ * Tiny blocking HTTP helper for the admin port's /status, /readyz, /metrics and the admin action
+ * (pass the pod's admin port, e.g. {@link TestCluster#ADMIN_PORT}).
+ */
 public final class Http {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -11,8 +11,10 @@ import org.awaitility.Awaitility;
 public final class PodsReady {
   private PodsReady() {}
 
-  /** Every pod runs, is ready and sees all of them ALIVE, each hearing it. */
-  public static void awaitAllAlive(Collection<PodProcess> pods, int port, Duration atMost) {
+  /**
+   * Every pod runs, is ready and sees all of them ALIVE, each hearing it (read on the admin port).
+   */
+  public static void awaitAllAlive(Collection<PodProcess> pods, int adminPort, Duration atMost) {
     Awaitility.await(pods.size() + " pods ALIVE everywhere")
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(200))
@@ -20,7 +22,7 @@ public final class PodsReady {
             () -> {
               for (PodProcess p : pods) {
                 assertThat(p.isAlive()).as("%s runs; log:\n%s", p.node(), p.logTail()).isTrue();
-                JsonObject s = Http.status(p.ip(), port);
+                JsonObject s = Http.status(p.ip(), adminPort);
                 assertThat(s).as("status of %s", p.node()).isNotNull();
                 assertThat(s.getBoolean("ready")).as("%s ready", p.node()).isTrue();
                 assertThat(s.getJsonArray("members")).hasSize(pods.size());

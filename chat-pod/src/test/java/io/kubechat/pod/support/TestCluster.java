@@ -19,7 +19,13 @@ import org.awaitility.Awaitility;
  * incarnation) joins it, as the operator does.
  */
 public final class TestCluster implements AutoCloseable {
+  /** The client port (WebSockets, the page). */
   public static final int PORT = 8080;
+
+  /**
+   * The admin port (/status, /readyz, /metrics, the admin action): KUBECHAT_ADMIN_PORT's default.
+   */
+  public static final int ADMIN_PORT = 9090;
 
   private final Map<String, String> env;
   private final Path logs;
@@ -151,11 +157,11 @@ public final class TestCluster implements AutoCloseable {
 
   /** Every pod process runs, is ready and sees every other ALIVE. */
   public void awaitAllAlive() {
-    PodsReady.awaitAllAlive(pods.values(), PORT, Duration.ofSeconds(90));
+    PodsReady.awaitAllAlive(pods.values(), ADMIN_PORT, Duration.ofSeconds(90));
   }
 
   public JsonObject status(String node) {
-    return Http.status(pods.get(node).ip(), PORT);
+    return Http.status(pods.get(node).ip(), ADMIN_PORT);
   }
 
   /**
@@ -171,7 +177,7 @@ public final class TestCluster implements AutoCloseable {
             () -> {
               List<JsonObject> statuses = new ArrayList<>();
               for (PodProcess p : live()) {
-                JsonObject s = Http.status(p.ip(), PORT);
+                JsonObject s = Http.status(p.ip(), ADMIN_PORT);
                 assertThat(s).as("status of %s", p.node()).isNotNull();
                 statuses.add(s);
               }
@@ -213,7 +219,7 @@ public final class TestCluster implements AutoCloseable {
               assertThat(s).isNotNull();
               List<String> expected = new ArrayList<>();
               for (PodProcess p : live()) {
-                JsonObject ps = Http.status(p.ip(), PORT);
+                JsonObject ps = Http.status(p.ip(), ADMIN_PORT);
                 assertThat(ps).isNotNull();
                 expected.add(p.node() + "/" + ps.getString("incarnation") + "/voter");
               }

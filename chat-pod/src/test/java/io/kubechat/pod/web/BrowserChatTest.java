@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.PodsReady;
+import io.kubechat.pod.support.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,7 @@ class BrowserChatTest {
     DRIVERS.add(HeadlessChromium.start(WORK, "b"));
     pageA = new ChatPage(DRIVERS.get(0));
     pageB = new ChatPage(DRIVERS.get(1));
-    PodsReady.awaitAllAlive(PODS.values(), PORT, Duration.ofSeconds(60));
+    PodsReady.awaitAllAlive(PODS.values(), TestCluster.ADMIN_PORT, Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class ProtocolTest {
   static final String HOST = "127.0.1.2";
   static final int PORT = 18080;
+  static final int ADMIN_PORT = 19090;
   static final int IDLE_S = 5;
   static PodLauncher pod;
   static Vertx clients;
@@ -47,6 +48,7 @@ class ProtocolTest {
                         Map.entry("KUBECHAT_POD_IP", HOST),
                         Map.entry("KUBECHAT_CLUSTER_NAME", "protocol-" + UUID.randomUUID()),
                         Map.entry("KUBECHAT_HTTP_PORT", Integer.toString(PORT)),
+                        Map.entry("KUBECHAT_ADMIN_PORT", Integer.toString(ADMIN_PORT)),
                         Map.entry("KUBECHAT_HAZELCAST_PORT", "15701"),
                         Map.entry("KUBECHAT_EVENTBUS_PORT", "15702"),
                         Map.entry("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200"),
@@ -66,7 +68,7 @@ class ProtocolTest {
     Awaitility.await("pod ready")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> Http.get(HOST, PORT, "/readyz").status() == 200);
+        .until(() -> Http.get(HOST, ADMIN_PORT, "/readyz").status() == 200);
     clients = Vertx.vertx();
   }
 
@@ -471,7 +473,7 @@ class ProtocolTest {
               f -> "left".equals(f.getString("type")) && "stuck".equals(f.getString("user")));
       assertThat(left.getString("reason")).isEqualTo("disconnect");
       assertThat(sender.closeCode()).isNull();
-      assertThat(Http.get(HOST, PORT, "/metrics").body())
+      assertThat(Http.get(HOST, ADMIN_PORT, "/metrics").body())
           .containsPattern("kubechat_clients_slow_consumer_disconnects_total [1-9]");
     }
     stillUsable(sender);
@@ -479,10 +481,10 @@ class ProtocolTest {
 
   @Test
   void httpEndpointsReportASingleReadyPod() {
-    assertThat(Http.get(HOST, PORT, "/healthz").status()).isEqualTo(200);
-    Http.Response ready = Http.get(HOST, PORT, "/readyz");
+    assertThat(Http.get(HOST, ADMIN_PORT, "/healthz").status()).isEqualTo(200);
+    Http.Response ready = Http.get(HOST, ADMIN_PORT, "/readyz");
     assertThat(ready.status()).isEqualTo(200);
-    JsonObject s = Http.status(HOST, PORT);
+    JsonObject s = Http.status(HOST, ADMIN_PORT);
     assertThat(s.getString("node")).isEqualTo("solo");
     assertThat(s.getBoolean("ready")).isTrue();
     // a single pod leads its own consensus group
@@ -505,7 +507,7 @@ class ProtocolTest {
     WsTestClient c = hello("metric");
     c.sendText("nope");
     c.awaitError("BAD_JSON");
-    String metrics = Http.get(HOST, PORT, "/metrics").body();
+    String metrics = Http.get(HOST, ADMIN_PORT, "/metrics").body();
     assertThat(metrics)
         .contains(
             "kubechat_clients_connected",

@@ -237,7 +237,9 @@ public class KubernetesTypeDescriptions implements SchemaCustomizer.Customizer {
                   .field(
                       "networkPolicy",
                       null,
-                      new Type().field("clientFrom", null, NETWORK_POLICY_PEER)))
+                      new Type()
+                          .field("clientFrom", null, NETWORK_POLICY_PEER)
+                          .field("adminFrom", null, NETWORK_POLICY_PEER)))
           .field(
               "status",
               "Observed state of the chat cluster, written by the operator only: phase, leader,"

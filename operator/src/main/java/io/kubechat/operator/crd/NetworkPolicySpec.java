@@ -12,15 +12,23 @@ public class NetworkPolicySpec {
   @Default("true")
   @JsonPropertyDescription(
       "Create a NetworkPolicy <name>-pods: the Hazelcast (5701) and event-bus (5702) ports accept"
-          + " only pods of this ChatCluster, the HTTP port (8080) accepts clientFrom, or everyone"
-          + " when clientFrom is empty; default true, false deletes the NetworkPolicy.")
+          + " only pods of this ChatCluster, the client port (8080) accepts clientFrom, or everyone"
+          + " when clientFrom is empty, the admin port (9090: /status, /metrics, probes) accepts"
+          + " only the operator's namespace and adminFrom; default true, false deletes the"
+          + " NetworkPolicy.")
   private Boolean enabled = true;
 
   @JsonPropertyDescription(
-      "NetworkPolicy peers (podSelector, namespaceSelector, ipBlock) that may reach the HTTP port;"
-          + " empty means any. The operator's namespace is always allowed, because it polls the"
-          + " pods' /status on that port.")
+      "NetworkPolicy peers (podSelector, namespaceSelector, ipBlock) that may reach the client"
+          + " port (WebSocket /ws and the chat page); empty means any.")
   private List<NetworkPolicyPeer> clientFrom;
+
+  @JsonPropertyDescription(
+      "NetworkPolicy peers (podSelector, namespaceSelector, ipBlock) that may reach the admin port"
+          + " (9090: /status, /metrics, /healthz, /readyz, POST /admin/recover-quorum) besides the"
+          + " operator's namespace, e.g. Prometheus's namespace. The kubelet's probes come from"
+          + " the node and need no entry.")
+  private List<NetworkPolicyPeer> adminFrom;
 
   public Boolean getEnabled() {
     return enabled;
@@ -36,5 +44,13 @@ public class NetworkPolicySpec {
 
   public void setClientFrom(List<NetworkPolicyPeer> clientFrom) {
     this.clientFrom = clientFrom;
+  }
+
+  public List<NetworkPolicyPeer> getAdminFrom() {
+    return adminFrom;
+  }
+
+  public void setAdminFrom(List<NetworkPolicyPeer> adminFrom) {
+    this.adminFrom = adminFrom;
   }
 }

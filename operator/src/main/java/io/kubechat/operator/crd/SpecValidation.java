@@ -1,6 +1,7 @@
 package io.kubechat.operator.crd;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,34 +156,9 @@ public final class SpecValidation {
       }
     }
     NetworkPolicySpec np = s.getNetworkPolicy();
-    if (np != null && np.getClientFrom() != null) {
-      for (int i = 0; i < np.getClientFrom().size(); i++) {
-        var peer = np.getClientFrom().get(i);
-        if (peer == null
-            || (peer.getPodSelector() == null
-                && peer.getNamespaceSelector() == null
-                && peer.getIpBlock() == null)) {
-          p.add(
-              "spec.networkPolicy.clientFrom["
-                  + i
-                  + "] must set podSelector, namespaceSelector or ipBlock");
-        } else if (peer.getIpBlock() != null
-            && (peer.getPodSelector() != null || peer.getNamespaceSelector() != null)) {
-          p.add(
-              "spec.networkPolicy.clientFrom["
-                  + i
-                  + "] must not combine ipBlock with podSelector or namespaceSelector");
-        } else if (peer.getIpBlock() != null
-            && (peer.getIpBlock().getCidr() == null
-                || !CIDR.matcher(peer.getIpBlock().getCidr()).matches())) {
-          p.add(
-              "spec.networkPolicy.clientFrom["
-                  + i
-                  + "].ipBlock.cidr '"
-                  + peer.getIpBlock().getCidr()
-                  + "' must be a CIDR such as 10.0.0.0/8");
-        }
-      }
+    if (np != null) {
+      peers(p, "spec.networkPolicy.clientFrom", np.getClientFrom());
+      peers(p, "spec.networkPolicy.adminFrom", np.getAdminFrom());
     }
     ChatPodTemplate t = s.getPodTemplate();
     if (t != null) {
@@ -190,6 +166,34 @@ public final class SpecValidation {
       reserved(p, "spec.podTemplate.annotations", t.getAnnotations());
     }
     return p;
+  }
+
+  private static void peers(List<String> p, String field, List<NetworkPolicyPeer> peers) {
+    if (peers == null) {
+      return;
+    }
+    for (int i = 0; i < peers.size(); i++) {
+      var peer = peers.get(i);
+      if (peer == null
+          || (peer.getPodSelector() == null
+              && peer.getNamespaceSelector() == null
+              && peer.getIpBlock() == null)) {
+        p.add(field + "[" + i + "] must set podSelector, namespaceSelector or ipBlock");
+      } else if (peer.getIpBlock() != null
+          && (peer.getPodSelector() != null || peer.getNamespaceSelector() != null)) {
+        p.add(field + "[" + i + "] must not combine ipBlock with podSelector or namespaceSelector");
+      } else if (peer.getIpBlock() != null
+          && (peer.getIpBlock().getCidr() == null
+              || !CIDR.matcher(peer.getIpBlock().getCidr()).matches())) {
+        p.add(
+            field
+                + "["
+                + i
+                + "].ipBlock.cidr '"
+                + peer.getIpBlock().getCidr()
+                + "' must be a CIDR such as 10.0.0.0/8");
+      }
+    }
   }
 
   private static void min(List<String> p, String field, Integer v, int min) {

@@ -153,6 +153,7 @@ final class PodViews {
 
   private static final Set<String> VOTER_ROLES = Set.of("LEADER", "FOLLOWER");
 
+  /** Each pod's admin address (ip:9090), where the poller reads its /status. */
   static Map<String, String> addresses(List<Pod> active) {
     Map<String, String> m = new LinkedHashMap<>();
     for (Pod p : active) {
@@ -160,7 +161,7 @@ final class PodViews {
       if (ip != null && !ip.isBlank()) {
         m.put(
             p.getMetadata().getName(),
-            (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + Names.HTTP_PORT);
+            (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + Names.ADMIN_PORT);
       }
     }
     return m;

@@ -16,7 +16,13 @@ public final class Names {
   public static final String SPEC_HASH_ANNOTATION = "kubechat.io/pod-spec-hash";
   public static final String BOOTSTRAP_ANNOTATION = "kubechat.io/bootstrap";
   public static final String CONTAINER = "chat";
+
+  /** The client port: /ws and the chat page. */
   public static final int HTTP_PORT = 8080;
+
+  /** The admin port: /healthz, /readyz, /status, /metrics, POST /admin/recover-quorum. */
+  public static final int ADMIN_PORT = 9090;
+
   public static final int HAZELCAST_PORT = 5701;
   public static final int EVENTBUS_PORT = 5702;
 

@@ -3,6 +3,8 @@ package io.kubechat.operator.resources;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -10,13 +12,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.NetworkPolicySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The ingress NetworkPolicy of a ChatCluster's pods. Hazelcast has no authentication in its open
- * source edition, so this policy is what keeps strangers out of the cluster ports.
+ * source edition, so this policy is what keeps strangers out of the cluster ports; the admin port
+ * (status, metrics, the quorum-recovery action) admits only the operator's namespace and
+ * spec.networkPolicy.adminFrom; the client port admits clientFrom, or anyone.
  */
 public final class NetworkPolicyFactory {
   private NetworkPolicyFactory() {}
@@ -40,23 +45,28 @@ public final class NetworkPolicyFactory {
             .withMatchLabels(Names.selector(c))
             .endPodSelector()
             .build();
+    Optional<NetworkPolicySpec> spec = Optional.ofNullable(c.getSpec().getNetworkPolicy());
+    // an empty from admits everyone: the client port when clientFrom is empty
     List<NetworkPolicyPeer> clientFrom =
-        Optional.ofNullable(c.getSpec().getNetworkPolicy())
-            .map(NetworkPolicySpec::getClientFrom)
-            .orElse(List.of());
-    List<NetworkPolicyPeer> http = new ArrayList<>();
-    if (!clientFrom.isEmpty()) {
-      http.addAll(clientFrom);
-      http.add(sameCluster);
-      if (operatorNamespace != null) {
-        // the operator polls every pod's /status on the HTTP port
-        http.add(
-            new NetworkPolicyPeerBuilder()
-                .withNewNamespaceSelector()
-                .withMatchLabels(Map.of("kubernetes.io/metadata.name", operatorNamespace))
-                .endNamespaceSelector()
-                .build());
-      }
+        spec.map(NetworkPolicySpec::getClientFrom).orElse(List.of());
+    List<NetworkPolicyPeer> admin = new ArrayList<>();
+    if (operatorNamespace != null) {
+      // the operator polls every pod's /status on the admin port
+      admin.add(
+          new NetworkPolicyPeerBuilder()
+              .withNewNamespaceSelector()
+              .withMatchLabels(Map.of("kubernetes.io/metadata.name", operatorNamespace))
+              .endNamespaceSelector()
+              .build());
+    }
+    admin.addAll(spec.map(NetworkPolicySpec::getAdminFrom).orElse(List.of()));
+    List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
+    ingress.add(rule(List.of(sameCluster), Names.HAZELCAST_PORT, Names.EVENTBUS_PORT));
+    ingress.add(rule(clientFrom, Names.HTTP_PORT));
+    if (!admin.isEmpty()) {
+      // no peer at all: no rule, the admin port stays closed (the kubelet's probes come from the
+      // node, which a NetworkPolicy never blocks)
+      ingress.add(rule(admin, Names.ADMIN_PORT));
     }
     return Optional.of(
         new NetworkPolicyBuilder()
@@ -66,16 +76,16 @@ public final class NetworkPolicyFactory {
             .withMatchLabels(Names.selector(c))
             .endPodSelector()
             .withPolicyTypes("Ingress")
-            .addNewIngress()
-            .withFrom(sameCluster)
-            .withPorts(port(Names.HAZELCAST_PORT), port(Names.EVENTBUS_PORT))
-            .endIngress()
-            .addNewIngress()
-            .withFrom(http)
-            .withPorts(port(Names.HTTP_PORT))
-            .endIngress()
+            .withIngress(ingress)
             .endSpec()
             .build());
+  }
+
+  private static NetworkPolicyIngressRule rule(List<NetworkPolicyPeer> from, int... ports) {
+    return new NetworkPolicyIngressRuleBuilder()
+        .withFrom(from)
+        .withPorts(Arrays.stream(ports).mapToObj(NetworkPolicyFactory::port).toList())
+        .build();
   }
 
   private static NetworkPolicyPort port(int port) {

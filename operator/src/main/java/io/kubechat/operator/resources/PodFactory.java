@@ -129,6 +129,11 @@ public final class PodFactory {
         .withProtocol("TCP")
         .endPort()
         .addNewPort()
+        .withName("admin")
+        .withContainerPort(Names.ADMIN_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
         .withName("hazelcast")
         .withContainerPort(Names.HAZELCAST_PORT)
         .withProtocol("TCP")
@@ -140,8 +145,11 @@ public final class PodFactory {
         .endPort()
         .withEnv(env(c))
         .withResources(DefaultResources.orDefault(s.getResources()))
+        // all on the admin port; the startup probe gives the JVM and the join up to 60 s before
+        // liveness counts
+        .withStartupProbe(probe("/healthz", 1, 2, 30))
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
-        .withLivenessProbe(probe("/healthz", 20, 10, 3))
+        .withLivenessProbe(probe("/healthz", 0, 10, 3))
         .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(PodVolumes.mounts())
         .build();
@@ -161,6 +169,7 @@ public final class PodFactory {
             "KUBECHAT_CLUSTER_SERVICE",
             Names.headlessService(c) + "." + ns + ".svc." + clusterDomain));
     env.add(env("KUBECHAT_HTTP_PORT", Integer.toString(Names.HTTP_PORT)));
+    env.add(env("KUBECHAT_ADMIN_PORT", Integer.toString(Names.ADMIN_PORT)));
     env.add(env("KUBECHAT_HAZELCAST_PORT", Integer.toString(Names.HAZELCAST_PORT)));
     env.add(env("KUBECHAT_EVENTBUS_PORT", Integer.toString(Names.EVENTBUS_PORT)));
     env.add(env("KUBECHAT_DATA_DIR", PodVolumes.DATA_DIR));
@@ -240,7 +249,7 @@ public final class PodFactory {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString("admin"))
         .endHttpGet()
         .withInitialDelaySeconds(initialDelay)
         .withPeriodSeconds(period)

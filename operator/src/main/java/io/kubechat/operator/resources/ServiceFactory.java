@@ -9,7 +9,11 @@ import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.ClientServiceSpec;
 import java.util.Optional;
 
-/** The headless Service for discovery and the client Service. */
+/**
+ * The headless Service for discovery (and the pods' DNS names) and the client Service. Neither
+ * names the admin port: the operator reaches it on each pod's IP, and it is never behind the client
+ * Service.
+ */
 public final class ServiceFactory {
   private ServiceFactory() {}
 

@@ -22,6 +22,10 @@ import io.kubechat.operator.support.Clusters;
 import io.kubechat.operator.support.MockApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +172,7 @@ class ChatClusterEndToEndTest {
             });
     assertThat(kubelet.runningProcesses()).isEqualTo(3);
     running = true;
+    statusIsOnlyOnTheAdminPort();
     if (!podsReportRoles()) {
       // Part 1 pods: no consensus; the cluster is Ready without a leader and says why.
       await()
@@ -199,6 +204,39 @@ class ChatClusterEndToEndTest {
                   .containsEntry(Names.ROLE_LABEL, "leader");
             });
     idleClusterIsNotRewritten();
+  }
+
+  /** What the operator polls is on each pod's admin port; the client port does not answer it. */
+  private void statusIsOnlyOnTheAdminPort() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    for (Pod p : client.pods().inNamespace(NS).list().getItems()) {
+      String ip = p.getStatus().getPodIP();
+      assertThat(httpGet(http, ip, Names.ADMIN_PORT, "/status"))
+          .as("admin port of %s", ip)
+          .isEqualTo(200);
+      assertThat(httpGet(http, ip, Names.HTTP_PORT, "/status"))
+          .as("client port of %s", ip)
+          .isEqualTo(404);
+      assertThat(httpGet(http, ip, Names.HTTP_PORT, "/metrics"))
+          .as("client port of %s", ip)
+          .isEqualTo(404);
+    }
+  }
+
+  private static int httpGet(HttpClient http, String ip, int port, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + path))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   /**

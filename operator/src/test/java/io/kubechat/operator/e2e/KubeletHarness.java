@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * Stands in for the kubelet (and for the garbage collector of kube-controller-manager) on top of
  * the mock API server: for every new Pod it picks a pod IP from a loopback pool, starts a real
  * chat-pod process with the Pod's KUBECHAT_* environment (downward API values resolved), and writes
- * the Pod's status: Running, podIP, Ready from the process's /readyz. A deleted Pod gets SIGTERM,
- * then SIGKILL after its grace period; a process that dies on its own turns its Pod Failed.
- * Deleting a ChatCluster deletes what it owns, as the garbage collector would.
+ * the Pod's status: Running, podIP, Ready from the process's readiness probe (/readyz on the admin
+ * port, as the pod spec says). A deleted Pod gets SIGTERM, then SIGKILL after its grace period; a
+ * process that dies on its own turns its Pod Failed. Deleting a ChatCluster deletes what it owns,
+ * as the garbage collector would.
  *
  * <p>There is no DNS here, so the pods use static discovery over the whole IP pool instead of the
  * headless Service (KUBECHAT_DISCOVERY=static, KUBECHAT_STATIC_MEMBERS=the pool).
@@ -83,16 +84,36 @@ public final class KubeletHarness implements AutoCloseable {
     final Process process;
     final long grace;
     final String uid;
+    final URI readiness;
     volatile boolean stopping;
     volatile Boolean ready;
 
-    RunningPod(String name, String ip, Process process, long grace, String uid) {
+    RunningPod(String name, String ip, Process process, long grace, String uid, URI readiness) {
       this.name = name;
       this.ip = ip;
       this.process = process;
       this.grace = grace;
       this.uid = uid;
+      this.readiness = readiness;
     }
+  }
+
+  /**
+   * What the kubelet probes for readiness: the container's readinessProbe, its named port resolved
+   * among the container's ports, on the pod's IP.
+   */
+  static URI readinessUri(Pod pod, String ip) {
+    var container = pod.getSpec().getContainers().get(0);
+    var get = container.getReadinessProbe().getHttpGet();
+    int port =
+        get.getPort().getIntVal() != null
+            ? get.getPort().getIntVal()
+            : container.getPorts().stream()
+                .filter(p -> get.getPort().getStrVal().equals(p.getName()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no container port " + get.getPort()))
+                .getContainerPort();
+    return URI.create("http://" + ip + ":" + port + get.getPath());
   }
 
   public KubeletHarness(
@@ -272,7 +293,8 @@ public final class KubeletHarness implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     long grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds()).orElse(30L);
-    RunningPod r = new RunningPod(name, ip, process, grace, pod.getMetadata().getUid());
+    RunningPod r =
+        new RunningPod(name, ip, process, grace, pod.getMetadata().getUid(), readinessUri(pod, ip));
     running.put(name, r);
     LOG.info("started {} on {} (pid {})", name, ip, process.pid());
     String now = Instant.now().toString();
@@ -371,10 +393,7 @@ public final class KubeletHarness implements AutoCloseable {
       if (!r.process.isAlive() || r.stopping) {
         continue;
       }
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create("http://" + r.ip + ":8080/readyz"))
-              .timeout(Duration.ofMillis(500))
-              .build();
+      HttpRequest req = HttpRequest.newBuilder(r.readiness).timeout(Duration.ofMillis(500)).build();
       boolean ok;
       try {
         ok = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * An operator that restarts with a new default pod image rolls the pods with the leader last, and
  * neither reports nor announces a lost leader it has simply not polled yet. The pods are fake:
- * local HTTP servers on port 8080 of their pod IPs answer /status as a formed Raft group would, and
- * the test plays the kubelet.
+ * local HTTP servers on the admin port (9090) of their pod IPs answer /status as a formed Raft
+ * group would, and the test plays the kubelet.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorRestartTest {
@@ -68,7 +68,7 @@ class OperatorRestartTest {
     client = api.client();
     for (int o = 0; o < 3; o++) {
       String pod = NAME + "-" + o;
-      HttpServer s = HttpServer.create(new InetSocketAddress(ip(o), Names.HTTP_PORT), 8);
+      HttpServer s = HttpServer.create(new InetSocketAddress(ip(o), Names.ADMIN_PORT), 8);
       byte[] body = status(pod).getBytes(StandardCharsets.UTF_8);
       s.createContext(
           "/status",

@@ -26,8 +26,10 @@ class NetworkPolicyFactoryTest {
         .orElseThrow();
   }
 
+  static final Map<String, String> OPS_NAMESPACE = Map.of("kubernetes.io/metadata.name", "ops");
+
   @Test
-  void onByDefaultClusterPortsOnlyFromTheSameClusterHttpOpen() {
+  void onByDefaultClusterPortsFromTheSameClusterAdminFromTheOperatorClientOpen() {
     NetworkPolicy p =
         NetworkPolicyFactory.policy(Clusters.cluster("ns", "demo", 3, s -> {}), "ops")
             .orElseThrow();
@@ -46,18 +48,34 @@ class NetworkPolicyFactoryTest {
                 assertThat(f.getNamespaceSelector()).as("same namespace only").isNull();
               });
     }
-    NetworkPolicyIngressRule http = ruleFor(p, 8080);
-    assertThat(http.getPorts()).extracting(x -> x.getPort().getIntVal()).containsExactly(8080);
-    assertThat(http.getFrom()).as("open to anyone").isNullOrEmpty();
-    assertThat(p.getSpec().getIngress()).hasSize(2);
+    NetworkPolicyIngressRule client = ruleFor(p, 8080);
+    assertThat(client.getPorts()).extracting(x -> x.getPort().getIntVal()).containsExactly(8080);
+    assertThat(client.getFrom()).as("open to anyone").isNullOrEmpty();
+    NetworkPolicyIngressRule admin = ruleFor(p, 9090);
+    assertThat(admin.getPorts()).extracting(x -> x.getPort().getIntVal()).containsExactly(9090);
+    assertThat(admin.getFrom())
+        .as("only the operator's namespace")
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getNamespaceSelector().getMatchLabels()).isEqualTo(OPS_NAMESPACE);
+              assertThat(f.getPodSelector()).isNull();
+            });
+    assertThat(p.getSpec().getIngress()).hasSize(3);
   }
 
   @Test
-  void clientFromLimitsTheHttpPortButKeepsTheOperatorAndPeers() {
+  void clientFromLimitsOnlyTheClientPortAndAdminFromAddsToTheOperator() {
     NetworkPolicyPeer web =
         new NetworkPolicyPeerBuilder()
             .withNewNamespaceSelector()
             .withMatchLabels(Map.of("team", "web"))
+            .endNamespaceSelector()
+            .build();
+    NetworkPolicyPeer prometheus =
+        new NetworkPolicyPeerBuilder()
+            .withNewNamespaceSelector()
+            .withMatchLabels(Map.of("kubernetes.io/metadata.name", "monitoring"))
             .endNamespaceSelector()
             .build();
     ChatCluster c =
@@ -68,29 +86,38 @@ class NetworkPolicyFactoryTest {
             s -> {
               NetworkPolicySpec np = new NetworkPolicySpec();
               np.setClientFrom(List.of(web));
+              np.setAdminFrom(List.of(prometheus));
               s.setNetworkPolicy(np);
             });
-    NetworkPolicyIngressRule http =
-        ruleFor(NetworkPolicyFactory.policy(c, "kubechat-system").orElseThrow(), 8080);
-    assertThat(http.getFrom()).hasSize(3).contains(web);
-    assertThat(http.getFrom())
+    NetworkPolicy p = NetworkPolicyFactory.policy(c, "ops").orElseThrow();
+    assertThat(ruleFor(p, 8080).getFrom())
+        .as("the client port: clientFrom only")
+        .containsExactly(web);
+    assertThat(ruleFor(p, 9090).getFrom())
+        .hasSize(2)
+        .contains(prometheus)
         .anySatisfy(
             f ->
                 assertThat(f.getNamespaceSelector())
                     .isNotNull()
                     .extracting(LabelSelector::getMatchLabels)
-                    .isEqualTo(Map.of("kubernetes.io/metadata.name", "kubechat-system")));
-    assertThat(http.getFrom())
-        .anySatisfy(
-            f ->
-                assertThat(f.getPodSelector())
-                    .isNotNull()
-                    .extracting(LabelSelector::getMatchLabels)
-                    .isEqualTo(DEMO));
-    assertThat(ruleFor(NetworkPolicyFactory.policy(c, null).orElseThrow(), 8080).getFrom())
+                    .isEqualTo(OPS_NAMESPACE));
+    assertThat(ruleFor(NetworkPolicyFactory.policy(c, null).orElseThrow(), 9090).getFrom())
         .as("an operator outside the cluster has no namespace to allow")
+        .containsExactly(prometheus);
+  }
+
+  @Test
+  void withoutAnyAdminPeerTheAdminPortHasNoRule() {
+    // a rule with no peers would admit everyone: the admin port is left closed instead
+    NetworkPolicy p =
+        NetworkPolicyFactory.policy(Clusters.cluster("ns", "demo", 3, s -> {}), null).orElseThrow();
+    assertThat(p.getSpec().getIngress())
         .hasSize(2)
-        .contains(web);
+        .noneSatisfy(
+            r ->
+                assertThat(r.getPorts())
+                    .anySatisfy(x -> assertThat(x.getPort().getIntVal()).isEqualTo(9090)));
   }
 
   @Test
@@ -139,5 +166,12 @@ class NetworkPolicyFactoryTest {
                 + " 10.0.0.0/8",
             "spec.networkPolicy.clientFrom[2] must not combine ipBlock with podSelector or"
                 + " namespaceSelector");
+    NetworkPolicySpec admin = new NetworkPolicySpec();
+    admin.setAdminFrom(List.of(new NetworkPolicyPeer()));
+    assertThat(
+            SpecValidation.validate(
+                Clusters.cluster("ns", "demo", 3, s -> s.setNetworkPolicy(admin))))
+        .containsExactly(
+            "spec.networkPolicy.adminFrom[0] must set podSelector, namespaceSelector or ipBlock");
   }
 }

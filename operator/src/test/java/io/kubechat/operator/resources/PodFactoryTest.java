@@ -1,16 +1,22 @@
 package io.kubechat.operator.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.kubechat.operator.crd.AntiAffinity;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.HeartbeatSpec;
 import io.kubechat.operator.crd.RaftSpec;
 import io.kubechat.operator.crd.StorageSpec;
 import io.kubechat.operator.support.Clusters;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PodFactoryTest {
@@ -110,5 +116,33 @@ class PodFactoryTest {
                 .getRequiredDuringSchedulingIgnoredDuringExecution())
         .hasSize(1);
     assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("kubechat/chat-pod:test");
+  }
+
+  @Test
+  void probesUseTheNamedAdminPortAndTheClientServiceOnlyTheClientPort() {
+    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> {});
+    Container container = factory.pod(c, 0, true).getSpec().getContainers().get(0);
+    assertThat(container.getPorts())
+        .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+        .contains(tuple("http", 8080), tuple("admin", 9090));
+    assertThat(Clusters.env(factory.pod(c, 0, true), "KUBECHAT_ADMIN_PORT")).isEqualTo("9090");
+    for (Probe probe :
+        List.of(
+            container.getStartupProbe(),
+            container.getReadinessProbe(),
+            container.getLivenessProbe())) {
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    }
+    assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+
+    Service client = ServiceFactory.client(c);
+    assertThat(client.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getTargetPort().getIntVal()).isEqualTo(8080));
+    assertThat(ServiceFactory.headless(c).getSpec().getPorts())
+        .as("the admin port is reached on the pod IPs, through no Service")
+        .noneSatisfy(p -> assertThat(p.getTargetPort().getIntVal()).isEqualTo(9090));
   }
 }

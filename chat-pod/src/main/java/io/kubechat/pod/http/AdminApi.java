@@ -5,15 +5,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The plain HTTP side of a pod: {@code /healthz} (the event loop answers), {@code /readyz} (joined
- * and serving), {@code /status} (JSON the operator reads), {@code /metrics} (Prometheus text) and
- * the chat page at {@code /}. The WebSocket endpoint {@code /ws} is handled by the ws package.
+ * The admin port of a pod (KUBECHAT_ADMIN_PORT), for the kubelet, the operator and Prometheus only:
+ * {@code /healthz} (the event loop answers), {@code /readyz} (joined and serving), {@code /status}
+ * (JSON the operator reads), {@code /metrics} (Prometheus text) and {@code POST
+ * /admin/recover-quorum}. Clients use the client port ({@link ClientHttp}); the client Service does
+ * not expose this one and the NetworkPolicy admits only the operator's namespace to it.
  */
-public final class HttpApi {
-  private HttpApi() {}
+public final class AdminApi {
+  private AdminApi() {}
 
   public static Router router(Vertx vertx, StatusSource source) {
     Router router = Router.router(vertx);
@@ -38,7 +39,6 @@ public final class HttpApi {
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(source.metrics()));
     router.post("/admin/recover-quorum").handler(ctx -> recoverQuorum(ctx, source));
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return router;
   }
 
