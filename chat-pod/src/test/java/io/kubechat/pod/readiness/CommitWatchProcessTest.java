@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class CommitWatchProcessTest {
   static final int PORT = TestCluster.PORT;
+  static final int ADMIN = TestCluster.ADMIN_PORT;
 
   @Test
   void podsThatCannotCommitStayReadyForTheGraceAndMoveClientsOnlyWhenOthersMayCommit()
@@ -43,14 +44,14 @@ class CommitWatchProcessTest {
       Awaitility.await("pod-4 cannot commit")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> !Http.status(ip, PORT).getBoolean("available"));
+          .until(() -> !Http.status(ip, ADMIN).getBoolean("available"));
       long unavailableAt = System.nanoTime();
-      JsonObject during = Http.status(ip, PORT);
+      JsonObject during = Http.status(ip, ADMIN);
       boolean readyDuringGrace = during.getBoolean("ready");
       Awaitility.await("not ready once the grace is over")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> Http.get(ip, PORT, "/readyz").status() == 503);
+          .until(() -> Http.get(ip, ADMIN, "/readyz").status() == 503);
       long unreadyAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - unavailableAt);
       assertThat(readyDuringGrace)
           .as("ready while it cannot commit, within the grace: %s", during)
