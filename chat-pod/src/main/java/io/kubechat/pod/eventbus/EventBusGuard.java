@@ -2,7 +2,6 @@ package io.kubechat.pod.eventbus;
 
 import io.kubechat.pod.metrics.PodMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.impl.CodecManager;
 import io.vertx.core.transport.Transport;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -15,9 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventBusGuard {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusGuard.class);
-
-  /** Vert.x's built-in codecs: the only ones a frame may name (kubechat registers none). */
-  static final int SYSTEM_CODECS = new CodecManager().systemCodecs().length;
 
   private final GuardedTransport transport;
   private final InboundFailures failures;
@@ -35,8 +31,7 @@ public final class EventBusGuard {
                   + detail);
         };
     this.transport =
-        new GuardedTransport(
-            host, port, () -> new FrameGuard(maxFrameBytes, SYSTEM_CODECS, refusals, failures));
+        new GuardedTransport(host, port, maxFrameBytes, () -> new FrameGuard(refusals, failures));
   }
 
   /** The transport to build Vert.x with. */

@@ -3,26 +3,30 @@ package io.kubechat.pod.eventbus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 
 /**
- * Checks every frame an event-bus peer sends before Vert.x's decoder sees it, without buffering
- * anything: it only counts the bytes that pass. Vert.x's clustered event bus reads a 4-byte length
- * and then buffers that many bytes (a {@code RecordParser} in fixed-size mode), so a length prefix
- * alone decides how much it keeps: 0x7fffffff makes it grow a buffer towards 2 GiB, and 0 or a
- * negative length throws. The guard closes the connection instead when the length is outside
- * 1..max, and when the first bytes of a frame are not a Vert.x wire message this pod could read:
- * the protocol version (1 or 2) and a system codec (kubechat registers no codec of its own, so a
- * user codec, -1, is refused too). Whatever else is malformed in a frame is caught when Vert.x
- * decodes it ({@link InboundFailures}).
+ * Checks every frame an event-bus peer sends before Vert.x's decoder sees it. Vert.x's clustered
+ * event bus reads a 4-byte length and then buffers that many bytes (a {@code RecordParser} in
+ * fixed-size mode), so a length prefix alone decides how much it keeps: 0x7fffffff makes it grow a
+ * buffer towards 2 GiB, and 0 or a negative length throws. In front of it, a Netty {@link
+ * LengthFieldBasedFrameDecoder} (fail-fast) cuts the stream into frames of at most the maximum and
+ * fails as soon as a prefix says more, before buffering anything of it; this handler then checks
+ * each complete frame ({@link WireFormat}) and hands it on unchanged, or closes the connection.
+ * Whatever Vert.x still cannot decode is caught by {@link InboundFailures}.
  *
- * <p>One instance per connection (it keeps the position within the current frame); runs on the
- * connection's event loop, behind the TLS handler when there is one.
+ * <p>One instance per connection; runs on the connection's event loop, behind the TLS handler when
+ * there is one.
  */
 final class FrameGuard extends ChannelInboundHandlerAdapter {
   /** What a refused frame was. */
   enum Violation {
     LENGTH,
-    NOT_A_MESSAGE
+    NOT_A_MESSAGE,
+    /** Not what the peer sent but how: a reset or another socket error. */
+    CONNECTION_ERROR
   }
 
   /** Told once per refused connection. */
@@ -30,95 +34,57 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
     void refused(ChannelHandlerContext ctx, Violation violation, String detail);
   }
 
-  private static final int MAX_WIRE_VERSION = 2;
-
-  private final int maxFrameBytes;
-  private final int systemCodecs;
   private final Refusals refusals;
   private final InboundFailures failures;
-
-  /** Bytes of the current length prefix read so far (0-3), and its value so far. */
-  private int prefixRead;
-
-  private int prefix;
-
-  /** Body bytes of the current frame already passed, and its length (0: reading a prefix). */
-  private int bodyRead;
-
-  private int bodyLength;
   private boolean refused;
 
-  FrameGuard(int maxFrameBytes, int systemCodecs, Refusals refusals, InboundFailures failures) {
-    this.maxFrameBytes = maxFrameBytes;
-    this.systemCodecs = systemCodecs;
+  FrameGuard(Refusals refusals, InboundFailures failures) {
     this.refusals = refusals;
     this.failures = failures;
   }
 
+  /** The decoder that must run just before this guard. */
+  static LengthFieldBasedFrameDecoder framer(int maxFrameBytes) {
+    // the whole frame, prefix included, is handed on: Vert.x reads the prefix itself
+    return new LengthFieldBasedFrameDecoder(maxFrameBytes + 4, 0, 4, 0, 0, true);
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf buf)) {
+    if (!(msg instanceof ByteBuf frame)) {
       ctx.fireChannelRead(msg);
       return;
     }
-    if (refused || !check(ctx, buf)) {
-      buf.release();
+    if (refused) {
+      frame.release();
       return;
     }
-    failures.decodingFor(ctx.channel(), () -> ctx.fireChannelRead(buf));
-  }
-
-  /** Advances through {@code buf}'s bytes; false (and the connection closed) if one is refused. */
-  private boolean check(ChannelHandlerContext ctx, ByteBuf buf) {
-    int i = buf.readerIndex();
-    int end = buf.writerIndex();
-    while (i < end) {
-      if (bodyLength == 0) {
-        prefix = (prefix << 8) | (buf.getByte(i++) & 0xff);
-        if (++prefixRead == 4) {
-          if (prefix < 1 || prefix > maxFrameBytes) {
-            return refuse(
-                ctx,
-                Violation.LENGTH,
-                "frame length "
-                    + Integer.toUnsignedString(prefix)
-                    + " (at most "
-                    + maxFrameBytes
-                    + ")");
-          }
-          bodyLength = prefix;
-          bodyRead = 0;
-          prefixRead = 0;
-          prefix = 0;
-        }
-        continue;
-      }
-      if (bodyRead < 2) {
-        byte b = buf.getByte(i);
-        if (bodyRead == 0 && (b < 1 || b > MAX_WIRE_VERSION)) {
-          return refuse(ctx, Violation.NOT_A_MESSAGE, "wire protocol version " + b);
-        }
-        if (bodyRead == 1 && (b < 0 || b >= systemCodecs)) {
-          return refuse(ctx, Violation.NOT_A_MESSAGE, "message codec " + b);
-        }
-        i++;
-        bodyRead++;
-      } else {
-        int skip = Math.min(bodyLength - bodyRead, end - i);
-        i += skip;
-        bodyRead += skip;
-      }
-      if (bodyRead == bodyLength) {
-        bodyLength = 0;
-      }
+    String problem = WireFormat.problem(frame);
+    if (problem != null) {
+      boolean length = frame.getInt(frame.readerIndex()) < WireFormat.MIN_FRAME;
+      frame.release();
+      refuse(ctx, length ? Violation.LENGTH : Violation.NOT_A_MESSAGE, problem);
+      return;
     }
-    return true;
+    failures.decodingFor(ctx.channel(), () -> ctx.fireChannelRead(frame));
   }
 
-  private boolean refuse(ChannelHandlerContext ctx, Violation violation, String detail) {
+  /**
+   * The framer fails on a length prefix that is negative or over the maximum. Socket errors (a
+   * reset) are handled here too: Vert.x would log each one, at a rate a stranger chooses.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!refused) {
+      boolean framing =
+          cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException;
+      refuse(ctx, framing ? Violation.LENGTH : Violation.CONNECTION_ERROR, String.valueOf(cause));
+    }
+  }
+
+  private void refuse(ChannelHandlerContext ctx, Violation violation, String detail) {
     refused = true;
     refusals.refused(ctx, violation, detail);
     ctx.close();
-    return false;
   }
 }

@@ -36,18 +36,22 @@ import org.slf4j.LoggerFactory;
 public final class GuardedTransport implements io.vertx.core.transport.Transport {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedTransport.class);
   static final String GUARD_NAME = "kubechat-frame-guard";
+  static final String FRAMER_NAME = "kubechat-framer";
 
   private final Transport delegate = io.vertx.core.transport.Transport.NIO.implementation();
   private final String host;
   private final int port;
   private final Supplier<ChannelHandler> guards;
+  private final int maxFrameBytes;
 
   /**
    * @param host the event-bus host ({@code EventBusOptions.getHost()})
    * @param port the event-bus port
+   * @param maxFrameBytes the largest frame (after the length prefix) accepted
    * @param guards a new {@link FrameGuard} per connection
    */
-  GuardedTransport(String host, int port, Supplier<ChannelHandler> guards) {
+  GuardedTransport(String host, int port, int maxFrameBytes, Supplier<ChannelHandler> guards) {
+    this.maxFrameBytes = maxFrameBytes;
     this.host = host;
     this.port = port;
     this.guards = guards;
@@ -88,12 +92,14 @@ public final class GuardedTransport implements io.vertx.core.transport.Transport
         ChannelHandlerContext tls = ch.pipeline().context(SslHandler.class);
         if (tls != null) {
           ch.pipeline().addAfter(tls.name(), GUARD_NAME, guards.get());
+          ch.pipeline().addAfter(tls.name(), FRAMER_NAME, FrameGuard.framer(maxFrameBytes));
         } else if (ssl) {
           // never let a TLS connection through unguarded or with the guard before decryption
           LOG.error("event-bus connection without a TLS handler in its pipeline: closed");
           ch.close();
         } else {
           ch.pipeline().addFirst(GUARD_NAME, guards.get());
+          ch.pipeline().addFirst(FRAMER_NAME, FrameGuard.framer(maxFrameBytes));
         }
       }
     };

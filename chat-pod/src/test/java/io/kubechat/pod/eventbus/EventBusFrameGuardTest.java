@@ -2,12 +2,16 @@ package io.kubechat.pod.eventbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubechat.pod.raft.RaftAddresses;
 import io.kubechat.pod.support.EventBusProbe;
 import io.kubechat.pod.support.PodHealth;
 import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.TestCluster;
 import io.kubechat.pod.support.WsTestClient;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.impl.CodecManager;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -72,9 +76,9 @@ class EventBusFrameGuardTest {
     Random random = new Random(42);
     int closed = 0;
     int attempts = 0;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 400; i++) {
       byte[] frame;
-      switch (i % 3) {
+      switch (i % 4) {
         case 0 -> {
           // pure noise
           frame = new byte[512];
@@ -86,8 +90,19 @@ class EventBusFrameGuardTest {
           random.nextBytes(frame);
           System.arraycopy(EventBusProbe.prefix(200), 0, frame, 0, 4);
         }
+        case 3 -> {
+          // a well-formed message to the pod's consensus address whose Raft payload is noise
+          byte[] noise = new byte[300];
+          random.nextBytes(noise);
+          frame =
+              WireFrames.frame(
+                  RaftAddresses.pod("pod-3"),
+                  MultiMap.caseInsensitiveMultiMap().add(RaftAddresses.KIND, "raft"),
+                  Buffer.buffer(noise),
+                  CodecManager.BUFFER_MESSAGE_CODEC);
+        }
         default -> {
-          // a plausible header (version 2, a system codec), then noise: Vert.x's decoder fails
+          // a plausible header (version 2, a system codec), then noise
           frame = new byte[4 + 200];
           random.nextBytes(frame);
           System.arraycopy(EventBusProbe.prefix(200), 0, frame, 0, 4);
@@ -112,7 +127,7 @@ class EventBusFrameGuardTest {
     List<String> lines = PodHealth.logLines(target);
     List<String> during = lines.subList(linesBefore, lines.size());
     assertThat(PodHealth.stackTraceLines(during))
-        .as("stack-trace lines logged for 300 garbage connections:\n%s", String.join("\n", during))
+        .as("stack-trace lines logged for 400 garbage connections:\n%s", String.join("\n", during))
         .isLessThan(60);
     assertThat(during.stream().filter(l -> l.contains("event-bus connection")).count())
         .as("log lines about refused event-bus connections:\n%s", String.join("\n", during))
