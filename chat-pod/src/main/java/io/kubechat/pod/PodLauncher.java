@@ -5,6 +5,8 @@ import io.kubechat.pod.cluster.HazelcastConfigFactory;
 import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
+import io.kubechat.pod.eventbus.ClusterTls;
+import io.kubechat.pod.eventbus.EventBusGuard;
 import io.kubechat.pod.metrics.PodMetrics;
 import io.kubechat.pod.raft.RaftChatBackend;
 import io.kubechat.pod.raft.store.MemberDirectory;
@@ -16,6 +18,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,9 @@ public final class PodLauncher {
 
   /** The event bus's own failure detection between nodes: ping every second. */
   static final long EVENTBUS_PING_MS = 1000;
+
+  /** A member certificate this close to its end is warned about at start. */
+  private static final Duration CERT_WARNING = Duration.ofDays(30);
 
   private final Vertx vertx;
   private final String deploymentId;
@@ -46,24 +52,21 @@ public final class PodLauncher {
     PodMetrics metrics = new PodMetrics();
     HazelcastClusterManager cluster =
         new HazelcastClusterManager(HazelcastConfigFactory.create(config));
+    EventBusGuard guard =
+        new EventBusGuard(
+            config.podIp(), config.eventBusPort(), config.eventBusMaxFrameBytes(), metrics);
     VertxOptions options =
         new VertxOptions()
             .setMetricsOptions(
                 new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
-            .setEventBusOptions(
-                new EventBusOptions()
-                    .setHost(config.podIp())
-                    .setPort(config.eventBusPort())
-                    .setClusterPublicHost(config.podIp())
-                    .setClusterPublicPort(config.eventBusPort())
-                    .setClusterPingInterval(EVENTBUS_PING_MS)
-                    .setClusterPingReplyInterval(EVENTBUS_PING_MS)
-                    .setConnectTimeout(2000));
+            .setEventBusOptions(eventBusOptions(config));
     return Vertx.builder()
         .with(options)
         .withClusterManager(cluster)
+        .withTransport(guard.transport())
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered()
+        .onSuccess(guard::install)
         .compose(
             vertx -> {
               PodInbox inbox = new PodInbox(vertx.eventBus(), id.node(), id.process());
@@ -92,6 +95,38 @@ public final class PodLauncher {
                   .map(depId -> new PodLauncher(vertx, depId, pod))
                   .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
             });
+  }
+
+  /** Bound to the pod IP; mutual TLS with the cluster CA when the pod has certificates. */
+  private static EventBusOptions eventBusOptions(PodConfig config) {
+    EventBusOptions eb =
+        new EventBusOptions()
+            .setHost(config.podIp())
+            .setPort(config.eventBusPort())
+            .setClusterPublicHost(config.podIp())
+            .setClusterPublicPort(config.eventBusPort())
+            .setClusterPingInterval(EVENTBUS_PING_MS)
+            .setClusterPingReplyInterval(EVENTBUS_PING_MS)
+            .setConnectTimeout(2000);
+    if (config.clusterTls().isEmpty()) {
+      LOG.warn(
+          "no KUBECHAT_CLUSTER_TLS_DIR: this pod runs an OPEN cluster. Any process that reaches"
+              + " the event-bus port {} and the Hazelcast port {} can take part (read and write"
+              + " every group, vote); only the frame guard protects the pod. See docs/security.md",
+          config.eventBusPort(),
+          config.hazelcastPort());
+      return eb;
+    }
+    ClusterTls tls = config.clusterTls().get();
+    if (tls.expiresWithin(CERT_WARNING)) {
+      LOG.warn(
+          "the cluster member certificate {} expires at {}: rotate it (docs/security.md)",
+          tls.cert(),
+          tls.certNotAfter());
+    }
+    LOG.info(
+        "closed cluster: the event bus accepts only mutual TLS with certificates of {}", tls.ca());
+    return tls.apply(eb);
   }
 
   /** The data directory's member, or an in-memory one (blocking: runs before Vert.x starts). */

@@ -1,6 +1,7 @@
 package io.kubechat.pod.config;
 
 import io.kubechat.pod.config.PodConfig.Discovery;
+import io.kubechat.pod.eventbus.ClusterTls;
 import io.kubechat.pod.raft.RaftEnv;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.InvalidPathException;
@@ -56,6 +57,8 @@ public final class EnvConfigLoader {
   public static final String HTTP_IDLE_TIMEOUT_S = "KUBECHAT_HTTP_IDLE_TIMEOUT_S";
   public static final String HTTP_HEADER_TIMEOUT_S = "KUBECHAT_HTTP_HEADER_TIMEOUT_S";
   public static final String MAX_CONNECTIONS = "KUBECHAT_MAX_CONNECTIONS";
+  public static final String CLUSTER_TLS_DIR = "KUBECHAT_CLUSTER_TLS_DIR";
+  public static final String EVENTBUS_MAX_FRAME_BYTES = "KUBECHAT_EVENTBUS_MAX_FRAME_BYTES";
   private static final Pattern UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   public static final List<Setting> SETTINGS =
@@ -198,7 +201,19 @@ public final class EnvConfigLoader {
                       "(none)",
                       "[A-Za-z0-9-]{1,64}",
                       "the pod's UID (downward API metadata.uid): the member id of a new data"
-                          + " directory")),
+                          + " directory"),
+                  new Setting(
+                      CLUSTER_TLS_DIR,
+                      "(none: an open cluster)",
+                      "absolute directory path",
+                      "directory with ca.crt, tls.crt and tls.key (PEM): the event bus uses mutual"
+                          + " TLS and accepts only certificates of that CA"),
+                  new Setting(
+                      EVENTBUS_MAX_FRAME_BYTES,
+                      "67108864",
+                      "65536-1073741824",
+                      "largest event-bus frame accepted; a longer length prefix closes the"
+                          + " connection before anything is buffered")),
               // the consensus settings, read by RaftEnv (docs/consensus.md)
               RaftEnv.VARIABLES.stream()
                   .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
@@ -296,6 +311,12 @@ public final class EnvConfigLoader {
     if (podUid.isPresent() && !UID.matcher(podUid.get()).matches()) {
       throw invalid(POD_UID, podUid.get(), "1 to 64 characters of [A-Za-z0-9-]");
     }
+    Optional<ClusterTls> tls =
+        Optional.ofNullable(env.get(CLUSTER_TLS_DIR))
+            .filter(v -> !v.isBlank())
+            .map(v -> absoluteDir(CLUSTER_TLS_DIR, v.trim(), "/etc/kubechat/cluster-tls"))
+            .map(EnvConfigLoader::clusterTls);
+    int ebMaxFrame = intIn(EVENTBUS_MAX_FRAME_BYTES, 64 * 1024, 1024 * 1024 * 1024);
     return new PodConfig(
         nodeName,
         podIp,
@@ -321,12 +342,26 @@ public final class EnvConfigLoader {
         level,
         dataDir,
         podUid,
+        tls,
+        ebMaxFrame,
         raft(),
         adminPort,
         httpLimits);
   }
 
+  private static ClusterTls clusterTls(Path dir) {
+    try {
+      return ClusterTls.load(dir, CLUSTER_TLS_DIR);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
   private static Path dataDir(String value) {
+    return absoluteDir(DATA_DIR, value, "/var/lib/kubechat");
+  }
+
+  private static Path absoluteDir(String var, String value, String example) {
     Path p;
     try {
       p = Path.of(value);
@@ -334,7 +369,7 @@ public final class EnvConfigLoader {
       p = null;
     }
     if (p == null || !p.isAbsolute()) {
-      throw invalid(DATA_DIR, value, "an absolute directory path such as /var/lib/kubechat");
+      throw invalid(var, value, "an absolute directory path such as " + example);
     }
     return p;
   }

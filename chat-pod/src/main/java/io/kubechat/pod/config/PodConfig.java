@@ -1,5 +1,6 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.eventbus.ClusterTls;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,8 @@ public record PodConfig(
     String logLevel,
     Optional<Path> dataDir,
     Optional<String> podUid,
+    Optional<ClusterTls> clusterTls,
+    int eventBusMaxFrameBytes,
     RaftSettings raft,
     int adminPort,
     HttpLimits httpLimits) {

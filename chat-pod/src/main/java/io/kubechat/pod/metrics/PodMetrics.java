@@ -80,6 +80,18 @@ public final class PodMetrics {
     slowConsumers.increment();
   }
 
+  /**
+   * An event-bus connection closed by the pod: {@code reason} is {@code length} (a frame length out
+   * of bounds), {@code not-a-message} (not a Vert.x wire message) or {@code undecodable}.
+   */
+  public void eventBusRefused(String reason) {
+    Counter.builder("kubechat.eventbus.refused.connections")
+        .tag("reason", reason)
+        .description("event-bus connections closed for what the peer sent")
+        .register(registry)
+        .increment();
+  }
+
   public void frameRejected(String code) {
     rejected
         .computeIfAbsent(

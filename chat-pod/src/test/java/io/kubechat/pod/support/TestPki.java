@@ -1,0 +1,138 @@
+package io.kubechat.pod.support;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A certificate authority for tests (BouncyCastle): writes cluster TLS directories ({@code ca.crt},
+ * {@code tls.crt}, {@code tls.key}) with member certificates it signs.
+ */
+public final class TestPki {
+  private final String name;
+  private final KeyPair key;
+  private final X509CertificateHolder cert;
+
+  private TestPki(String name, KeyPair key, X509CertificateHolder cert) {
+    this.name = name;
+    this.key = key;
+    this.cert = cert;
+  }
+
+  public static TestPki newCa(String name) {
+    KeyPair key = ecKey();
+    X500Name subject = new X500Name("CN=" + name);
+    try {
+      JcaX509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              subject, serial(), from(), until(), subject, key.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      return new TestPki(name, key, b.build(signer(key)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code dir/ca.crt} (this CA) and a new member certificate and key signed by it. */
+  public Path writeMemberDir(Path dir, String member) {
+    return writeDir(dir, member, this);
+  }
+
+  /**
+   * Writes a member certificate signed by this CA, but with {@code trusted}'s certificate as {@code
+   * ca.crt}: a holder of another CA's certificate that trusts the cluster CA.
+   */
+  public Path writeDir(Path dir, String member, TestPki trusted) {
+    KeyPair memberKey = ecKey();
+    try {
+      JcaX509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              cert.getSubject(),
+              serial(),
+              from(),
+              until(),
+              new X500Name("CN=" + member),
+              memberKey.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      X509CertificateHolder memberCert = b.build(signer(key));
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("ca.crt"), pem(trusted.cert));
+      Files.writeString(dir.resolve("tls.crt"), pem(memberCert));
+      Files.writeString(
+          dir.resolve("tls.key"), pem(new JcaPKCS8Generator(memberKey.getPrivate(), null)));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  private static String pem(Object o) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+      if (o instanceof JcaPKCS8Generator g) {
+        w.writeObject(g);
+      } else {
+        w.writeObject(new JcaMiscPEMGenerator(o));
+      }
+    }
+    return out.toString();
+  }
+
+  private static KeyPair ecKey() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
+      return g.generateKeyPair();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static org.bouncycastle.operator.ContentSigner signer(KeyPair key) throws Exception {
+    return new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate());
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(64, new SecureRandom());
+  }
+
+  private static Date from() {
+    return Date.from(Instant.now().minus(Duration.ofMinutes(5)));
+  }
+
+  private static Date until() {
+    return Date.from(Instant.now().plus(Duration.ofDays(2)));
+  }
+}
