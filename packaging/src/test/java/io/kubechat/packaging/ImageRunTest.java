@@ -60,7 +60,8 @@ class ImageRunTest {
             "KUBECHAT_NODE_NAME=image-test",
             "KUBECHAT_POD_IP=" + POD_IP,
             "KUBECHAT_CLUSTER_NAME=image-test",
-            "KUBECHAT_BOOTSTRAP=true");
+            "KUBECHAT_BOOTSTRAP=true",
+            "KUBECHAT_AUTH=none");
 
     try (RuncContainer pod = bundle.start(env)) {
       URI http = URI.create("http://" + POD_IP + ":8080");

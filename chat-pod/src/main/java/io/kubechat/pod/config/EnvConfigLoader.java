@@ -1,5 +1,7 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.auth.AuthConfig;
+import io.kubechat.pod.auth.AuthEnv;
 import io.kubechat.pod.config.PodConfig.Discovery;
 import io.kubechat.pod.raft.RaftEnv;
 import io.kubechat.pod.raft.RaftSettings;
@@ -159,8 +161,12 @@ public final class EnvConfigLoader {
                       "the pod's UID (downward API metadata.uid): the member id of a new data"
                           + " directory")),
               // the consensus settings, read by RaftEnv (docs/consensus.md)
-              RaftEnv.VARIABLES.stream()
-                  .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
+              Stream.concat(
+                  RaftEnv.VARIABLES.stream()
+                      .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())),
+                  // client authentication, read by AuthEnv (docs/security.md)
+                  AuthEnv.VARIABLES.stream()
+                      .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning()))))
           .toList();
 
   private final Map<String, String> env;
@@ -266,7 +272,8 @@ public final class EnvConfigLoader {
         level,
         dataDir,
         podUid,
-        raft());
+        raft(),
+        auth());
   }
 
   private static Path dataDir(String value) {
@@ -383,6 +390,17 @@ public final class EnvConfigLoader {
       return RaftEnv.read(env);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid " + e.getMessage());
+    }
+  }
+
+  /**
+   * Client authentication (docs/security.md); an invalid setting or key file names its variable.
+   */
+  private AuthConfig auth() {
+    try {
+      return AuthEnv.read(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.auth.AuthConfig;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,8 @@ public record PodConfig(
     String logLevel,
     Optional<Path> dataDir,
     Optional<String> podUid,
-    RaftSettings raft) {
+    RaftSettings raft,
+    AuthConfig auth) {
 
   /** How the pod finds its peers. */
   public enum Discovery {

@@ -17,13 +17,17 @@ public final class ErrorCodes {
   public static final String RATE_LIMITED = "RATE_LIMITED";
   public static final String UNAVAILABLE = "UNAVAILABLE";
   public static final String INTERNAL = "INTERNAL";
+  public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+  public static final String FORBIDDEN = "FORBIDDEN";
 
   public static final short CLOSE_SHUTDOWN = 4001;
   public static final short CLOSE_SLOW_CONSUMER = 4002;
   public static final short CLOSE_IDLE_TIMEOUT = 4003;
   public static final short CLOSE_FLOOD = 4004;
   public static final short CLOSE_RESYNC = 4005;
+  public static final short CLOSE_TOKEN_EXPIRED = 4006;
   public static final short CLOSE_PROTOCOL_VIOLATION = 4500;
+  public static final short CLOSE_UNAUTHENTICATED = 4501;
 
   private ErrorCodes() {}
 }
