@@ -14,7 +14,13 @@ public final class CloseCodes {
    */
   public static final int RESYNC = 4005;
 
+  /** The token ran out without re-authentication: reconnect (with a fresh token) at once. */
+  public static final int TOKEN_EXPIRED = 4006;
+
   public static final int PROTOCOL_VIOLATION = 4500;
+
+  /** The hello or auth was refused: the token is not valid; reconnecting with it is useless. */
+  public static final int UNAUTHENTICATED = 4501;
 
   private CloseCodes() {}
 
@@ -36,7 +42,7 @@ public final class CloseCodes {
     if (code == null) {
       return Action.RECONNECT_WITH_BACKOFF;
     }
-    if (code == SHUTDOWN || code == RESYNC) {
+    if (code == SHUTDOWN || code == RESYNC || code == TOKEN_EXPIRED) {
       return Action.RECONNECT_NOW;
     }
     if (code >= 4500 && code <= 4999) {
@@ -57,6 +63,8 @@ public final class CloseCodes {
       case IDLE_TIMEOUT -> "4003 IDLE_TIMEOUT";
       case FLOOD -> "4004 FLOOD";
       case RESYNC -> "4005 RESYNC";
+      case TOKEN_EXPIRED -> "4006 TOKEN_EXPIRED";
+      case UNAUTHENTICATED -> "4501 UNAUTHENTICATED";
       case PROTOCOL_VIOLATION -> "4500 PROTOCOL_VIOLATION";
       case 1000 -> "1000 normal closure";
       case 1001 -> "1001 going away";
