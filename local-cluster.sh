@@ -7,7 +7,8 @@
 # history survives a restart of the script; --clean empties those directories first.
 #   ./local-cluster.sh [--clean] [N]
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
-# (default kubechat-local), and any other KUBECHAT_* variable (docs/configuration.md) is passed on.
+# (default kubechat-local), KUBECHAT_AUTH (default none here, with a warning), and any other
+# KUBECHAT_* variable (docs/configuration.md) is passed on.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,6 +37,13 @@ mkdir -p "$logs"
 if $clean; then
   echo "removing the pods' data directories ($logs/pod-*/) ..."
   rm -rf "$logs"/pod-*/
+fi
+
+# local development chats anonymously unless KUBECHAT_AUTH (and a key) is exported (docs/security.md)
+export KUBECHAT_AUTH="${KUBECHAT_AUTH:-none}"
+if [[ "$KUBECHAT_AUTH" == "none" ]]; then
+  echo "WARNING: KUBECHAT_AUTH=none: clients are not authenticated, anyone can send as any user." >&2
+  echo "         Export KUBECHAT_AUTH=jwt and KUBECHAT_AUTH_JWT_KEY_FILE to try tokens." >&2
 fi
 
 members=""

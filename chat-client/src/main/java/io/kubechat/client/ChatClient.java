@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A kubechat client that survives pod failures. It connects to one of its endpoints, says hello
@@ -179,6 +180,7 @@ public final class ChatClient implements AutoCloseable {
     return clientId;
   }
 
+  /** The user given to the builder; null when only a token names it. */
   public String user() {
     return user;
   }
@@ -296,6 +298,7 @@ public final class ChatClient implements AutoCloseable {
     private Duration answerTimeout = Duration.ofSeconds(10);
 
     private Vertx vertx;
+    private Supplier<String> tokens;
     private final List<ChatListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -320,9 +323,30 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The user; optional with a token (the pod takes the token's {@code sub}, and a user that
+     * differs from it is refused).
+     */
     public Builder user(String user) {
       this.user = user;
       return this;
+    }
+
+    /**
+     * Where tokens come from (docs/security.md): called on a worker thread for every connection and
+     * reconnection, and again before the current token runs out or when the server asks, so it may
+     * fetch a fresh one from an identity provider. A supplier that keeps giving the same token
+     * cannot renew it: the connection is then closed when it expires, and refused after.
+     */
+    public Builder tokenSupplier(Supplier<String> tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /** A fixed token (see {@link #tokenSupplier} for renewable ones). */
+    public Builder token(String token) {
+      Objects.requireNonNull(token, "token");
+      return tokenSupplier(() -> token);
     }
 
     /** Stable identity across reconnects (and restarts, if you keep it); generated if absent. */
@@ -392,7 +416,9 @@ public final class ChatClient implements AutoCloseable {
       if (endpoints.isEmpty()) {
         throw new IllegalArgumentException("at least one endpoint is needed");
       }
-      Names.requireName("user", user);
+      if (user != null || tokens == null) {
+        Names.requireName("user", user);
+      }
       String id = clientId == null ? "c-" + randomToken(16) : clientId;
       Names.requireName("clientId", id);
       requirePositive("pingInterval", pingInterval);
@@ -417,7 +443,8 @@ public final class ChatClient implements AutoCloseable {
               backoffInitial,
               backoffMax,
               outboxCapacity,
-              answerTimeout);
+              answerTimeout,
+              tokens);
       new EndpointRotation(settings.endpoints()); // validates
       return new ChatClient(this, settings);
     }

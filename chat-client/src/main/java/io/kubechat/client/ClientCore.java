@@ -1,5 +1,6 @@
 package io.kubechat.client;
 
+import io.kubechat.client.auth.TokenKeeper;
 import io.kubechat.client.connection.Backoff;
 import io.kubechat.client.connection.Connection;
 import io.kubechat.client.connection.EndpointRotation;
@@ -50,6 +51,7 @@ final class ClientCore implements Connection.Handler {
   private final Backoff backoff;
   private final Outbox outbox;
   private final GroupTracker tracker = new GroupTracker();
+  private final TokenKeeper tokens;
 
   private ConnectionState state = ConnectionState.NEW;
   private Connection connection;
@@ -99,6 +101,7 @@ final class ClientCore implements Connection.Handler {
     this.endpoints = new EndpointRotation(settings.endpoints());
     this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
     this.outbox = new Outbox(settings.outboxCapacity());
+    this.tokens = new TokenKeeper(vertx, settings.tokens());
   }
 
   // ---- application operations -------------------------------------------------------------
@@ -220,19 +223,42 @@ final class ClientCore implements Connection.Handler {
               if (connection != opening) {
                 return;
               }
-              opening.write(codec.hello(settings.user(), settings.clientId()));
-              handshakeTimer =
-                  vertx.setTimer(
-                      settings.pongTimeout().toMillis(),
-                      id -> {
-                        handshakeTimer = -1;
-                        if (connection == opening && !welcomed) {
-                          opening.close(
-                              (short) 1000,
-                              "no welcome within " + settings.pongTimeout().toMillis() + " ms");
+              // a fresh token for every connection: the last one may have expired meanwhile
+              tokens
+                  .fetch()
+                  .onComplete(
+                      token -> {
+                        if (connection != opening) {
+                          return;
                         }
+                        if (token.failed()) {
+                          opening.close((short) 1000, "no token: " + token.cause().getMessage());
+                          return;
+                        }
+                        hello(opening, token.result());
                       });
             });
+  }
+
+  private void hello(Connection opening, String token) {
+    opening.write(codec.hello(settings.user(), settings.clientId(), token));
+    handshakeTimer =
+        vertx.setTimer(
+            settings.pongTimeout().toMillis(),
+            id -> {
+              handshakeTimer = -1;
+              if (connection == opening && !welcomed) {
+                opening.close(
+                    (short) 1000, "no welcome within " + settings.pongTimeout().toMillis() + " ms");
+              }
+            });
+  }
+
+  /** Re-authenticates the current connection in band with {@code token}. */
+  private void renew(Connection on, String token) {
+    if (connection == on && welcomed) {
+      on.write(codec.auth(token));
+    }
   }
 
   @Override
@@ -269,6 +295,7 @@ final class ClientCore implements Connection.Handler {
   private void dropConnectionState() {
     connection = null;
     welcomed = false;
+    tokens.cancel();
     joinedHere.clear();
     catchingUp.clear();
     joinsInFlight.clear();
@@ -353,6 +380,11 @@ final class ClientCore implements Connection.Handler {
     }
     if (frame instanceof ServerFrame.Welcome welcome) {
       onWelcome(welcome.info());
+      tokens.scheduleRenewal(welcome.validUntil(), t -> renew(from, t));
+    } else if (frame instanceof ServerFrame.Authed authed) {
+      tokens.scheduleRenewal(authed.validUntil(), t -> renew(from, t));
+    } else if (frame instanceof ServerFrame.Reauth) {
+      tokens.renewNow(t -> renew(from, t));
     } else if (frame instanceof ServerFrame.Joined joined) {
       onJoined(joined);
     } else if (frame instanceof ServerFrame.Left left) {

@@ -3,8 +3,13 @@ package io.kubechat.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** The validated settings of a {@link ChatClient}, as built by {@link ChatClient.Builder}. */
+/**
+ * The validated settings of a {@link ChatClient}, as built by {@link ChatClient.Builder}; {@code
+ * user} may be null when {@code tokens} is set (the token names the user), {@code tokens} is null
+ * for a pod without authentication.
+ */
 record ClientSettings(
     List<URI> endpoints,
     String user,
@@ -15,4 +20,5 @@ record ClientSettings(
     Duration backoffInitial,
     Duration backoffMax,
     int outboxCapacity,
-    Duration answerTimeout) {}
+    Duration answerTimeout,
+    Supplier<String> tokens) {}

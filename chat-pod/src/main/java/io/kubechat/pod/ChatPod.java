@@ -1,5 +1,6 @@
 package io.kubechat.pod;
 
+import io.kubechat.pod.auth.ClientAuthFactory;
 import io.kubechat.pod.chat.BackendStatus;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.chat.ChatEvent;
@@ -119,7 +120,9 @@ public final class ChatPod extends VerticleBase implements StatusSource {
                 config.clientIdleTimeoutS() * 1000L,
                 backend,
                 router,
-                metrics));
+                metrics,
+                ClientAuthFactory.create(vertx, config.auth()),
+                config.auth().reauthGraceS() * 1000L));
     metrics.clientsGauge(sessions::count);
     for (MemberState state : MemberState.values()) {
       metrics.membersGauge(

@@ -60,7 +60,8 @@ class ImageRunTest {
             "KUBECHAT_NODE_NAME=image-test",
             "KUBECHAT_POD_IP=" + POD_IP,
             "KUBECHAT_CLUSTER_NAME=image-test",
-            "KUBECHAT_BOOTSTRAP=true");
+            "KUBECHAT_BOOTSTRAP=true",
+            "KUBECHAT_AUTH=none");
 
     try (RuncContainer pod = bundle.start(env)) {
       // probes are on the admin port (KUBECHAT_ADMIN_PORT's default), chat on the client port

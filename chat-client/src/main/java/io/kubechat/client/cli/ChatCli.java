@@ -12,6 +12,13 @@ public final class ChatCli {
 
   /** Runs a command and returns the process exit code (0 ok, 1 failed, 2 wrong usage). */
   static int run(String[] args, Streams streams) {
+    if (args.length > 0 && "mint-token".equals(args[0])) {
+      return MintToken.run(Arrays.asList(args).subList(1, args.length), streams);
+    }
+    if (args.length > 1 && "help".equals(args[0]) && "mint-token".equals(args[1])) {
+      streams.out().print(MintToken.HELP);
+      return 0;
+    }
     CliOptions options;
     try {
       options = CliOptions.parse(Arrays.asList(args), streams.env());

@@ -20,7 +20,14 @@ record CliOptions(
     boolean help,
     List<String> texts,
     boolean verbose,
-    boolean version) {
+    boolean version,
+    String token) {
+
+  /** Never the token (records print every component). */
+  @Override
+  public String toString() {
+    return "CliOptions[" + command + ", " + servers + ", " + user + ", " + groups + "]";
+  }
 
   static final String DEFAULT_SERVERS =
       "ws://127.0.0.2:8080/ws,ws://127.0.0.3:8080/ws,ws://127.0.0.4:8080/ws";
@@ -47,6 +54,7 @@ record CliOptions(
     List<String> texts = new ArrayList<>();
     String user = null;
     String clientId = null;
+    String token = null;
     Long since = null;
     Integer count = null;
     Duration timeout = null;
@@ -79,6 +87,7 @@ record CliOptions(
         case "-u", "--user" -> user = inline != null ? inline : value(args, ++i, name);
         case "-g", "--group" -> groups.add(inline != null ? inline : value(args, ++i, name));
         case "--client-id" -> clientId = inline != null ? inline : value(args, ++i, name);
+        case "--token" -> token = inline != null ? inline : value(args, ++i, name);
         case "--since" -> since = number(name, inline != null ? inline : value(args, ++i, name));
         case "--count" -> {
           long n = number(name, inline != null ? inline : value(args, ++i, name));
@@ -100,7 +109,7 @@ record CliOptions(
     if (help || version) {
       return new CliOptions(
           command, servers, user, groups, clientId, since, count, timeout, json, help, texts,
-          verbose, version);
+          verbose, version, null);
     }
     if (servers.isEmpty()) {
       addServers(servers, env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS));
@@ -110,10 +119,20 @@ record CliOptions(
         throw new UsageException("--server must be a ws:// or wss:// URL: " + server);
       }
     }
-    if (user == null) {
-      user = env.getOrDefault("KUBECHAT_USER", sanitize(env.getOrDefault("USER", "guest")));
+    if (token == null) {
+      token = env.get("KUBECHAT_TOKEN");
     }
-    if (!Names.isName(user)) {
+    if (token != null && token.isBlank()) {
+      throw new UsageException("--token is empty");
+    }
+    if (user == null) {
+      user = env.get("KUBECHAT_USER");
+    }
+    if (user == null && token == null) {
+      user = sanitize(env.getOrDefault("USER", "guest"));
+    }
+    // with a token and no --user the pod takes the token's subject
+    if (user != null && !Names.isName(user)) {
       throw new UsageException("--user must match [A-Za-z0-9._-]{1,64}: " + user);
     }
     if (groups.isEmpty()) {
@@ -140,8 +159,20 @@ record CliOptions(
       throw new UsageException("--json is an option of tail");
     }
     return new CliOptions(
-        command, servers, user, groups, clientId, since, count, timeout, json, false, texts,
-        verbose, false);
+        command,
+        servers,
+        user,
+        groups,
+        clientId,
+        since,
+        count,
+        timeout,
+        json,
+        false,
+        texts,
+        verbose,
+        false,
+        token == null ? null : token.trim());
   }
 
   private static String value(List<String> args, int index, String option) throws UsageException {

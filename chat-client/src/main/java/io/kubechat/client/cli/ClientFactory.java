@@ -12,6 +12,9 @@ final class ClientFactory {
         ChatClient.builder()
             .endpoints(options.servers().toArray(String[]::new))
             .user(options.user());
+    if (options.token() != null) {
+      builder.token(options.token());
+    }
     if (options.clientId() != null) {
       builder.clientId(options.clientId());
     }

@@ -15,6 +15,9 @@ final class Help {
         -u, --user NAME      your name, [A-Za-z0-9._-]{1,64} (default: $KUBECHAT_USER, else $USER)
         -g, --group NAME     the group (default: lobby)
             --client-id ID   stable client id (default: a new random one per run)
+            --token JWT      the token a pod with authentication needs (default:
+                             $KUBECHAT_TOKEN); its subject is your user, so --user may be left
+                             out. kubechat-chat mint-token makes one for development
         -v, --verbose        also show the log of the client library (warnings and above)
         -V, --version        print the version and exit
         -h, --help           this help
@@ -50,11 +53,13 @@ final class Help {
             --json               print each message as a JSON object
           """
               + COMMON;
+      case "mint-token" -> MintToken.HELP;
       default ->
           """
           Usage: kubechat-chat [chat] [options]
                  kubechat-chat send [options] [TEXT...]
                  kubechat-chat tail [options]
+                 kubechat-chat mint-token --key-file FILE --sub USER [options]
                  kubechat-chat <command> --help
 
           Interactive chat: type a line to send it to the current group. Shows messages,

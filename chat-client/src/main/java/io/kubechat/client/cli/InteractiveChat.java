@@ -59,7 +59,11 @@ final class InteractiveChat {
       streams
           .out()
           .println(
-              "-- " + options.user() + " in " + current + ": type a message, /help for commands");
+              "-- "
+                  + (options.user() == null ? "you" : options.user())
+                  + " in "
+                  + current
+                  + ": type a message, /help for commands");
       BufferedReader reader =
           new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
       String line;

@@ -20,7 +20,13 @@ public final class CloseCodes {
    */
   public static final int MOVE = 4007;
 
+  /** The token ran out without re-authentication: reconnect (with a fresh token) at once. */
+  public static final int TOKEN_EXPIRED = 4006;
+
   public static final int PROTOCOL_VIOLATION = 4500;
+
+  /** The hello or auth was refused: the token is not valid; reconnecting with it is useless. */
+  public static final int UNAUTHENTICATED = 4501;
 
   private CloseCodes() {}
 
@@ -42,7 +48,7 @@ public final class CloseCodes {
     if (code == null) {
       return Action.RECONNECT_WITH_BACKOFF;
     }
-    if (code == SHUTDOWN || code == RESYNC || code == MOVE) {
+    if (code == SHUTDOWN || code == RESYNC || code == TOKEN_EXPIRED || code == MOVE) {
       return Action.RECONNECT_NOW;
     }
     if (code >= 4500 && code <= 4999) {
@@ -63,6 +69,8 @@ public final class CloseCodes {
       case IDLE_TIMEOUT -> "4003 IDLE_TIMEOUT";
       case FLOOD -> "4004 FLOOD";
       case RESYNC -> "4005 RESYNC";
+      case TOKEN_EXPIRED -> "4006 TOKEN_EXPIRED";
+      case UNAUTHENTICATED -> "4501 UNAUTHENTICATED";
       case MOVE -> "4007 MOVE";
       case PROTOCOL_VIOLATION -> "4500 PROTOCOL_VIOLATION";
       case 1000 -> "1000 normal closure";

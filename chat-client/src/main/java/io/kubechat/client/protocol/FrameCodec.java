@@ -19,12 +19,21 @@ import java.util.List;
  */
 public final class FrameCodec {
 
-  public String hello(String user, String clientId) {
-    return new JsonObject()
-        .put("type", "hello")
-        .put("user", user)
-        .put("clientId", clientId)
-        .encode();
+  /** {@code user} is left out when null (the token names it), {@code token} when null. */
+  public String hello(String user, String clientId, String token) {
+    JsonObject json = new JsonObject().put("type", "hello").put("clientId", clientId);
+    if (user != null) {
+      json.put("user", user);
+    }
+    if (token != null) {
+      json.put("token", token);
+    }
+    return json.encode();
+  }
+
+  /** In-band re-authentication with a new token. */
+  public String auth(String token) {
+    return new JsonObject().put("type", "auth").put("token", token).encode();
   }
 
   /** {@code since} and {@code epoch} are left out when null. */
@@ -78,6 +87,8 @@ public final class FrameCodec {
     }
     return switch (type) {
       case "welcome" -> welcome(json);
+      case "authed" -> new ServerFrame.Authed(validUntil(json));
+      case "reauth" -> new ServerFrame.Reauth(num(json, "graceMs"));
       case "joined" ->
           new ServerFrame.Joined(
               presence(Presence.Kind.JOINED, json), str(json, "epoch", null), num(json, "seq"));
@@ -131,7 +142,13 @@ public final class FrameCodec {
             limits.getInteger("maxFrameBytes", 0),
             limits.getInteger("maxTextBytes", 0),
             limits.getInteger("maxGroups", 0),
-            num(json, "idleTimeoutMs")));
+            num(json, "idleTimeoutMs")),
+        validUntil(json));
+  }
+
+  /** When the token runs out (epoch ms), {@link Long#MAX_VALUE} when the frame does not say. */
+  private static long validUntil(JsonObject json) throws FrameDecodeException {
+    return json.getValue("validUntil") == null ? Long.MAX_VALUE : num(json, "validUntil");
   }
 
   private static Presence presence(Presence.Kind kind, JsonObject json)

@@ -10,7 +10,14 @@ import io.kubechat.client.ServerInfo;
 
 /** A decoded frame from the server. */
 public sealed interface ServerFrame {
-  record Welcome(ServerInfo info) implements ServerFrame {}
+  /** {@code validUntil}: when the token runs out (epoch ms), {@link Long#MAX_VALUE} without one. */
+  record Welcome(ServerInfo info, long validUntil) implements ServerFrame {}
+
+  /** The new token of an {@code auth} was accepted. */
+  record Authed(long validUntil) implements ServerFrame {}
+
+  /** The token ran out: send a new one within {@code graceMs}. */
+  record Reauth(long graceMs) implements ServerFrame {}
 
   /** {@code joined}; {@code epoch} and {@code seq} are the group's position at the join. */
   record Joined(Presence presence, String epoch, long seq) implements ServerFrame {}

@@ -98,6 +98,8 @@ public final class PodCluster implements AutoCloseable {
     env.put("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200");
     env.put("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000");
     env.put("KUBECHAT_BOOTSTRAP", pod == 0 ? "true" : "false");
+    // tests not about authentication run without it; theirs override KUBECHAT_AUTH in settings
+    env.put("KUBECHAT_AUTH", "none");
     env.putAll(settings);
     processes[pod] = builder.start();
   }

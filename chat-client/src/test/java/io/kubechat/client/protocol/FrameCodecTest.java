@@ -20,9 +20,15 @@ class FrameCodecTest {
 
   @Test
   void encodesClientFrames() {
-    assertThat(new JsonObject(codec.hello("alice", "c-1")))
+    assertThat(new JsonObject(codec.hello("alice", "c-1", null)))
         .isEqualTo(
             new JsonObject().put("type", "hello").put("user", "alice").put("clientId", "c-1"));
+    // with a token the user may be left to the token's subject
+    assertThat(new JsonObject(codec.hello(null, "c-1", "t.o.k")))
+        .isEqualTo(
+            new JsonObject().put("type", "hello").put("clientId", "c-1").put("token", "t.o.k"));
+    assertThat(new JsonObject(codec.auth("t.o.k2")))
+        .isEqualTo(new JsonObject().put("type", "auth").put("token", "t.o.k2"));
     assertThat(new JsonObject(codec.join("g", null, null)))
         .isEqualTo(new JsonObject().put("type", "join").put("group", "g"));
     assertThat(new JsonObject(codec.join("g", 5L, "e1")))
@@ -56,7 +62,21 @@ class FrameCodecTest {
                  "idleTimeoutMs":30000,"extra":true}\
                 """))
         .isEqualTo(
-            new ServerFrame.Welcome(new ServerInfo("pod-1", "i1", "0.1", 65536, 8192, 100, 30000)));
+            new ServerFrame.Welcome(
+                new ServerInfo("pod-1", "i1", "0.1", 65536, 8192, 100, 30000), Long.MAX_VALUE));
+    assertThat(
+            codec.decode(
+                """
+                {"type":"welcome","node":"pod-1","incarnation":"i1","version":"0.1",
+                 "limits":{},"idleTimeoutMs":30000,"validUntil":1700000000000}\
+                """))
+        .isEqualTo(
+            new ServerFrame.Welcome(
+                new ServerInfo("pod-1", "i1", "0.1", 0, 0, 0, 30000), 1_700_000_000_000L));
+    assertThat(codec.decode("{\"type\":\"authed\",\"user\":\"a\",\"validUntil\":5}"))
+        .isEqualTo(new ServerFrame.Authed(5));
+    assertThat(codec.decode("{\"type\":\"reauth\",\"graceMs\":30000}"))
+        .isEqualTo(new ServerFrame.Reauth(30000));
     assertThat(
             codec.decode(
                 """

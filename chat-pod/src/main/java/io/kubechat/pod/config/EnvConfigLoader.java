@@ -1,5 +1,7 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.auth.AuthConfig;
+import io.kubechat.pod.auth.AuthEnv;
 import io.kubechat.pod.config.PodConfig.Discovery;
 import io.kubechat.pod.eventbus.ClusterTls;
 import io.kubechat.pod.raft.RaftEnv;
@@ -215,8 +217,12 @@ public final class EnvConfigLoader {
                       "largest event-bus frame accepted; a longer length prefix closes the"
                           + " connection before anything is buffered")),
               // the consensus settings, read by RaftEnv (docs/consensus.md)
-              RaftEnv.VARIABLES.stream()
-                  .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())))
+              Stream.concat(
+                  RaftEnv.VARIABLES.stream()
+                      .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning())),
+                  // client authentication, read by AuthEnv (docs/security.md)
+                  AuthEnv.VARIABLES.stream()
+                      .map(v -> new Setting(v.name(), v.defaultValue(), v.range(), v.meaning()))))
           .toList();
 
   private final Map<String, String> env;
@@ -346,7 +352,8 @@ public final class EnvConfigLoader {
         ebMaxFrame,
         raft(),
         adminPort,
-        httpLimits);
+        httpLimits,
+        auth());
   }
 
   private static ClusterTls clusterTls(Path dir) {
@@ -475,6 +482,17 @@ public final class EnvConfigLoader {
       return RaftEnv.read(env);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid " + e.getMessage());
+    }
+  }
+
+  /**
+   * Client authentication (docs/security.md); an invalid setting or key file names its variable.
+   */
+  private AuthConfig auth() {
+    try {
+      return AuthEnv.read(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
   }
 

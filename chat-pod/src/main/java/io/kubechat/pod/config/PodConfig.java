@@ -1,5 +1,6 @@
 package io.kubechat.pod.config;
 
+import io.kubechat.pod.auth.AuthConfig;
 import io.kubechat.pod.eventbus.ClusterTls;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ public record PodConfig(
     int eventBusMaxFrameBytes,
     RaftSettings raft,
     int adminPort,
-    HttpLimits httpLimits) {
+    HttpLimits httpLimits,
+    AuthConfig auth) {
 
   /**
    * How the HTTP servers police connections (docs/security.md).

@@ -38,7 +38,7 @@ final class PresenceKeeper {
   }
 
   Future<JoinResult> join(JoinRequest r) {
-    PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+    PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.user(), r.clientId());
     presence.joined(key, r.user(), r.connection());
     return tracked(
             key,
@@ -81,7 +81,7 @@ final class PresenceKeeper {
   private record LocalView(JoinResult view, List<ClientPresence> presence) {}
 
   Future<LeaveResult> leave(LeaveRequest r) {
-    PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.clientId());
+    PresenceLedger.Key key = new PresenceLedger.Key(r.group(), r.user(), r.clientId());
     presence.left(key, r.connection());
     return tracked(
             key,
@@ -124,7 +124,7 @@ final class PresenceKeeper {
             s -> {
               Map<PresenceLedger.Key, ClientPresence> logged = new HashMap<>();
               for (PresenceLedger.Key k : keys) {
-                ClientPresence p = s.presenceOf(k.group(), k.clientId());
+                ClientPresence p = s.presenceOf(k.group(), k.user(), k.clientId());
                 if (p != null) {
                   logged.put(k, p);
                 }

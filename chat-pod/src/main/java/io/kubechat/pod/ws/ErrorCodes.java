@@ -17,6 +17,8 @@ public final class ErrorCodes {
   public static final String RATE_LIMITED = "RATE_LIMITED";
   public static final String UNAVAILABLE = "UNAVAILABLE";
   public static final String INTERNAL = "INTERNAL";
+  public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+  public static final String FORBIDDEN = "FORBIDDEN";
 
   /** Not an error frame: the metric code of a text message that is not UTF-8 (closed 1007). */
   public static final String INVALID_UTF8 = "INVALID_UTF8";
@@ -29,8 +31,10 @@ public final class ErrorCodes {
   public static final short CLOSE_IDLE_TIMEOUT = 4003;
   public static final short CLOSE_FLOOD = 4004;
   public static final short CLOSE_RESYNC = 4005;
+  public static final short CLOSE_TOKEN_EXPIRED = 4006;
   public static final short CLOSE_MOVE = 4007;
   public static final short CLOSE_PROTOCOL_VIOLATION = 4500;
+  public static final short CLOSE_UNAUTHENTICATED = 4501;
 
   private ErrorCodes() {}
 }

@@ -52,8 +52,8 @@ public final class FrameParser {
     }
     try {
       return switch (t) {
-        case "hello" ->
-            Result.ok(new ClientFrame.Hello(name(json, "user", t), name(json, "clientId", t)));
+        case "hello" -> parseHello(json);
+        case "auth" -> Result.ok(new ClientFrame.Auth(string(json, "token", t)));
         case "join" ->
             Result.ok(
                 new ClientFrame.Join(
@@ -70,6 +70,14 @@ public final class FrameParser {
     } catch (Invalid e) {
       return new Result(null, e.error);
     }
+  }
+
+  private static Result parseHello(JsonObject json) {
+    String token = optionalString(json, "token", "hello");
+    // with a token the user is the token's subject, so naming it again is optional
+    String user =
+        token != null && json.getValue("user") == null ? null : name(json, "user", "hello");
+    return Result.ok(new ClientFrame.Hello(user, name(json, "clientId", "hello"), token));
   }
 
   private Result parseSend(JsonObject json) {

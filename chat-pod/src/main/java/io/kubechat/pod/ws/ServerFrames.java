@@ -21,21 +21,25 @@ final class ServerFrames {
       int maxFrameBytes,
       int maxTextBytes,
       int maxGroups,
-      long idleTimeoutMs) {
-    return new JsonObject()
-        .put("type", "welcome")
-        .put("node", node)
-        .put("incarnation", incarnation)
-        .put("user", user)
-        .put("clientId", clientId)
-        .put("version", version)
-        .put(
-            "limits",
-            new JsonObject()
-                .put("maxFrameBytes", maxFrameBytes)
-                .put("maxTextBytes", maxTextBytes)
-                .put("maxGroups", maxGroups))
-        .put("idleTimeoutMs", idleTimeoutMs);
+      long idleTimeoutMs,
+      long validUntilMs) {
+    JsonObject f =
+        new JsonObject()
+            .put("type", "welcome")
+            .put("node", node)
+            .put("incarnation", incarnation)
+            .put("user", user)
+            .put("clientId", clientId)
+            .put("version", version)
+            .put(
+                "limits",
+                new JsonObject()
+                    .put("maxFrameBytes", maxFrameBytes)
+                    .put("maxTextBytes", maxTextBytes)
+                    .put("maxGroups", maxGroups))
+            .put("idleTimeoutMs", idleTimeoutMs);
+    // when the token runs out (skew included): re-authenticate before, see auth/reauth
+    return validUntilMs == Long.MAX_VALUE ? f : f.put("validUntil", validUntilMs);
   }
 
   static JsonObject joinedSelf(JoinResult r, String user, String clientId) {
@@ -111,6 +115,16 @@ final class ServerFrames {
 
   static JsonObject reset(String group, String epoch) {
     return new JsonObject().put("type", "reset").put("group", group).put("epoch", epoch);
+  }
+
+  /** The new token was accepted; {@code validUntilMs} is when this one runs out, skew included. */
+  static JsonObject authed(String user, long validUntilMs) {
+    return new JsonObject().put("type", "authed").put("user", user).put("validUntil", validUntilMs);
+  }
+
+  /** The token ran out: send {@code auth} with a new one within {@code graceMs}, else 4006. */
+  static JsonObject reauth(long graceMs) {
+    return new JsonObject().put("type", "reauth").put("graceMs", graceMs);
   }
 
   static JsonObject pong(Object ref) {

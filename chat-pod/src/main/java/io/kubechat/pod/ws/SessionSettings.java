@@ -1,5 +1,6 @@
 package io.kubechat.pod.ws;
 
+import io.kubechat.pod.auth.ClientAuth;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.chat.LocalGroupRouter;
 import io.kubechat.pod.metrics.PodMetrics;
@@ -19,7 +20,9 @@ public record SessionSettings(
     long idleTimeoutMs,
     ChatBackend backend,
     LocalGroupRouter router,
-    PodMetrics metrics) {
+    PodMetrics metrics,
+    ClientAuth auth,
+    long reauthGraceMs) {
 
   /**
    * The largest message assembled from fragments before it is dropped as TOO_LARGE; four frames'

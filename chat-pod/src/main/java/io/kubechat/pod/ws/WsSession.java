@@ -1,5 +1,7 @@
 package io.kubechat.pod.ws;
 
+import io.kubechat.pod.auth.AuthException;
+import io.kubechat.pod.auth.Identity;
 import io.kubechat.pod.chat.ChatEvent;
 import io.kubechat.pod.chat.ChatException;
 import io.kubechat.pod.chat.ChatMessage;
@@ -46,6 +48,18 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
 
   private String user;
   private String clientId;
+
+  /** Who the client proved to be; null until its hello is accepted. */
+  private Identity identity;
+
+  /** A hello or auth is being verified: frames that need an identity wait for none, see below. */
+  private boolean verifying;
+
+  /**
+   * When a connection whose token ran out is closed (wall-clock ms); -1 while the token is valid.
+   */
+  private long reauthDeadlineMs = -1;
+
   private long lastReceivedMs;
   private int invalidInARow;
   private int queuedWhileFull;
@@ -178,32 +192,21 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
       return;
     }
     if (frame instanceof ClientFrame.Hello h) {
-      if (user != null) {
-        reject(
-            new FrameError(
-                ErrorCodes.ALREADY_HELLO, "hello was already sent on this connection", "hello"));
-        return;
-      }
-      user = h.user();
-      clientId = h.clientId();
-      write(
-          ServerFrames.welcome(
-              s.node(),
-              s.incarnation(),
-              s.version(),
-              user,
-              clientId,
-              s.maxFrameBytes(),
-              s.maxTextBytes(),
-              s.maxGroups(),
-              s.idleTimeoutMs()));
+      hello(h);
+      return;
+    }
+    if (verifying) {
+      // a hello being verified: nothing may run before its identity is known
+      reject(new FrameError(ErrorCodes.NOT_HELLO, "a token is being verified", typeOf(frame)));
       return;
     }
     if (user == null) {
       reject(new FrameError(ErrorCodes.NOT_HELLO, "send hello first", typeOf(frame)));
       return;
     }
-    if (frame instanceof ClientFrame.Join j) {
+    if (frame instanceof ClientFrame.Auth a) {
+      renew(a);
+    } else if (frame instanceof ClientFrame.Join j) {
       join(j);
     } else if (frame instanceof ClientFrame.Leave l) {
       leave(l);
@@ -212,7 +215,112 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
     }
   }
 
+  private void hello(ClientFrame.Hello h) {
+    if (user != null || verifying) {
+      reject(
+          new FrameError(
+              ErrorCodes.ALREADY_HELLO, "hello was already sent on this connection", "hello"));
+      return;
+    }
+    verifying = true;
+    s.auth()
+        .hello(h.user(), h.token())
+        .onComplete(
+            ar -> {
+              verifying = false;
+              if (closed) {
+                return;
+              }
+              if (ar.failed()) {
+                refuseIdentity(ar.cause(), "hello");
+                return;
+              }
+              identity = ar.result();
+              user = identity.user();
+              clientId = h.clientId();
+              write(
+                  ServerFrames.welcome(
+                      s.node(),
+                      s.incarnation(),
+                      s.version(),
+                      user,
+                      clientId,
+                      s.maxFrameBytes(),
+                      s.maxTextBytes(),
+                      s.maxGroups(),
+                      s.idleTimeoutMs(),
+                      identity.validUntilMs()));
+            });
+  }
+
+  /** In-band re-authentication: a new token for the same user replaces the one running out. */
+  private void renew(ClientFrame.Auth a) {
+    verifying = true;
+    s.auth()
+        .renew(user, a.token())
+        .onComplete(
+            ar -> {
+              verifying = false;
+              if (closed) {
+                return;
+              }
+              if (ar.failed()) {
+                refuseIdentity(ar.cause(), "auth");
+                return;
+              }
+              identity = ar.result();
+              reauthDeadlineMs = -1;
+              write(ServerFrames.authed(user, identity.validUntilMs()));
+              // a token may narrow the groups: leave those it no longer allows
+              for (String g : List.copyOf(groups)) {
+                if (!identity.groups().allows(g)) {
+                  leaveGroup(g);
+                }
+              }
+            });
+  }
+
+  /** A hello or auth was refused: the client gets the reason, then the connection closes 4501. */
+  private void refuseIdentity(Throwable e, String ref) {
+    String why = e instanceof AuthException ? e.getMessage() : "token check failed";
+    if (!(e instanceof AuthException)) {
+      LOG.warn("token check failed", e);
+    }
+    s.metrics().frameRejected(ErrorCodes.UNAUTHENTICATED);
+    write(ServerFrames.error(new FrameError(ErrorCodes.UNAUTHENTICATED, why, ref)));
+    terminate(ErrorCodes.CLOSE_UNAUTHENTICATED, "UNAUTHENTICATED", "disconnect");
+  }
+
+  /**
+   * Called about once a second: a token that ran out asks the client for a new one (reauth), and a
+   * connection that sent none within the grace period is closed 4006.
+   */
+  void checkToken(long nowWallMs) {
+    if (closed || identity == null || nowWallMs <= identity.validUntilMs()) {
+      return;
+    }
+    if (reauthDeadlineMs < 0) {
+      reauthDeadlineMs = nowWallMs + s.reauthGraceMs();
+      write(ServerFrames.reauth(s.reauthGraceMs()));
+    } else if (nowWallMs > reauthDeadlineMs) {
+      LOG.info("closing {} of {}: token expired and not renewed", clientId, user);
+      terminate(ErrorCodes.CLOSE_TOKEN_EXPIRED, "TOKEN_EXPIRED", "disconnect");
+    }
+  }
+
+  /** False, after refusing {@code ref} with FORBIDDEN, when the token does not allow the group. */
+  private boolean allowed(String group, String ref) {
+    if (identity.groups().allows(group)) {
+      return true;
+    }
+    reject(new FrameError(ErrorCodes.FORBIDDEN, "this token does not allow group " + group, ref));
+    return false;
+  }
+
   private void join(ClientFrame.Join j) {
+    if (!allowed(j.group(), "join")) {
+      return;
+    }
     if (!groups.contains(j.group()) && groups.size() + leaving.size() >= s.maxGroups()) {
       reject(
           new FrameError(
@@ -259,10 +367,19 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
   }
 
   private void leave(ClientFrame.Leave l) {
-    if (!groups.remove(l.group())) {
+    if (!allowed(l.group(), "leave")) {
+      return;
+    }
+    if (!groups.contains(l.group())) {
       reject(new FrameError(ErrorCodes.NOT_JOINED, "not joined to " + l.group(), "leave"));
       return;
     }
+    leaveGroup(l.group());
+  }
+
+  private void leaveGroup(String group) {
+    ClientFrame.Leave l = new ClientFrame.Leave(group);
+    groups.remove(l.group());
     leaving.put(l.group(), now());
     s.backend()
         .leave(new LeaveRequest(l.group(), user, clientId, s.node(), "leave", connection))
@@ -281,6 +398,9 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
   private void send(ClientFrame.Send m) {
     if (!groups.contains(m.group())) {
       reject(new FrameError(ErrorCodes.NOT_JOINED, "not joined to " + m.group(), m.id()));
+      return;
+    }
+    if (!allowed(m.group(), m.id())) {
       return;
     }
     s.metrics().messageIn();
@@ -303,7 +423,8 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
       return;
     }
     ChatEvent.Presence p = (ChatEvent.Presence) event;
-    boolean mine = p.clientId().equals(clientId);
+    // a client is its user and clientId: another user's clientId is someone else
+    boolean mine = p.clientId().equals(clientId) && p.user().equals(user);
     if (mine && !p.joined()) {
       finishLeave(p.group(), p.members(), false);
     } else if (!mine && groups.contains(p.group())) {
@@ -441,6 +562,9 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
     }
     if (f instanceof ClientFrame.Send m) {
       return m.id();
+    }
+    if (f instanceof ClientFrame.Auth) {
+      return "auth";
     }
     return "hello";
   }

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The open connections of this pod: opens sessions, closes idle ones (one sweep timer per pod, not
- * one per socket) and closes all of them on shutdown. Runs on the pod's event loop.
+ * The open connections of this pod: opens sessions, closes idle ones and those whose token ran out
+ * (one sweep timer per pod, not one per socket) and closes all of them on shutdown. Runs on the
+ * pod's event loop.
  */
 public final class WsSessions {
   private final SessionSettings settings;
@@ -64,9 +65,12 @@ public final class WsSessions {
 
   private void sweepIdle() {
     long now = System.nanoTime() / 1_000_000;
+    long wall = System.currentTimeMillis(); // token expiry is wall-clock time
     for (WsSession session : new ArrayList<>(open)) {
       if (now - session.lastReceivedMs() > settings.idleTimeoutMs()) {
         session.terminate(ErrorCodes.CLOSE_IDLE_TIMEOUT, "IDLE_TIMEOUT", "timeout");
+      } else {
+        session.checkToken(wall);
       }
     }
   }

@@ -80,6 +80,9 @@ public final class PodProcess {
             "io.kubechat.pod.ChatPodMain"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("KUBECHAT_"));
+    // tests that are not about authentication run without it; theirs set KUBECHAT_AUTH themselves
+    // (an empty value means unset: the default, jwt)
+    pb.environment().put("KUBECHAT_AUTH", "none");
     pb.environment().putAll(env);
     pb.environment().put("KUBECHAT_NODE_NAME", node);
     pb.environment().put("KUBECHAT_POD_IP", ip);

@@ -23,7 +23,7 @@ class FrameParserTest {
   @Test
   void validFramesParse() {
     assertThat(frame("{\"type\":\"hello\",\"user\":\"alice\",\"clientId\":\"c-1\"}"))
-        .isEqualTo(new ClientFrame.Hello("alice", "c-1"));
+        .isEqualTo(new ClientFrame.Hello("alice", "c-1", null));
     assertThat(frame("{\"type\":\"join\",\"group\":\"g.1\"}"))
         .isEqualTo(new ClientFrame.Join("g.1", -1, null));
     assertThat(frame("{\"type\":\"join\",\"group\":\"g\",\"since\":7,\"epoch\":\"e1\"}"))

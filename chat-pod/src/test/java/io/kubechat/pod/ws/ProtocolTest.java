@@ -60,6 +60,7 @@ class ProtocolTest {
                         Map.entry("KUBECHAT_RATE_LIMIT_PER_S", "200"),
                         // a single pod forms its own consensus group
                         Map.entry("KUBECHAT_BOOTSTRAP", "true"),
+                        Map.entry("KUBECHAT_AUTH", "none"),
                         Map.entry("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300"))))
             .toCompletionStage()
             .toCompletableFuture()

@@ -3,6 +3,7 @@ package io.kubechat.pod.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kubechat.pod.auth.NoClientAuth;
 import io.kubechat.pod.chat.BackendStatus;
 import io.kubechat.pod.chat.ChatBackend;
 import io.kubechat.pod.chat.ChatEvent;
@@ -73,7 +74,9 @@ class WsSessionTest {
                       30_000,
                       backend,
                       router,
-                      new PodMetrics()));
+                      new PodMetrics(),
+                      new NoClientAuth(),
+                      30_000));
           vertx
               .createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
               .webSocketHandler(sessions::open)

@@ -273,6 +273,8 @@ public final class KubeletHarness implements AutoCloseable {
     }
     env.put("KUBECHAT_DISCOVERY", "static");
     env.put("KUBECHAT_STATIC_MEMBERS", String.join(",", pool));
+    // the e2e chats anonymously unless the ChatCluster's pods say otherwise (spec.auth)
+    env.putIfAbsent("KUBECHAT_AUTH", "none");
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),

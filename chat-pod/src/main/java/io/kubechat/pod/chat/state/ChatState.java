@@ -35,7 +35,11 @@ public final class ChatState {
   private final int dedupClients;
   private final TreeMap<String, Group> groups = new TreeMap<>();
 
-  /** clientId -> (message id -> result), both in insertion order (LRU by last send). */
+  /**
+   * (user, clientId) -> (message id -> result), both in insertion order (LRU by last send). Keyed
+   * by the user too, so that another user naming the same clientId can neither suppress nor replay
+   * a client's messages (docs/security.md).
+   */
   private final LinkedHashMap<String, LinkedHashMap<String, SendResult>> dedup =
       new LinkedHashMap<>();
 
@@ -149,15 +153,14 @@ public final class ChatState {
       return List.of();
     }
     List<ClientPresence> out = new ArrayList<>();
-    g.presence.forEach(
-        (clientId, p) -> out.add(new ClientPresence(g.name, clientId, p.user, p.node)));
+    g.presence.forEach((k, p) -> out.add(new ClientPresence(g.name, p.clientId, p.user, p.node)));
     return out;
   }
 
-  /** The presence entry of {@code clientId} in {@code group}, or null. */
-  public ClientPresence presenceOf(String group, String clientId) {
+  /** The presence entry of {@code user}'s {@code clientId} in {@code group}, or null. */
+  public ClientPresence presenceOf(String group, String user, String clientId) {
     Group g = groups.get(group);
-    Presence p = g == null ? null : g.presence.get(clientId);
+    Presence p = g == null ? null : g.presence.get(key(user, clientId));
     return p == null ? null : new ClientPresence(group, clientId, p.user, p.node);
   }
 
@@ -166,9 +169,9 @@ public final class ChatState {
     List<ClientPresence> out = new ArrayList<>();
     for (Group g : groups.values()) {
       g.presence.forEach(
-          (clientId, p) -> {
+          (k, p) -> {
             if (p.node.equals(node)) {
-              out.add(new ClientPresence(g.name, clientId, p.user, p.node));
+              out.add(new ClientPresence(g.name, p.clientId, p.user, p.node));
             }
           });
     }
@@ -196,11 +199,12 @@ public final class ChatState {
 
   private Applied join(long index, ChatCommand.Join j) {
     Group g = group(index, j.group());
-    Presence before = g.presence.get(j.clientId());
+    String key = key(j.user(), j.clientId());
+    Presence before = g.presence.get(key);
     List<ChatEvent> events = new ArrayList<>();
-    Presence now = new Presence(j.user(), j.node());
+    Presence now = new Presence(j.user(), j.clientId(), j.node());
     if (!now.equals(before)) {
-      g.presence.put(j.clientId(), now);
+      g.presence.put(key, now);
       events.add(new ChatEvent.Presence(g.name, j.user(), j.clientId(), true, "join", g.users()));
     }
     return new Applied(replay(g, j.since(), j.epoch()), events);
@@ -241,12 +245,13 @@ public final class ChatState {
     if (g == null) {
       return new Applied(new LeaveResult(l.group(), List.of(), false), List.of());
     }
-    Presence p = g.presence.get(l.clientId());
+    String key = key(l.user(), l.clientId());
+    Presence p = g.presence.get(key);
     // a client that reconnected elsewhere is not removed by its old pod's late disconnect
     if (p == null || !p.node.equals(l.node())) {
       return new Applied(new LeaveResult(g.name, g.users(), false), List.of());
     }
-    g.presence.remove(l.clientId());
+    g.presence.remove(key);
     return new Applied(
         new LeaveResult(g.name, g.users(), false),
         List.of(
@@ -254,11 +259,12 @@ public final class ChatState {
   }
 
   private Applied send(long index, ChatCommand.Send s) {
-    LinkedHashMap<String, SendResult> seen = dedup.remove(s.clientId());
+    String client = key(s.user(), s.clientId());
+    LinkedHashMap<String, SendResult> seen = dedup.remove(client);
     if (seen == null) {
       seen = new LinkedHashMap<>();
     }
-    dedup.put(s.clientId(), seen); // most recent sender last
+    dedup.put(client, seen); // most recent sender last
     SendResult earlier = seen.get(s.id());
     if (earlier != null) {
       return new Applied(earlier, List.of());
@@ -292,15 +298,16 @@ public final class ChatState {
     for (Group g : groups.values()) {
       List<String> gone = new ArrayList<>();
       g.presence.forEach(
-          (clientId, p) -> {
+          (k, p) -> {
             if (p.node.equals(d.node())) {
-              gone.add(clientId);
+              gone.add(k);
             }
           });
       // one by one, so that each event carries the member list right after that departure
-      for (String clientId : gone) {
-        Presence p = g.presence.remove(clientId);
-        events.add(new ChatEvent.Presence(g.name, p.user, clientId, false, "node-gone", g.users()));
+      for (String k : gone) {
+        Presence p = g.presence.remove(k);
+        events.add(
+            new ChatEvent.Presence(g.name, p.user, p.clientId, false, "node-gone", g.users()));
       }
     }
     return new Applied(null, events);
@@ -336,10 +343,10 @@ public final class ChatState {
                 SnapshotIo.writeString(out, g.epoch);
                 out.writeLong(g.seq);
                 out.writeInt(g.presence.size());
-                for (Map.Entry<String, Presence> e : g.presence.entrySet()) {
-                  SnapshotIo.writeString(out, e.getKey());
-                  SnapshotIo.writeString(out, e.getValue().user);
-                  SnapshotIo.writeString(out, e.getValue().node);
+                for (Presence p : g.presence.values()) {
+                  SnapshotIo.writeString(out, p.clientId);
+                  SnapshotIo.writeString(out, p.user);
+                  SnapshotIo.writeString(out, p.node);
                 }
                 out.writeInt(g.history.size());
                 for (ChatMessage m : g.history) {
@@ -408,9 +415,10 @@ public final class ChatState {
           g.seq = in.readLong();
           int members = in.readInt();
           for (int i = 0; i < members; i++) {
-            g.presence.put(
-                SnapshotIo.readString(in),
-                new Presence(SnapshotIo.readString(in), SnapshotIo.readString(in)));
+            String clientId = SnapshotIo.readString(in);
+            Presence p =
+                new Presence(SnapshotIo.readString(in), clientId, SnapshotIo.readString(in));
+            g.presence.put(key(p.user, clientId), p);
           }
           int messages = in.readInt();
           for (int i = 0; i < messages; i++) {
@@ -429,7 +437,15 @@ public final class ChatState {
     return out[0];
   }
 
-  private record Presence(String user, String node) {}
+  private record Presence(String user, String clientId, String node) {}
+
+  /**
+   * A client is its user and clientId together ("/" is in neither name), so a clientId names no one
+   * else's client.
+   */
+  private static String key(String user, String clientId) {
+    return user + "/" + clientId;
+  }
 
   private static final class Group {
     final String name;
@@ -437,7 +453,7 @@ public final class ChatState {
     long seq;
     final ArrayDeque<ChatMessage> history = new ArrayDeque<>();
 
-    /** clientId -> presence, in join order. */
+    /** key(user, clientId) -> presence, in join order. */
     final LinkedHashMap<String, Presence> presence = new LinkedHashMap<>();
 
     Group(String name, String epoch) {

@@ -23,8 +23,8 @@ import java.util.function.Function;
  */
 public final class PresenceLedger {
 
-  /** A client in a group. */
-  public record Key(String group, String clientId) {}
+  /** A client (a user's clientId) in a group. */
+  public record Key(String group, String user, String clientId) {}
 
   /** A log entry that brings the state closer to what this pod's clients want. */
   public record Correction(Key key, ChatCommand command) {}
@@ -109,7 +109,7 @@ public final class PresenceLedger {
       List<ClientPresence> onThisNode, Function<Key, ClientPresence> inState, int max) {
     Map<Key, String> logged = new HashMap<>();
     for (ClientPresence p : onThisNode) {
-      logged.put(new Key(p.group(), p.clientId()), p.user());
+      logged.put(new Key(p.group(), p.user(), p.clientId()), p.user());
     }
     Map<Key, ChatCommand> diverged = new HashMap<>();
     entries.forEach(
@@ -147,7 +147,8 @@ public final class PresenceLedger {
   public List<String> members(String group, List<ClientPresence> inLog) {
     TreeSet<String> users = new TreeSet<>();
     for (ClientPresence p : inLog) {
-      Entry mine = p.node().equals(node) ? entries.get(new Key(group, p.clientId())) : null;
+      Entry mine =
+          p.node().equals(node) ? entries.get(new Key(group, p.user(), p.clientId())) : null;
       if (!p.node().equals(node) || (mine != null && !mine.connections.isEmpty())) {
         users.add(p.user());
       }

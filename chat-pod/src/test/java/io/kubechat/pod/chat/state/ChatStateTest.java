@@ -145,6 +145,33 @@ class ChatStateTest {
   }
 
   @Test
+  void anotherUsersClientIdNamesAnotherClient() {
+    apply(new ChatCommand.Join("g", "alice", "c-a", "n1", -1, null));
+    // mallory names alice's clientId and pre-sends her next message id
+    SendResult fake =
+        (SendResult)
+            apply(new ChatCommand.Send("g", "mallory", "c-a", "m1", "fake", "n2", 1)).result();
+    Applied real = apply(new ChatCommand.Send("g", "alice", "c-a", "m1", "real", "n1", 2));
+    assertThat(((SendResult) real.result()).seq()).isEqualTo(fake.seq() + 1);
+    assertThat(real.events()).hasSize(1);
+    assertThat(((ChatEvent.Message) real.events().get(0)).message().text()).isEqualTo("real");
+    // nor can mallory's join and leave under that clientId remove alice from the group
+    apply(new ChatCommand.Join("g", "mallory", "c-a", "n2", -1, null));
+    apply(new ChatCommand.Leave("g", "mallory", "c-a", "n2", "leave"));
+    assertThat(state.members("g")).containsExactly("alice");
+    assertThat(state.presenceOf("g", "alice", "c-a")).isNotNull();
+    // and both survive a snapshot
+    ChatState copy = new ChatState("c1", 5, 3, 2);
+    copy.restore(state.snapshot());
+    assertThat(copy.presenceOf("g", "alice", "c-a"))
+        .isEqualTo(new ClientPresence("g", "c-a", "alice", "n1"));
+    Applied resent =
+        copy.apply(99, new ChatCommand.Send("g", "alice", "c-a", "m1", "real", "n1", 2));
+    assertThat(resent.events()).isEmpty();
+    assertThat(((SendResult) resent.result()).seq()).isEqualTo(fake.seq() + 1);
+  }
+
+  @Test
   void presenceJoinLeaveAndDropNode() {
     Applied j1 = apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null));
     assertThat(j1.events())
@@ -163,8 +190,9 @@ class ChatStateTest {
             new ClientPresence("g", "c2", "alice", "n2"),
             new ClientPresence("g", "c3", "bob", "n2"),
             new ClientPresence("h", "c4", "carol", "n2"));
-    assertThat(state.presenceOf("h", "c4")).isEqualTo(new ClientPresence("h", "c4", "carol", "n2"));
-    assertThat(state.presenceOf("h", "c1")).isNull();
+    assertThat(state.presenceOf("h", "carol", "c4"))
+        .isEqualTo(new ClientPresence("h", "c4", "carol", "n2"));
+    assertThat(state.presenceOf("h", "bob", "c1")).isNull();
     // a repeated join (retry) changes nothing and says nothing
     assertThat(apply(new ChatCommand.Join("g", "bob", "c1", "n1", -1, null)).events()).isEmpty();
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The ledger against a real {@link ChatState}: corrections applied to it converge. */
 class PresenceLedgerTest {
 
-  private static final Key BOB_G = new Key("g", "c-bob");
+  private static final Key BOB_G = new Key("g", "bob", "c-bob");
 
   private final ChatState state = new ChatState("kc", 100, 10, 10);
   private final PresenceLedger ledger = new PresenceLedger("pod-a");
@@ -18,7 +18,7 @@ class PresenceLedgerTest {
 
   private List<Correction> corrections() {
     return ledger.corrections(
-        state.presenceOn("pod-a"), k -> state.presenceOf(k.group(), k.clientId()), 10);
+        state.presenceOn("pod-a"), k -> state.presenceOf(k.group(), k.user(), k.clientId()), 10);
   }
 
   private void apply(ChatCommand command) {
@@ -106,7 +106,7 @@ class PresenceLedgerTest {
   @Test
   void atMostMaxCorrectionsPerCall() {
     for (int i = 0; i < 30; i++) {
-      ledger.joined(new Key("g" + i, "c"), "u", 1);
+      ledger.joined(new Key("g" + i, "u", "c"), "u", 1);
     }
     corrections();
     assertThat(corrections()).hasSize(10);
