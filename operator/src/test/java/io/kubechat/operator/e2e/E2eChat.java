@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -78,6 +80,66 @@ final class E2eChat implements AutoCloseable {
       }
     }
     throw new AssertionError("no matching frame within 10 s");
+  }
+
+  /** Messages a test wrote and had acknowledged, and the epoch of the last ack. */
+  record Written(List<String> texts, String epoch) {}
+
+  /** The history a client read back, in seq order from 1, and the epoch it was read under. */
+  record History(List<String> texts, String epoch) {}
+
+  /**
+   * Joins {@code group} on {@code host} and sends {@code count} messages, each resent under its id
+   * until acknowledged (a refusal is retryable: an election), as a client does.
+   */
+  static Written writeAcked(String host, String group, int count) throws Exception {
+    List<String> acked = new ArrayList<>();
+    String epoch = null;
+    try (E2eChat chat = connect(host, "writer-" + group)) {
+      chat.send(chat.frame("join").put("group", group));
+      chat.next(f -> f.path("type").asText().equals("joined") && f.path("self").asBoolean());
+      for (int i = 1; i <= count; i++) {
+        ObjectNode send = chat.frame("send").put("group", group).put("id", "m" + i);
+        send.put("text", group + " " + i);
+        JsonNode answer = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (answer == null || !answer.path("type").asText().equals("ack")) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("not acknowledged within 30 s: " + send + ", last " + answer);
+          }
+          chat.send(send);
+          answer =
+              chat.next(
+                  f ->
+                      send.get("id").equals(f.has("ref") ? f.get("ref") : f.get("id"))
+                          && !f.path("type").asText().equals("message"));
+        }
+        epoch = answer.path("epoch").asText();
+        acked.add(send.get("text").asText());
+      }
+    }
+    return new Written(acked, epoch);
+  }
+
+  /**
+   * Joins {@code group} on {@code host} with since 0 and reads its whole history: as many messages
+   * as the {@code joined} answer's last seq, each with the next seq from 1.
+   */
+  static History readBack(String host, String group) throws Exception {
+    try (E2eChat reader = connect(host, "reader-" + group)) {
+      reader.send(reader.frame("join").put("group", group).put("since", 0));
+      JsonNode joined =
+          reader.next(f -> f.path("type").asText().equals("joined") && f.path("self").asBoolean());
+      List<String> texts = new ArrayList<>();
+      for (long seq = 1; seq <= joined.path("seq").asLong(); seq++) {
+        JsonNode m = reader.next(f -> f.path("type").asText().equals("message"));
+        if (m.path("seq").asLong() != seq) {
+          throw new AssertionError("expected seq " + seq + ", got " + m);
+        }
+        texts.add(m.path("text").asText());
+      }
+      return new History(texts, joined.path("epoch").asText());
+    }
   }
 
   @Override
