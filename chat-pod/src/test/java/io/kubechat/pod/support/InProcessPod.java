@@ -35,6 +35,8 @@ public final class InProcessPod implements AutoCloseable {
     env.put("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000");
     env.put("KUBECHAT_BOOTSTRAP", "true");
     env.put("KUBECHAT_RAFT_DISCOVERY_WINDOW_MS", "300");
+    // as PodProcess: tests that are not about authentication run without it
+    env.put("KUBECHAT_AUTH", "none");
     env.putAll(extraEnv);
     PodLauncher launcher =
         PodLauncher.start(EnvConfigLoader.load(env))
