@@ -173,9 +173,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
 
     if (!problems.isEmpty()) {
       String message = "invalid spec, nothing changed: " + String.join("; ", problems);
-      if (Conditions.find(old.getConditions(), ConditionSpec.READY)
-          .map(c -> !"InvalidSpec".equals(c.getReason()))
-          .orElse(true)) {
+      if (Conditions.newReason(old.getConditions(), ConditionSpec.READY, "InvalidSpec")) {
         events.warning(cc, "InvalidSpec", message);
       }
       return finish(
@@ -296,9 +294,8 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         }
       }
       case NEEDED -> {
-        if (Conditions.find(old.getConditions(), ConditionSpec.QUORUM_RECOVERED)
-            .map(c -> !RecoveryReporting.NEEDED.equals(c.getReason()))
-            .orElse(true)) {
+        if (Conditions.newReason(
+            old.getConditions(), ConditionSpec.QUORUM_RECOVERED, RecoveryReporting.NEEDED)) {
           events.warning(
               cc, "QuorumRecoveryNeeded", RecoveryReporting.manualInstructions(step.loss()));
         }
@@ -356,10 +353,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     quorumRecovered.ifPresent(decided::add);
     refused
         .filter(
-            r ->
-                Conditions.find(old.getConditions(), ConditionSpec.READY)
-                    .map(c -> !PodsRefused.REASON.equals(c.getReason()))
-                    .orElse(true))
+            r -> Conditions.newReason(old.getConditions(), ConditionSpec.READY, PodsRefused.REASON))
         .ifPresent(r -> events.warning(cc, PodsRefused.REASON, r.message()));
     decided.stream()
         .filter(d -> d.type().equals(ConditionSpec.EVEN_REPLICAS) && d.status())

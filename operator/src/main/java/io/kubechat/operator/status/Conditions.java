@@ -39,6 +39,14 @@ public final class Conditions {
     return out;
   }
 
+  /**
+   * The condition {@code type} did not have {@code reason} before: an event about it is new, not a
+   * repeat of every reconcile's.
+   */
+  public static boolean newReason(List<Condition> previous, String type, String reason) {
+    return find(previous, type).map(c -> !reason.equals(c.getReason())).orElse(true);
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions == null
         ? Optional.empty()
