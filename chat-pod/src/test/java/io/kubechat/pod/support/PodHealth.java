@@ -14,7 +14,7 @@ public final class PodHealth {
    * serial collector the test pods run with): where a large buffer lands. -1 if unknown.
    */
   public static long oldGenBytes(String ip) {
-    Http.Response r = Http.get(ip, TestCluster.PORT, "/metrics");
+    Http.Response r = Http.get(ip, TestCluster.ADMIN_PORT, "/metrics");
     if (r.status() != 200) {
       return -1;
     }
@@ -27,7 +27,7 @@ public final class PodHealth {
 
   /** The value of counter {@code name} with {@code tag} in the pod's /metrics (0 if absent). */
   public static double counter(String ip, String name, String tag) {
-    Http.Response r = Http.get(ip, TestCluster.PORT, "/metrics");
+    Http.Response r = Http.get(ip, TestCluster.ADMIN_PORT, "/metrics");
     return r.body()
         .lines()
         .filter(l -> l.startsWith(name + "{") && l.contains(tag))
