@@ -105,7 +105,7 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
     if (admit(null)) {
       reject(
           new FrameError(
-              ErrorCodes.TOO_LARGE, "message larger than " + s.maxFrameBytes() + " bytes", null));
+              ErrorCodes.TOO_LARGE, "message larger than " + s.maxMessageBytes() + " bytes", null));
     }
   }
 
