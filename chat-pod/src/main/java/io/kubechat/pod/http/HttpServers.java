@@ -2,12 +2,12 @@ package io.kubechat.pod.http;
 
 import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.metrics.PodMetrics;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,14 +22,14 @@ public final class HttpServers {
 
   /**
    * @param acceptingClients false while starting or draining (upgrades get 503)
-   * @param sessions takes every accepted WebSocket
+   * @param sessions takes every accepted WebSocket and what to run once it has closed
    */
   public static HttpServer client(
       Vertx vertx,
       PodConfig config,
       PodMetrics metrics,
       BooleanSupplier acceptingClients,
-      Handler<ServerWebSocket> sessions) {
+      BiConsumer<ServerWebSocket, Runnable> sessions) {
     ConnectionGuard guard =
         guard(vertx, "client", config, config.httpLimits().maxConnections(), metrics);
     // frames up to 4 x the frame limit are read (and refused as TOO_LARGE), larger ones cut off

@@ -76,7 +76,7 @@ class WsSessionTest {
                       new PodMetrics()));
           vertx
               .createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
-              .webSocketHandler(sessions::open)
+              .webSocketHandler(ws -> sessions.open(ws, () -> {}))
               .listen()
               .onSuccess(s -> listening.complete(s.actualPort()))
               .onFailure(listening::fail);
