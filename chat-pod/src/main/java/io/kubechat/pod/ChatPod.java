@@ -12,9 +12,7 @@ import io.kubechat.pod.cluster.MemberState;
 import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
 import io.kubechat.pod.config.PodConfig;
-import io.kubechat.pod.http.AdminApi;
-import io.kubechat.pod.http.ClientHttp;
-import io.kubechat.pod.http.ConnectionGuard;
+import io.kubechat.pod.http.HttpServers;
 import io.kubechat.pod.http.StatusSource;
 import io.kubechat.pod.metrics.PodMetrics;
 import io.kubechat.pod.readiness.CommitWatch;
@@ -24,10 +22,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -38,15 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires one pod on a single event loop: the backend, heartbeats and membership, the WebSocket
- * sessions and the HTTP API. Everything stateful (sessions, router, membership) is confined to this
- * verticle's context, so none of it needs locks; the backend is created on that context too, so its
- * futures and events arrive there.
+ * sessions and the client and admin HTTP servers. Everything stateful (sessions, router,
+ * membership) is confined to this verticle's context, so none of it needs locks; the backend is
+ * created on that context too, so its futures and events arrive there.
  *
  * <p>Start: inbox, heartbeats, the admin and client HTTP servers (so /healthz answers at once),
  * then the backend joins the consensus group in the background; /readyz and WebSocket upgrades wait
  * for it. Before serving clients the pod clears what a former incarnation of the same pod name left
  * in the groups. Stop (SIGTERM): refuse new connections, close clients with 4001, leave the
- * consensus group (a leader hands over first), say goodbye (LEFT), close the server.
+ * consensus group (a leader hands over first), say goodbye (LEFT), close both HTTP servers.
  */
 public final class ChatPod extends VerticleBase implements StatusSource {
   private static final Logger LOG = LoggerFactory.getLogger(ChatPod.class);
@@ -149,63 +145,10 @@ public final class ChatPod extends VerticleBase implements StatusSource {
                 new Heartbeats.Beat(sessions.count(), backendReady && backend.status().available()),
             metrics::heartbeatsMissed,
             this::onTransition);
-    PodConfig.HttpLimits limits = config.httpLimits();
-    ConnectionGuard clientGuard =
-        new ConnectionGuard(
-            vertx,
-            "client",
-            limits.headerTimeoutS() * 1000L,
-            limits.idleTimeoutS() * 1000L,
-            limits.maxConnections(),
-            metrics);
-    // the admin port has no cap: probes must get through while clients flood the client port
-    ConnectionGuard adminGuard =
-        new ConnectionGuard(
-            vertx,
-            "admin",
-            limits.headerTimeoutS() * 1000L,
-            limits.idleTimeoutS() * 1000L,
-            0,
-            metrics);
-    int hardCap = (int) Math.min(Integer.MAX_VALUE, 4L * config.maxFrameBytes());
-    // HTTP/1.1 only: no h2c, whose connection preface sniffing would hide a silent connection from
-    // the guard; Vert.x's own idle timeout stays off (it would also cut WebSockets, which the
-    // client
-    // idle sweep governs): the guards time connections out
     server =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setHost(config.httpHost())
-                    .setPort(config.httpPort())
-                    .setHttp2ClearTextEnabled(false)
-                    .setMaxWebSocketFrameSize(hardCap)
-                    .setMaxWebSocketMessageSize(hardCap)
-                    .setWebSocketClosingTimeout(2)
-                    .setIdleTimeout(0))
-            .connectionHandler(clientGuard::onConnection)
-            .requestHandler(
-                new ClientHttp(
-                    vertx,
-                    clientGuard,
-                    () -> !draining && serving && backendReady,
-                    sessions::open));
-    Router adminRouter = AdminApi.router(vertx, this);
-    adminServer =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setHost(config.httpHost())
-                    .setPort(config.adminPort())
-                    .setHttp2ClearTextEnabled(false)
-                    .setIdleTimeout(0))
-            .connectionHandler(adminGuard::onConnection)
-            .requestHandler(
-                req -> {
-                  if (adminGuard.admit(req)) {
-                    adminRouter.handle(req);
-                  }
-                });
+        HttpServers.client(
+            vertx, config, metrics, () -> !draining && serving && backendReady, sessions::open);
+    adminServer = HttpServers.admin(vertx, config, metrics, this);
     snapshotTimer =
         vertx.setPeriodic(
             config.heartbeatIntervalMs(),

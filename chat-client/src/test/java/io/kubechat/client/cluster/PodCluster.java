@@ -95,6 +95,7 @@ public final class PodCluster implements AutoCloseable {
     env.put("KUBECHAT_DISCOVERY", "static");
     env.put("KUBECHAT_STATIC_MEMBERS", String.join(",", ips));
     env.put("KUBECHAT_HTTP_PORT", "8080");
+    env.put("KUBECHAT_ADMIN_PORT", "9090");
     env.put("KUBECHAT_HEARTBEAT_INTERVAL_MS", "200");
     env.put("KUBECHAT_HEARTBEAT_TIMEOUT_MS", "1000");
     env.put("KUBECHAT_BOOTSTRAP", pod == 0 ? "true" : "false");

@@ -8,6 +8,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,18 +24,18 @@ public final class ClientHttp implements Handler<HttpServerRequest> {
 
   private final ConnectionGuard guard;
   private final BooleanSupplier acceptingClients;
-  private final Handler<ServerWebSocket> sessions;
+  private final BiConsumer<ServerWebSocket, Runnable> sessions;
   private final Router pages;
 
   /**
    * @param acceptingClients false while starting or draining: upgrades are refused with 503
-   * @param sessions takes every accepted WebSocket
+   * @param sessions takes every accepted WebSocket and what to run once it has closed
    */
   public ClientHttp(
       Vertx vertx,
       ConnectionGuard guard,
       BooleanSupplier acceptingClients,
-      Handler<ServerWebSocket> sessions) {
+      BiConsumer<ServerWebSocket, Runnable> sessions) {
     this.guard = guard;
     this.acceptingClients = acceptingClients;
     this.sessions = sessions;
@@ -69,11 +70,7 @@ public final class ClientHttp implements Handler<HttpServerRequest> {
                   .encode());
     } else {
       req.toWebSocket()
-          .onSuccess(
-              ws -> {
-                guard.upgraded(req);
-                sessions.handle(ws);
-              })
+          .onSuccess(ws -> sessions.accept(ws, guard.upgraded(req)))
           .onFailure(e -> LOG.debug("WebSocket handshake failed: {}", e.getMessage()));
     }
   }

@@ -66,12 +66,7 @@ public final class ConnectionGuard {
     if (refused) {
       metrics.httpConnectionRefused(port);
     }
-    conn.closeHandler(
-        v -> {
-          t.disarm();
-          open.remove(conn);
-          count = open.size();
-        });
+    conn.closeHandler(v -> forget(conn, t));
     t.arm(headerTimeoutMs, HEADER_TIMEOUT);
   }
 
@@ -94,13 +89,27 @@ public final class ConnectionGuard {
     return true;
   }
 
-  /** The connection of {@code req} is now a WebSocket: no HTTP timer applies to it any more. */
-  public void upgraded(HttpServerRequest req) {
-    Tracked t = open.get(req.connection());
-    if (t != null) {
-      t.disarm();
-      t.upgraded = true;
+  /**
+   * The connection of {@code req} is now a WebSocket: no HTTP timer applies to it any more. Vert.x
+   * hands an upgraded channel to the WebSocket, so the connection's close handler no longer fires:
+   * the caller runs the returned action when the WebSocket closes, and the connection stops
+   * counting (it is idempotent).
+   */
+  public Runnable upgraded(HttpServerRequest req) {
+    HttpConnection conn = req.connection();
+    Tracked t = open.get(conn);
+    if (t == null) {
+      return () -> {};
     }
+    t.disarm();
+    t.upgraded = true;
+    return () -> forget(conn, t);
+  }
+
+  private void forget(HttpConnection conn, Tracked t) {
+    t.disarm();
+    open.remove(conn, t);
+    count = open.size();
   }
 
   private void refuse(HttpServerRequest req) {

@@ -34,6 +34,7 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
   private final WsSessions owner;
   private final RateLimiter rate;
   private final OrderedSends sends;
+  private final Runnable onSocketClosed;
 
   /** This connection's number on this pod (see {@link JoinRequest#connection()}). */
   private final long connection;
@@ -70,8 +71,10 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
       long connection,
       SessionSettings settings,
       FrameParser parser,
-      WsSessions owner) {
+      WsSessions owner,
+      Runnable onSocketClosed) {
     this.ws = ws;
+    this.onSocketClosed = onSocketClosed;
     this.connection = connection;
     this.s = settings;
     this.parser = parser;
@@ -89,7 +92,11 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
     // frames, not Vert.x's text messages: strict UTF-8 and the client's pings are seen here
     ws.frameHandler(new MessageAssembler(s.maxMessageBytes(), this));
     ws.drainHandler(v -> queuedWhileFull = 0);
-    ws.closeHandler(v -> onClosed());
+    ws.closeHandler(
+        v -> {
+          onClosed();
+          onSocketClosed.run();
+        });
     ws.exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()));
   }
 
@@ -119,7 +126,7 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
     if (admit(null)) {
       reject(
           new FrameError(
-              ErrorCodes.TOO_LARGE, "message larger than " + s.maxFrameBytes() + " bytes", null));
+              ErrorCodes.TOO_LARGE, "message larger than " + s.maxMessageBytes() + " bytes", null));
     }
   }
 

@@ -37,8 +37,9 @@ public final class WsSessions {
     sweepTimer = settings.vertx().setPeriodic(period, id -> sweepIdle());
   }
 
-  public void open(ServerWebSocket ws) {
-    WsSession session = new WsSession(ws, ++opened, settings, parser, this);
+  /** Starts a session on {@code ws}; {@code onSocketClosed} runs once the socket has closed. */
+  public void open(ServerWebSocket ws, Runnable onSocketClosed) {
+    WsSession session = new WsSession(ws, ++opened, settings, parser, this, onSocketClosed);
     open.add(session);
     count = open.size();
     session.start();

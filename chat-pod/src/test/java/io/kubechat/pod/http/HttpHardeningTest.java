@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -133,6 +135,30 @@ class HttpHardeningTest {
       silent.send(new JsonObject().put("type", "ping").put("ref", "still-here"));
       silent.await(f -> "pong".equals(f.getString("type")));
     }
+  }
+
+  @Test
+  void closedWebSocketsLeaveTheConnectionCount() {
+    double before = clientConnections();
+    List<WsTestClient> open = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      open.add(WsTestClient.hello(clients, HOST, PORT, "w" + i, "w-" + i));
+    }
+    assertThat(clientConnections()).isGreaterThanOrEqualTo(before + 20);
+    open.forEach(WsTestClient::close);
+    // an upgraded connection is counted until it closes, and no longer: no leak towards the cap
+    Awaitility.await("WebSockets no longer counted")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> clientConnections() <= before);
+  }
+
+  private static double clientConnections() {
+    return pod.metrics()
+        .lines()
+        .filter(l -> l.startsWith("kubechat_http_connections{port=\"client\"}"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

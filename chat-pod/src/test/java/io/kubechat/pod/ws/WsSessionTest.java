@@ -79,7 +79,7 @@ class WsSessionTest {
                       30_000));
           vertx
               .createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
-              .webSocketHandler(sessions::open)
+              .webSocketHandler(ws -> sessions.open(ws, () -> {}))
               .listen()
               .onSuccess(s -> listening.complete(s.actualPort()))
               .onFailure(listening::fail);

@@ -117,9 +117,12 @@ class PodStatusPollerTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
-            () ->
-                assertThat(poller.observations(CLUSTER).get("demo-0").current())
-                    .hasValueSatisfying(r -> assertThat(r.role()).isEqualTo("CANDIDATE")));
+            () -> {
+              // not polled yet: no observation (an assertion, so that it is waited for)
+              assertThat(poller.observations(CLUSTER)).containsKey("demo-0");
+              assertThat(poller.observations(CLUSTER).get("demo-0").current())
+                  .hasValueSatisfying(r -> assertThat(r.role()).isEqualTo("CANDIDATE"));
+            });
   }
 
   @Test
