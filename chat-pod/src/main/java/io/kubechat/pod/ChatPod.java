@@ -166,10 +166,11 @@ public final class ChatPod extends VerticleBase implements StatusSource {
               sessions.startIdleSweep();
               serving = true;
               LOG.info(
-                  "pod {} (incarnation {}) listening on http://{}:{}/ (admin port {}), joining the"
+                  "pod {} (incarnation {}) listening on {}://{}:{}/ (admin port {}), joining the"
                       + " consensus group",
                   id.node(),
                   id.incarnation(),
+                  config.clientTls().isPresent() ? "https" : "http",
                   config.httpHost(),
                   s.actualPort(),
                   adminServer.actualPort());

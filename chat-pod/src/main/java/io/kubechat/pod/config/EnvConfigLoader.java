@@ -4,6 +4,7 @@ import io.kubechat.pod.auth.AuthConfig;
 import io.kubechat.pod.auth.AuthEnv;
 import io.kubechat.pod.config.PodConfig.Discovery;
 import io.kubechat.pod.eventbus.ClusterTls;
+import io.kubechat.pod.http.ClientTls;
 import io.kubechat.pod.raft.RaftEnv;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.InvalidPathException;
@@ -60,6 +61,7 @@ public final class EnvConfigLoader {
   public static final String HTTP_HEADER_TIMEOUT_S = "KUBECHAT_HTTP_HEADER_TIMEOUT_S";
   public static final String MAX_CONNECTIONS = "KUBECHAT_MAX_CONNECTIONS";
   public static final String CLUSTER_TLS_DIR = "KUBECHAT_CLUSTER_TLS_DIR";
+  public static final String CLIENT_TLS_DIR = "KUBECHAT_CLIENT_TLS_DIR";
   public static final String EVENTBUS_MAX_FRAME_BYTES = "KUBECHAT_EVENTBUS_MAX_FRAME_BYTES";
   private static final Pattern UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
@@ -128,6 +130,13 @@ public final class EnvConfigLoader {
                       "1-1000000",
                       "open connections the client port accepts; more are answered 503"
                           + " TOO_MANY_CONNECTIONS and closed"),
+                  new Setting(
+                      CLIENT_TLS_DIR,
+                      "(none: plain HTTP and ws://)",
+                      "absolute directory path",
+                      "directory with tls.crt and tls.key (PEM, optional ca.crt: a"
+                          + " cert-manager/kubernetes.io/tls Secret): the client port serves"
+                          + " https and wss:// (TLS 1.2+); the admin port stays plain"),
                   new Setting(
                       HAZELCAST_PORT,
                       "5701",
@@ -322,6 +331,11 @@ public final class EnvConfigLoader {
             .filter(v -> !v.isBlank())
             .map(v -> absoluteDir(CLUSTER_TLS_DIR, v.trim(), "/etc/kubechat/cluster-tls"))
             .map(EnvConfigLoader::clusterTls);
+    Optional<ClientTls> clientTls =
+        Optional.ofNullable(env.get(CLIENT_TLS_DIR))
+            .filter(v -> !v.isBlank())
+            .map(v -> absoluteDir(CLIENT_TLS_DIR, v.trim(), "/etc/kubechat/client-tls"))
+            .map(EnvConfigLoader::clientTls);
     int ebMaxFrame = intIn(EVENTBUS_MAX_FRAME_BYTES, 64 * 1024, 1024 * 1024 * 1024);
     return new PodConfig(
         nodeName,
@@ -353,7 +367,16 @@ public final class EnvConfigLoader {
         raft(),
         adminPort,
         httpLimits,
-        auth());
+        auth(),
+        clientTls);
+  }
+
+  private static ClientTls clientTls(Path dir) {
+    try {
+      return ClientTls.load(dir, CLIENT_TLS_DIR);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static ClusterTls clusterTls(Path dir) {

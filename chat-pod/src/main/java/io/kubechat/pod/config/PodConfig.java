@@ -2,6 +2,7 @@ package io.kubechat.pod.config;
 
 import io.kubechat.pod.auth.AuthConfig;
 import io.kubechat.pod.eventbus.ClusterTls;
+import io.kubechat.pod.http.ClientTls;
 import io.kubechat.pod.raft.RaftSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +42,8 @@ public record PodConfig(
     RaftSettings raft,
     int adminPort,
     HttpLimits httpLimits,
-    AuthConfig auth) {
+    AuthConfig auth,
+    Optional<ClientTls> clientTls) {
 
   /**
    * How the HTTP servers police connections (docs/security.md).

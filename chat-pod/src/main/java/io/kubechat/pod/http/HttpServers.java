@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -15,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * ({@link ClientHttp}) and the admin port ({@link AdminApi}). Both are HTTP/1.1 only: no h2c, whose
  * connection-preface sniffing would hide a silent connection from the guard. Vert.x's own idle
  * timeout stays off, because it would also cut WebSockets, which the client idle sweep governs: the
- * guards time connections out.
+ * guards time connections out. With {@code KUBECHAT_CLIENT_TLS_DIR} the client port speaks TLS 1.2+
+ * ({@link ClientTls}); the admin port always stays plain, for the kubelet's probes and the
+ * operator.
  */
 public final class HttpServers {
   private HttpServers() {}
@@ -39,7 +42,13 @@ public final class HttpServers {
             options(config, config.httpPort())
                 .setMaxWebSocketFrameSize(hardCap)
                 .setMaxWebSocketMessageSize(hardCap)
-                .setWebSocketClosingTimeout(2))
+                .setWebSocketClosingTimeout(2)
+                .setSsl(config.clientTls().isPresent())
+                .setKeyCertOptions(config.clientTls().map(ClientTls::keyCert).orElse(null))
+                .setEnabledSecureTransportProtocols(ClientTls.PROTOCOLS)
+                // a connection that never finishes its handshake is cut like a slow request head
+                .setSslHandshakeTimeout(config.httpLimits().headerTimeoutS())
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS))
         .connectionHandler(guard::onConnection)
         .requestHandler(new ClientHttp(vertx, guard, acceptingClients, sessions));
   }

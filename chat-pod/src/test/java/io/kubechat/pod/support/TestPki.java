@@ -15,7 +15,11 @@ import java.time.Instant;
 import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -26,7 +30,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority for tests (BouncyCastle): writes cluster TLS directories ({@code ca.crt},
- * {@code tls.crt}, {@code tls.key}) with member certificates it signs.
+ * {@code tls.crt}, {@code tls.key}) with member certificates it signs, and client-port TLS
+ * directories with server certificates for a host.
  */
 public final class TestPki {
   private final String name;
@@ -91,6 +96,60 @@ public final class TestPki {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes a server certificate for the client port in the layout of a cert-manager Secret: {@code
+   * tls.crt} (valid for {@code host}, an IP address or a DNS name, in its subject alternative
+   * names, as clients check), {@code tls.key} and {@code ca.crt} (this CA).
+   */
+  public Path writeServerDir(Path dir, String host) {
+    KeyPair serverKey = ecKey();
+    try {
+      JcaX509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              cert.getSubject(),
+              serial(),
+              from(),
+              until(),
+              new X500Name("CN=" + host),
+              serverKey.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      b.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      boolean ip = host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host)));
+      X509CertificateHolder serverCert = b.build(signer(key));
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("ca.crt"), pem(cert));
+      Files.writeString(dir.resolve("tls.crt"), pem(serverCert));
+      Files.writeString(
+          dir.resolve("tls.key"), pem(new JcaPKCS8Generator(serverKey.getPrivate(), null)));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes this CA's certificate alone (what a client is given to trust). */
+  public Path writeCaFile(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, pem(cert));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -27,9 +27,17 @@ public final class WsTestClient implements AutoCloseable {
   }
 
   public static WsTestClient connect(Vertx vertx, String host, int port) {
-    WebSocketClient client =
-        vertx.createWebSocketClient(
-            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    return connect(vertx, options(), host, port);
+  }
+
+  /** The options {@link #connect(Vertx, String, int)} uses; tests add TLS to them. */
+  public static WebSocketClientOptions options() {
+    return new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20);
+  }
+
+  public static WsTestClient connect(
+      Vertx vertx, WebSocketClientOptions options, String host, int port) {
+    WebSocketClient client = vertx.createWebSocketClient(options);
     try {
       WebSocket ws =
           client
