@@ -9,8 +9,10 @@ import io.kubechat.pod.config.PodConfig;
 import io.kubechat.pod.support.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +76,7 @@ class ClientTlsConfigTest {
     Files.setPosixFilePermissions(
         dir.resolve("tls.key"), PosixFilePermissions.fromString("---------"));
     // root reads any file: the check is only meaningful for an ordinary user (as in the pod)
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(dir.resolve("tls.key")));
+    Assumptions.assumeFalse(Files.isReadable(dir.resolve("tls.key")));
     assertThatThrownBy(() -> load(dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tls.key is missing or not readable");
@@ -105,9 +107,7 @@ class ClientTlsConfigTest {
     Path dir = ca.writeServerDir(tmp.resolve("a"), "127.0.24.9");
     Path other = ca.writeServerDir(tmp.resolve("b"), "127.0.24.9");
     Files.copy(
-        other.resolve("tls.key"),
-        dir.resolve("tls.key"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        other.resolve("tls.key"), dir.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> load(dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("is not the key of the certificate");
