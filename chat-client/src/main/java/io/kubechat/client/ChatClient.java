@@ -2,12 +2,14 @@ package io.kubechat.client;
 
 import io.kubechat.client.connection.EndpointRotation;
 import io.kubechat.client.protocol.Names;
+import io.kubechat.client.tls.ClientTrust;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +79,13 @@ public final class ChatClient implements AutoCloseable {
             : builder.vertx;
     this.webSocketClient =
         vertx.createWebSocketClient(
-            new WebSocketClientOptions()
-                .setMaxFrameSize(256 * 1024)
-                .setMaxMessageSize(1024 * 1024)
-                .setClosingTimeout(2));
+            settings
+                .trust()
+                .applyTo(
+                    new WebSocketClientOptions()
+                        .setMaxFrameSize(256 * 1024)
+                        .setMaxMessageSize(1024 * 1024)
+                        .setClosingTimeout(2)));
     this.context = vertx.getOrCreateContext();
     this.listeners = new Listeners();
     builder.listeners.forEach(listeners::add);
@@ -301,6 +306,8 @@ public final class ChatClient implements AutoCloseable {
     private Supplier<String> tokens;
     private final List<ChatListener> listeners = new ArrayList<>();
 
+    private ClientTrust trust = ClientTrust.jvmDefault();
+
     private Builder() {}
 
     /**
@@ -400,6 +407,20 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Which servers {@code wss://} endpoints may be (default: {@link ClientTrust#jvmDefault()});
+     * see {@link ClientTrust#caFile} and {@link ClientTrust#trustStore}.
+     */
+    public Builder trust(ClientTrust trust) {
+      this.trust = Objects.requireNonNull(trust);
+      return this;
+    }
+
+    /** Trusts only the CA certificate(s) in this PEM file on {@code wss://} endpoints. */
+    public Builder trustCaFile(Path caFile) {
+      return trust(ClientTrust.caFile(caFile));
+    }
+
     /** Runs on this Vert.x instance instead of a private one (which close() would stop). */
     public Builder vertx(Vertx vertx) {
       this.vertx = vertx;
@@ -444,7 +465,8 @@ public final class ChatClient implements AutoCloseable {
               backoffMax,
               outboxCapacity,
               answerTimeout,
-              tokens);
+              tokens,
+              trust);
       new EndpointRotation(settings.endpoints()); // validates
       return new ChatClient(this, settings);
     }

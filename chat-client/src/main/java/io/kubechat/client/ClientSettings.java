@@ -1,5 +1,6 @@
 package io.kubechat.client;
 
+import io.kubechat.client.tls.ClientTrust;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The validated settings of a {@link ChatClient}, as built by {@link ChatClient.Builder}; {@code
  * user} may be null when {@code tokens} is set (the token names the user), {@code tokens} is null
- * for a pod without authentication.
+ * for a pod without authentication; {@code trust} says which servers {@code wss://} endpoints may
+ * be.
  */
 record ClientSettings(
     List<URI> endpoints,
@@ -21,4 +23,5 @@ record ClientSettings(
     Duration backoffMax,
     int outboxCapacity,
     Duration answerTimeout,
-    Supplier<String> tokens) {}
+    Supplier<String> tokens,
+    ClientTrust trust) {}

@@ -1,6 +1,8 @@
 package io.kubechat.client.cli;
 
 import io.kubechat.client.protocol.Names;
+import io.kubechat.client.tls.ClientTrust;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,8 @@ record CliOptions(
     List<String> texts,
     boolean verbose,
     boolean version,
-    String token) {
+    String token,
+    String caFile) {
 
   /** Never the token (records print every component). */
   @Override
@@ -55,6 +58,7 @@ record CliOptions(
     String user = null;
     String clientId = null;
     String token = null;
+    String caFile = null;
     Long since = null;
     Integer count = null;
     Duration timeout = null;
@@ -87,6 +91,7 @@ record CliOptions(
         case "-u", "--user" -> user = inline != null ? inline : value(args, ++i, name);
         case "-g", "--group" -> groups.add(inline != null ? inline : value(args, ++i, name));
         case "--client-id" -> clientId = inline != null ? inline : value(args, ++i, name);
+        case "--ca-file" -> caFile = inline != null ? inline : value(args, ++i, name);
         case "--token" -> token = inline != null ? inline : value(args, ++i, name);
         case "--since" -> since = number(name, inline != null ? inline : value(args, ++i, name));
         case "--count" -> {
@@ -109,7 +114,7 @@ record CliOptions(
     if (help || version) {
       return new CliOptions(
           command, servers, user, groups, clientId, since, count, timeout, json, help, texts,
-          verbose, version, null);
+          verbose, version, null, null);
     }
     if (servers.isEmpty()) {
       addServers(servers, env.getOrDefault("KUBECHAT_SERVER", DEFAULT_SERVERS));
@@ -117,6 +122,19 @@ record CliOptions(
     for (String server : servers) {
       if (!server.startsWith("ws://") && !server.startsWith("wss://")) {
         throw new UsageException("--server must be a ws:// or wss:// URL: " + server);
+      }
+    }
+    if (caFile == null) {
+      caFile = env.get("KUBECHAT_CA_FILE");
+    }
+    if (caFile != null && caFile.isBlank()) {
+      throw new UsageException("--ca-file is empty");
+    }
+    if (caFile != null) {
+      try {
+        ClientTrust.caFile(Path.of(caFile.trim())); // a wrong file is a usage error, not a retry
+      } catch (IllegalArgumentException e) { // InvalidPathException included
+        throw new UsageException("--ca-file: " + e.getMessage());
       }
     }
     if (token == null) {
@@ -172,7 +190,8 @@ record CliOptions(
         texts,
         verbose,
         false,
-        token == null ? null : token.trim());
+        token == null ? null : token.trim(),
+        caFile == null ? null : caFile.trim());
   }
 
   private static String value(List<String> args, int index, String option) throws UsageException {

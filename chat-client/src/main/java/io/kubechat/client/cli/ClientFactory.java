@@ -2,6 +2,7 @@ package io.kubechat.client.cli;
 
 import io.kubechat.client.ChatClient;
 import io.kubechat.client.ChatListener;
+import java.nio.file.Path;
 
 /** Builds the client of a CLI command from its options. */
 final class ClientFactory {
@@ -14,6 +15,9 @@ final class ClientFactory {
             .user(options.user());
     if (options.token() != null) {
       builder.token(options.token());
+    }
+    if (options.caFile() != null) {
+      builder.trustCaFile(Path.of(options.caFile()));
     }
     if (options.clientId() != null) {
       builder.clientId(options.clientId());

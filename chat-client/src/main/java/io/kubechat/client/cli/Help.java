@@ -12,6 +12,9 @@ final class Help {
                              Default: $KUBECHAT_SERVER, else the local cluster's pods
                              ws://127.0.0.2:8080/ws, ws://127.0.0.3:8080/ws and
                              ws://127.0.0.4:8080/ws
+            --ca-file FILE   for wss:// servers: trust only the CA certificate(s) in this PEM
+                             file, e.g. the ca.crt of the pods' TLS Secret (default:
+                             $KUBECHAT_CA_FILE, else the JVM's default trust store)
         -u, --user NAME      your name, [A-Za-z0-9._-]{1,64} (default: $KUBECHAT_USER, else $USER)
         -g, --group NAME     the group (default: lobby)
             --client-id ID   stable client id (default: a new random one per run)

@@ -61,6 +61,11 @@ public final class PodCluster implements AutoCloseable {
     return "pod-" + pod;
   }
 
+  /** The pod's wss:// endpoint (a pod with KUBECHAT_CLIENT_TLS_DIR). */
+  public URI wssUri(int pod) {
+    return URI.create("wss://" + ips.get(pod) + ":8080/ws");
+  }
+
   public URI wsUri(int pod) {
     return URI.create("ws://" + ips.get(pod) + ":8080/ws");
   }

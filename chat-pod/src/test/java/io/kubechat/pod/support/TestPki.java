@@ -26,6 +26,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -179,7 +180,7 @@ public final class TestPki {
     }
   }
 
-  private static org.bouncycastle.operator.ContentSigner signer(KeyPair key) throws Exception {
+  private static ContentSigner signer(KeyPair key) throws Exception {
     return new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate());
   }
 
