@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -68,7 +69,7 @@ public final class ClientTrust {
       if (store.size() == 0) {
         throw new IllegalArgumentException("trust store " + file + " is empty");
       }
-    } catch (IOException | java.security.GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "cannot read trust store " + file + " (" + type + "): " + e.getMessage());
     }
