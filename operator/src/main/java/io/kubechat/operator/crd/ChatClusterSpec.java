@@ -85,6 +85,10 @@ public class ChatClusterSpec {
   private StorageSpec storage;
 
   @JsonPropertyDescription(
+      "TLS on the client port (https and wss://) from a Secret; unset means plain HTTP and ws://.")
+  private TlsSpec tls;
+
+  @JsonPropertyDescription(
       "The NetworkPolicy of the chat pods, on by default: cluster ports only from the same"
           + " ChatCluster, the HTTP port from spec.networkPolicy.clientFrom or anyone.")
   private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
@@ -200,6 +204,14 @@ public class ChatClusterSpec {
 
   public void setStorage(StorageSpec storage) {
     this.storage = storage;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
   }
 
   public NetworkPolicySpec getNetworkPolicy() {

@@ -151,7 +151,7 @@ public final class PodFactory {
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
         .withLivenessProbe(probe("/healthz", 0, 10, 3))
         .withSecurityContext(PodSecurity.container())
-        .withVolumeMounts(PodVolumes.mounts())
+        .withVolumeMounts(PodVolumes.mounts(c))
         .build();
   }
 
@@ -174,6 +174,9 @@ public final class PodFactory {
     env.add(env("KUBECHAT_EVENTBUS_PORT", Integer.toString(Names.EVENTBUS_PORT)));
     env.add(env("KUBECHAT_DATA_DIR", PodVolumes.DATA_DIR));
     env.add(fieldRef("KUBECHAT_POD_UID", "metadata.uid"));
+    if (PodVolumes.clientTlsSecret(c).isPresent()) {
+      env.add(env("KUBECHAT_CLIENT_TLS_DIR", PodVolumes.CLIENT_TLS_DIR));
+    }
     HeartbeatSpec hb = s.getHeartbeat();
     if (hb != null) {
       optional(env, "KUBECHAT_HEARTBEAT_INTERVAL_MS", hb.getIntervalMillis());
@@ -250,6 +253,8 @@ public final class PodFactory {
         .withNewHttpGet()
         .withPath(path)
         .withPort(new IntOrString("admin"))
+        // the admin port never speaks TLS, also when spec.tls puts the client port on it
+        .withScheme("HTTP")
         .endHttpGet()
         .withInitialDelaySeconds(initialDelay)
         .withPeriodSeconds(period)

@@ -15,6 +15,7 @@ import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.crd.HeartbeatSpec;
 import io.kubechat.operator.crd.RaftSpec;
 import io.kubechat.operator.crd.StorageSpec;
+import io.kubechat.operator.crd.TlsSpec;
 import io.kubechat.operator.support.Clusters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -144,5 +145,52 @@ class PodFactoryTest {
     assertThat(ServiceFactory.headless(c).getSpec().getPorts())
         .as("the admin port is reached on the pod IPs, through no Service")
         .noneSatisfy(p -> assertThat(p.getTargetPort().getIntVal()).isEqualTo(9090));
+  }
+
+  @Test
+  void withTlsTheSecretIsMountedReadOnlyAndTheProbesStayPlain() {
+    TlsSpec tls = new TlsSpec();
+    tls.setSecretName("chat-tls");
+    ChatCluster c = Clusters.cluster("ns", "demo", 3, s -> s.setTls(tls));
+    Pod p = factory.pod(c, 1, false);
+    assertThat(Clusters.env(p, "KUBECHAT_CLIENT_TLS_DIR")).isEqualTo("/etc/kubechat/client-tls");
+    assertThat(p.getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("client-tls"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("chat-tls");
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+              assertThat(v.getSecret().getItems()).as("whole Secret: rotation works").isEmpty();
+            });
+    Container container = p.getSpec().getContainers().get(0);
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("client-tls"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/etc/kubechat/client-tls");
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getSubPath()).isNull();
+            });
+    for (Probe probe :
+        List.of(
+            container.getStartupProbe(),
+            container.getReadinessProbe(),
+            container.getLivenessProbe())) {
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+      assertThat(probe.getHttpGet().getScheme()).isEqualTo("HTTP");
+    }
+    assertThat(RestrictedProfile.violations(p)).isEmpty();
+    assertThat(factory.desiredHash(c))
+        .as("turning TLS on rolls the pods")
+        .isNotEqualTo(factory.desiredHash(Clusters.cluster("ns", "demo", 3, s -> {})));
+  }
+
+  @Test
+  void withoutTlsThereIsNoSecretAndNoTlsDirectory() {
+    Pod p = factory.pod(Clusters.cluster("ns", "demo", 3, s -> {}), 0, true);
+    assertThat(Clusters.env(p, "KUBECHAT_CLIENT_TLS_DIR")).isNull();
+    assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
   }
 }
