@@ -66,6 +66,12 @@ final class HeadlessChromium {
 
   /** A fresh browser (own profile directory, so its sessionStorage and cache are its own). */
   static ChromeDriver start(Path workDir, String name) throws IOException {
+    return start(workDir, name, List.of());
+  }
+
+  /** A fresh browser with {@code extraArguments} on its command line. */
+  static ChromeDriver start(Path workDir, String name, List<String> extraArguments)
+      throws IOException {
     Files.createDirectories(workDir);
     Path profile = Files.createTempDirectory(workDir, name + "-profile-");
     ChromeDriverService service =
@@ -92,6 +98,7 @@ final class HeadlessChromium {
         "--metrics-recording-only",
         "--window-size=1100,720",
         "--user-data-dir=" + profile);
+    options.addArguments(extraArguments);
     ChromeDriver driver = new ChromeDriver(service, options);
     // Should the test JVM end without @AfterAll (a crash, a kill), chromium must not outlive it.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> quit(driver)));
