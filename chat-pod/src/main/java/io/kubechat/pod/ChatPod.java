@@ -11,7 +11,9 @@ import io.kubechat.pod.cluster.MemberInfo;
 import io.kubechat.pod.cluster.MemberState;
 import io.kubechat.pod.cluster.MembershipTable;
 import io.kubechat.pod.cluster.PodInbox;
+import io.kubechat.pod.config.EnvConfigLoader;
 import io.kubechat.pod.config.PodConfig;
+import io.kubechat.pod.http.ClientTlsReloader;
 import io.kubechat.pod.http.HttpServers;
 import io.kubechat.pod.http.StatusSource;
 import io.kubechat.pod.metrics.PodMetrics;
@@ -25,6 +27,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -68,6 +71,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
   private WsSessions sessions;
   private HttpServer server;
   private HttpServer adminServer;
+  private Optional<ClientTlsReloader> tlsReloader = Optional.empty();
   private volatile boolean serving;
 
   /** The backend has joined the consensus group and this pod's former presence is cleared. */
@@ -149,6 +153,18 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         HttpServers.client(
             vertx, config, metrics, () -> !draining && serving && backendReady, sessions::open);
     adminServer = HttpServers.admin(vertx, config, metrics, this);
+    tlsReloader =
+        config
+            .clientTls()
+            .map(
+                tls ->
+                    new ClientTlsReloader(
+                        vertx,
+                        server,
+                        tls,
+                        EnvConfigLoader.CLIENT_TLS_DIR,
+                        config.clientTlsReloadS() * 1000L,
+                        config.httpLimits().headerTimeoutS()));
     snapshotTimer =
         vertx.setPeriodic(
             config.heartbeatIntervalMs(),
@@ -164,6 +180,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
         .onSuccess(
             s -> {
               sessions.startIdleSweep();
+              tlsReloader.ifPresent(ClientTlsReloader::start);
               serving = true;
               LOG.info(
                   "pod {} (incarnation {}) listening on {}://{}:{}/ (admin port {}), joining the"
@@ -222,6 +239,7 @@ public final class ChatPod extends VerticleBase implements StatusSource {
     draining = true;
     serving = false;
     vertx.cancelTimer(snapshotTimer);
+    tlsReloader.ifPresent(ClientTlsReloader::stop);
     sessions.closeAllForShutdown();
     // Leave the consensus group first (a leader hands over), while peers still hear us.
     return backend

@@ -62,6 +62,7 @@ public final class EnvConfigLoader {
   public static final String MAX_CONNECTIONS = "KUBECHAT_MAX_CONNECTIONS";
   public static final String CLUSTER_TLS_DIR = "KUBECHAT_CLUSTER_TLS_DIR";
   public static final String CLIENT_TLS_DIR = "KUBECHAT_CLIENT_TLS_DIR";
+  public static final String CLIENT_TLS_RELOAD_S = "KUBECHAT_CLIENT_TLS_RELOAD_S";
   public static final String EVENTBUS_MAX_FRAME_BYTES = "KUBECHAT_EVENTBUS_MAX_FRAME_BYTES";
   private static final Pattern UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
@@ -137,6 +138,12 @@ public final class EnvConfigLoader {
                       "directory with tls.crt and tls.key (PEM, optional ca.crt: a"
                           + " cert-manager/kubernetes.io/tls Secret): the client port serves"
                           + " https and wss:// (TLS 1.2+); the admin port stays plain"),
+                  new Setting(
+                      CLIENT_TLS_RELOAD_S,
+                      "60",
+                      "1-86400",
+                      "how often the client TLS directory is read again; a changed certificate"
+                          + " and key serve new connections without a restart"),
                   new Setting(
                       HAZELCAST_PORT,
                       "5701",
@@ -368,7 +375,8 @@ public final class EnvConfigLoader {
         adminPort,
         httpLimits,
         auth(),
-        clientTls);
+        clientTls,
+        intIn(CLIENT_TLS_RELOAD_S, 1, 86_400));
   }
 
   private static ClientTls clientTls(Path dir) {

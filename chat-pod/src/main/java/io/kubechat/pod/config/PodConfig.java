@@ -43,7 +43,8 @@ public record PodConfig(
     int adminPort,
     HttpLimits httpLimits,
     AuthConfig auth,
-    Optional<ClientTls> clientTls) {
+    Optional<ClientTls> clientTls,
+    int clientTlsReloadS) {
 
   /**
    * How the HTTP servers police connections (docs/security.md).

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509KeyManager;
 
@@ -84,11 +85,16 @@ public record ClientTls(Path dir, Buffer certPem, Buffer keyPem, Instant notAfte
     return new PemKeyCertOptions().setCertValue(certPem).setKeyValue(keyPem);
   }
 
-  /** The options a rotation hands to {@code HttpServer.updateSSLOptions}. */
-  public ServerSSLOptions sslOptions() {
+  /**
+   * The options a rotation hands to {@code HttpServer.updateSSLOptions}: the same as the server
+   * started with ({@link HttpServers}), with this key and certificate.
+   */
+  public ServerSSLOptions sslOptions(long handshakeTimeoutS) {
     return new ServerSSLOptions()
         .setKeyCertOptions(keyCert())
-        .setEnabledSecureTransportProtocols(PROTOCOLS);
+        .setEnabledSecureTransportProtocols(PROTOCOLS)
+        .setSslHandshakeTimeout(handshakeTimeoutS)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
   }
 
   /** Same files as {@code other}, byte for byte. */
