@@ -54,12 +54,17 @@ public final class ClientTlsReloader {
     }
   }
 
-  private void check() {
+  /**
+   * One look at the directory: true when the server now uses a new pair, false when nothing
+   * changed; failed when the directory does not check out (the old pair stays). Package-private for
+   * tests.
+   */
+  Future<Boolean> check() {
     if (checking) {
-      return;
+      return Future.succeededFuture(false);
     }
     checking = true;
-    vertx
+    return vertx
         .executeBlocking(() -> ClientTls.load(current.dir(), variable), false)
         .compose(
             next -> {
@@ -78,7 +83,7 @@ public final class ClientTlsReloader {
                         return true;
                       });
             })
-        .onComplete(
+        .andThen(
             ar -> {
               checking = false;
               if (ar.succeeded()) {
