@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -111,5 +114,30 @@ class ClientTlsConfigTest {
     assertThatThrownBy(() -> load(dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("is not the key of the certificate");
+  }
+
+  @Test
+  void aKeyPathThatIsADirectoryIsRefused() throws Exception {
+    Path dir = TestPki.newCa("ca").writeServerDir(tmp.resolve("keydir"), "127.0.24.9");
+    Files.delete(dir.resolve("tls.key"));
+    Files.createDirectory(dir.resolve("tls.key"));
+    assertThatThrownBy(() -> load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls.key is missing or not readable");
+  }
+
+  @Test
+  void anExpiredCertificateIsRefused() {
+    Instant now = Instant.now();
+    Path dir =
+        TestPki.newCa("ca")
+            .writeServerDir(
+                tmp.resolve("expired"),
+                "127.0.24.9",
+                Date.from(now.minus(Duration.ofDays(10))),
+                Date.from(now.minus(Duration.ofDays(1))));
+    assertThatThrownBy(() -> load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not valid now");
   }
 }

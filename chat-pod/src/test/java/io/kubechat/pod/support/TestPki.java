@@ -106,14 +106,22 @@ public final class TestPki {
    * names, as clients check), {@code tls.key} and {@code ca.crt} (this CA).
    */
   public Path writeServerDir(Path dir, String host) {
+    return writeServerDir(dir, host, from(), until());
+  }
+
+  /**
+   * As {@link #writeServerDir(Path, String)}, with a certificate valid from {@code notBefore} to
+   * {@code notAfter} (an expired one, say).
+   */
+  public Path writeServerDir(Path dir, String host, Date notBefore, Date notAfter) {
     KeyPair serverKey = ecKey();
     try {
       JcaX509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
               cert.getSubject(),
               serial(),
-              from(),
-              until(),
+              notBefore,
+              notAfter,
               new X500Name("CN=" + host),
               serverKey.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
