@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The closed cluster: the event bus speaks TLS 1.3 with mutual authentication, and a peer is
  * accepted (as server and as client) only with a certificate signed by the cluster CA. The files
  * are those of a Kubernetes TLS Secret plus the CA: {@code ca.crt}, {@code tls.crt}, {@code
- * tls.key} (PEM; the key PKCS#8 or PKCS#1). Host names are not checked (pods come and go under
- * changing IPs): holding a key signed by the cluster CA is the proof of membership.
+ * tls.key} (PEM; the key PKCS#8). Host names are not checked (pods come and go under changing IPs):
+ * holding a key signed by the cluster CA is the proof of membership.
  *
  * @param ca the cluster CA's certificate(s): the only trust anchors (several while rotating)
  */
