@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A closed cluster: three pods with a member certificate of one cluster CA form, elect and
@@ -59,6 +61,7 @@ class ClosedClusterTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void threeTlsPodsFormElectAndReplicate() {
     String leader = cluster.awaitAllVoters(LONG);
     assertThat(leader).isNotNull();
@@ -68,6 +71,7 @@ class ClosedClusterTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void strangersWithoutACertificateOfTheClusterCaNeverJoin() {
     String leader = cluster.awaitAllVoters(LONG);
     List<String> members = sortedMembers(leader);
@@ -104,6 +108,7 @@ class ClosedClusterTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void onlyAHolderOfAClusterCertificateGetsPastTheHandshake() throws Exception {
     cluster.awaitAllVoters(LONG);
     String pod = cluster.ip("pod-2");
@@ -132,6 +137,7 @@ class ClosedClusterTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void garbageAndAHugeLengthPrefixOnTheTlsPortCostNothing() throws Exception {
     cluster.awaitAllVoters(LONG);
     PodProcess target = cluster.pod("pod-3");

@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * An open cluster (no cluster TLS): what a stranger writes to a pod's event-bus port. A huge length
@@ -48,6 +50,7 @@ class EventBusFrameGuardTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void aHugeLengthPrefixIsRefusedBeforeAnythingIsBuffered() throws Exception {
     PodProcess target = cluster.pod("pod-2");
     long oldGenBefore = PodHealth.oldGenBytes(target.ip());
@@ -70,6 +73,7 @@ class EventBusFrameGuardTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
   void garbageClosesTheConnectionAndIsLoggedAtMostOncePerInterval() throws Exception {
     PodProcess target = cluster.pod("pod-3");
     int linesBefore = PodHealth.logLines(target).size();
