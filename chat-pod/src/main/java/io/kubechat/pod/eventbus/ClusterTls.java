@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -114,7 +115,7 @@ public record ClusterTls(Path ca, Path cert, Path key, Instant certNotAfter) {
 
   private static List<X509Certificate> certificates(Path file, String variable) {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends java.security.cert.Certificate> certs =
+      Collection<? extends Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
       List<X509Certificate> x509 = certs.stream().map(X509Certificate.class::cast).toList();
       if (x509.isEmpty()) {

@@ -8,14 +8,18 @@ import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.TestCluster;
 import io.kubechat.pod.support.TestPki;
 import io.kubechat.pod.support.WsTestClient;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.impl.CodecManager;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +65,8 @@ class ClosedClusterTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void threeTlsPodsFormElectAndReplicate() {
     String leader = cluster.awaitAllVoters(LONG);
     assertThat(leader).isNotNull();
@@ -71,7 +76,8 @@ class ClosedClusterTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void strangersWithoutACertificateOfTheClusterCaNeverJoin() {
     String leader = cluster.awaitAllVoters(LONG);
     List<String> members = sortedMembers(leader);
@@ -108,7 +114,8 @@ class ClosedClusterTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void onlyAHolderOfAClusterCertificateGetsPastTheHandshake() throws Exception {
     cluster.awaitAllVoters(LONG);
     String pod = cluster.ip("pod-2");
@@ -120,16 +127,16 @@ class ClosedClusterTest {
     byte[] toConsensus =
         WireFrames.frame(
             "kubechat.raft.pod-2",
-            io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("k", "add"),
+            MultiMap.caseInsensitiveMultiMap().add("k", "add"),
             new JsonObject().put("node", "stranger").put("member", "m-x"),
-            io.vertx.core.eventbus.impl.CodecManager.JSON_OBJECT_MESSAGE_CODEC);
+            CodecManager.JSON_OBJECT_MESSAGE_CODEC);
     for (Path dir : new Path[] {null, otherCaDir}) {
       try (EventBusProbe stranger = EventBusProbe.tls(pod, EB_PORT, dir)) {
         stranger.write(toConsensus);
         assertThat(stranger.closedByPeer(Duration.ofSeconds(10)))
             .as("connection with %s", dir == null ? "no certificate" : "another CA's certificate")
             .isTrue();
-      } catch (javax.net.ssl.SSLException refusedAtHandshake) {
+      } catch (SSLException refusedAtHandshake) {
         // as good: the handshake itself failed
       }
     }
@@ -137,13 +144,14 @@ class ClosedClusterTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void garbageAndAHugeLengthPrefixOnTheTlsPortCostNothing() throws Exception {
     cluster.awaitAllVoters(LONG);
     PodProcess target = cluster.pod("pod-3");
     int linesBefore = PodHealth.logLines(target).size();
     long oldGenBefore = PodHealth.oldGenBytes(target.ip());
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     for (int i = 0; i < 200; i++) {
       byte[] noise = new byte[1024];
       random.nextBytes(noise);

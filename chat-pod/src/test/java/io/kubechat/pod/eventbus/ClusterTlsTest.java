@@ -8,6 +8,7 @@ import io.kubechat.pod.config.EnvConfigLoader;
 import io.kubechat.pod.support.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,9 +47,7 @@ class ClusterTlsTest {
     Path mixed = TestPki.newCa("ca").writeMemberDir(tmp.resolve("mixed"), "m");
     Path other = TestPki.newCa("other").writeMemberDir(tmp.resolve("other"), "m");
     Files.copy(
-        other.resolve("ca.crt"),
-        mixed.resolve("ca.crt"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        other.resolve("ca.crt"), mixed.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> EnvConfigLoader.load(env(mixed)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("is not signed by");

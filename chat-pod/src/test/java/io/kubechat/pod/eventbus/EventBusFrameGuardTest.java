@@ -50,7 +50,8 @@ class EventBusFrameGuardTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aHugeLengthPrefixIsRefusedBeforeAnythingIsBuffered() throws Exception {
     PodProcess target = cluster.pod("pod-2");
     long oldGenBefore = PodHealth.oldGenBytes(target.ip());
@@ -73,7 +74,8 @@ class EventBusFrameGuardTest {
   }
 
   @Test
-  @Timeout(value = 180, unit = TimeUnit.SECONDS) // a pod that buffers what it is sent stalls
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void garbageClosesTheConnectionAndIsLoggedAtMostOncePerInterval() throws Exception {
     PodProcess target = cluster.pod("pod-3");
     int linesBefore = PodHealth.logLines(target).size();

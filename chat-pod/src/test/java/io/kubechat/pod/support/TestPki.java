@@ -22,6 +22,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -122,7 +123,7 @@ public final class TestPki {
     }
   }
 
-  private static org.bouncycastle.operator.ContentSigner signer(KeyPair key) throws Exception {
+  private static ContentSigner signer(KeyPair key) throws Exception {
     return new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate());
   }
 

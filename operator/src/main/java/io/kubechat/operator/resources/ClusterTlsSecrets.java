@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.kubechat.operator.crd.ChatCluster;
 import io.kubechat.operator.tls.ClusterCa;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,9 +44,7 @@ public final class ClusterTlsSecrets {
   public static Optional<String> value(Secret s, String key) {
     if (s.getData() != null && s.getData().get(key) != null) {
       return Optional.of(
-          new String(
-              java.util.Base64.getDecoder().decode(s.getData().get(key)),
-              java.nio.charset.StandardCharsets.UTF_8));
+          new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
     }
     return Optional.ofNullable(s.getStringData()).map(d -> d.get(key));
   }

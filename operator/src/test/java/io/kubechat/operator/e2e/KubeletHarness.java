@@ -23,11 +23,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,8 +266,7 @@ public final class KubeletHarness implements AutoCloseable {
                             data.put(
                                 k,
                                 new String(
-                                    java.util.Base64.getDecoder().decode(b64),
-                                    java.nio.charset.StandardCharsets.UTF_8))));
+                                    Base64.getDecoder().decode(b64), StandardCharsets.UTF_8))));
         Optional.ofNullable(secret.getStringData()).ifPresent(data::putAll);
         for (Map.Entry<String, String> e : data.entrySet()) {
           Files.writeString(dir.resolve(e.getKey()), e.getValue());
