@@ -2,6 +2,7 @@ package io.kubechat.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -84,6 +85,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private final Duration resync;
   private final StatusWriter statusWriter;
   private final QuorumRecoverer recoverer;
+  private final ClusterTlsKeeper clusterTls;
 
   public ChatClusterReconciler(
       PodFactory pods,
@@ -97,6 +99,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       QuorumRecoverer recoverer) {
     this.statusWriter = statusWriter;
     this.recoverer = recoverer;
+    this.clusterTls = new ClusterTlsKeeper(clock);
     this.pods = pods;
     this.poller = poller;
     this.events = events;
@@ -114,6 +117,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         informer(Service.class, ctx),
         informer(PodDisruptionBudget.class, ctx),
         informer(NetworkPolicy.class, ctx),
+        informer(Secret.class, ctx),
         poller);
   }
 
@@ -203,6 +207,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     OwnedObjects.ensure(
         client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
     OwnedObjects.ensureNetworkPolicy(client, cc, ctx.getSecondaryResources(NetworkPolicy.class));
+    clusterTls.ensure(client, cc, ctx.getSecondaryResources(Secret.class));
     OwnedObjects.ensurePdb(
         client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 

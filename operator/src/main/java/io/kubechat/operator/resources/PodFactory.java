@@ -174,6 +174,7 @@ public final class PodFactory {
     env.add(env("KUBECHAT_EVENTBUS_PORT", Integer.toString(Names.EVENTBUS_PORT)));
     env.add(env("KUBECHAT_DATA_DIR", PodVolumes.DATA_DIR));
     env.add(fieldRef("KUBECHAT_POD_UID", "metadata.uid"));
+    env.add(env("KUBECHAT_CLUSTER_TLS_DIR", PodVolumes.CLUSTER_TLS_DIR));
     HeartbeatSpec hb = s.getHeartbeat();
     if (hb != null) {
       optional(env, "KUBECHAT_HEARTBEAT_INTERVAL_MS", hb.getIntervalMillis());

@@ -10,10 +10,16 @@ import java.util.List;
 /**
  * The writable places of a chat pod, whose root file system is read-only: /tmp (the JVM's and
  * Vert.x's scratch files) and the data directory: an emptyDir, or the pod's claim when spec.storage
- * is set ({@link ClaimFactory}).
+ * is set ({@link ClaimFactory}); and, read-only, the cluster member certificate ({@link
+ * ClusterTlsSecrets}).
  */
 public final class PodVolumes {
   public static final String DATA_DIR = "/var/lib/kubechat";
+
+  /** Where the member certificate Secret is mounted, read-only (KUBECHAT_CLUSTER_TLS_DIR). */
+  public static final String CLUSTER_TLS_DIR = "/etc/kubechat/cluster-tls";
+
+  static final String CLUSTER_TLS_VOLUME = "cluster-tls";
   static final String TMP_VOLUME = "tmp";
   static final String DATA_VOLUME = "data";
 
@@ -29,12 +35,25 @@ public final class PodVolumes {
                 .withNewPersistentVolumeClaim()
                 .withClaimName(Names.dataClaim(c, ordinal))
                 .endPersistentVolumeClaim()
-                .build());
+                .build(),
+        // 0440: owned by root and the pod's fsGroup, readable by the chat process only
+        new VolumeBuilder()
+            .withName(CLUSTER_TLS_VOLUME)
+            .withNewSecret()
+            .withSecretName(Names.clusterTlsSecret(c))
+            .withDefaultMode(0440)
+            .endSecret()
+            .build());
   }
 
   static List<VolumeMount> mounts() {
     return List.of(
         new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build(),
-        new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build());
+        new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build(),
+        new VolumeMountBuilder()
+            .withName(CLUSTER_TLS_VOLUME)
+            .withMountPath(CLUSTER_TLS_DIR)
+            .withReadOnly(true)
+            .build());
   }
 }
