@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -80,7 +81,7 @@ public final class JwtClientAuth implements ClientAuth {
   }
 
   private Future<Identity> verify(String token) {
-    Future<io.vertx.ext.auth.User> checked;
+    Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
