@@ -108,7 +108,7 @@ public final class PodFactory {
             .withAffinity(affinity(c, t.getAffinity()))
             .withAutomountServiceAccountToken(false)
             .withSecurityContext(PodSecurity.pod())
-            .withVolumes(PodVolumes.volumes(c, ordinal))
+            .withVolumes(concat(PodVolumes.volumes(c, ordinal), PodAuth.volumes(c)))
             .withContainers(container(c))
             .endSpec()
             .build();
@@ -151,7 +151,7 @@ public final class PodFactory {
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
         .withLivenessProbe(probe("/healthz", 0, 10, 3))
         .withSecurityContext(PodSecurity.container())
-        .withVolumeMounts(PodVolumes.mounts())
+        .withVolumeMounts(concat(PodVolumes.mounts(), PodAuth.mounts(c)))
         .build();
   }
 
@@ -195,7 +195,14 @@ public final class PodFactory {
       optional(env, "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", r.getMemberRemovalTimeoutSeconds());
     }
     optional(env, "KUBECHAT_SHUTDOWN_GRACE_S", s.getShutdownGraceSeconds());
+    env.addAll(PodAuth.env(c));
     return env;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static int replicas(ChatCluster c) {
