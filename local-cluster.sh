@@ -6,6 +6,10 @@
 # so a pod killed and started again under the same name rejoins as the same member, and the
 # history survives a restart of the script; --clean empties those directories first.
 #   ./local-cluster.sh [--clean] [N]
+# The pods run a closed cluster: the script makes one CA and one member certificate with openssl
+# (once, kept in chat-pod/target/local-cluster/cluster-ca/ and cluster-tls/) and passes
+# KUBECHAT_CLUSTER_TLS_DIR; set KUBECHAT_CLUSTER_TLS_DIR to your own directory to use that, or to
+# an empty value for an open cluster (docs/security.md).
 # Environment: KUBECHAT_LOCAL_BASE (first three octets, default 127.0.0), KUBECHAT_CLUSTER_NAME
 # (default kubechat-local), KUBECHAT_AUTH (default none here, with a warning), and any other
 # KUBECHAT_* variable (docs/configuration.md) is passed on.
@@ -46,6 +50,32 @@ if [[ "$KUBECHAT_AUTH" == "none" ]]; then
   echo "         Export KUBECHAT_AUTH=jwt and KUBECHAT_AUTH_JWT_KEY_FILE to try tokens." >&2
 fi
 
+# One CA and one member certificate for all pods (EC P-256, PKCS#8 keys): only processes holding
+# it take part in the event bus. Made once; delete both directories to get new ones.
+tls_dir="${KUBECHAT_CLUSTER_TLS_DIR-$PWD/$logs/cluster-tls}"
+if [[ -z "${KUBECHAT_CLUSTER_TLS_DIR+set}" && ! -f "$tls_dir/tls.key" ]]; then
+  command -v openssl >/dev/null || { echo "openssl is needed for the cluster certificates" >&2; exit 1; }
+  echo "creating the local cluster CA and member certificate in $tls_dir ..."
+  ca_dir="$PWD/$logs/cluster-ca"
+  mkdir -p "$ca_dir" "$tls_dir"
+  chmod 700 "$ca_dir" "$tls_dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/CN=kubechat local cluster CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$ca_dir/ca.key" -out "$ca_dir/ca.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kubechat local member" \
+    -keyout "$tls_dir/tls.key" -out "$ca_dir/member.csr" 2>/dev/null
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=serverAuth,clientAuth" >"$ca_dir/member.ext"
+  openssl x509 -req -in "$ca_dir/member.csr" -CA "$ca_dir/ca.crt" -CAkey "$ca_dir/ca.key" \
+    -CAcreateserial -days 365 -extfile "$ca_dir/member.ext" -out "$tls_dir/tls.crt" 2>/dev/null
+  cp "$ca_dir/ca.crt" "$tls_dir/ca.crt"
+  chmod 600 "$ca_dir/ca.key" "$tls_dir/tls.key"
+fi
+if [[ -z "$tls_dir" ]]; then
+  echo "WARNING: KUBECHAT_CLUSTER_TLS_DIR is empty: an OPEN cluster, any local process can join it" >&2
+fi
+
 members=""
 for i in $(seq 2 $((n + 1))); do
   members="${members:+$members,}$base.$i:$hz_port"
@@ -70,7 +100,7 @@ for i in $(seq 2 $((n + 1))); do
   KUBECHAT_CLUSTER_SIZE="$n" KUBECHAT_NODE_NAME="pod-$((i - 1))" KUBECHAT_POD_IP="$ip" \
   KUBECHAT_CLUSTER_NAME="${KUBECHAT_CLUSTER_NAME:-kubechat-local}" KUBECHAT_DISCOVERY=static \
   KUBECHAT_STATIC_MEMBERS="$members" KUBECHAT_HTTP_PORT="$http_port" KUBECHAT_ADMIN_PORT="$admin_port" \
-  KUBECHAT_DATA_DIR="$PWD/$logs/pod-$((i - 1))" \
+  KUBECHAT_DATA_DIR="$PWD/$logs/pod-$((i - 1))" KUBECHAT_CLUSTER_TLS_DIR="$tls_dir" \
     java -Xmx256m -jar "$jar" >"$logs/pod-$((i - 1)).log" 2>&1 &
   pids+=($!)
 done

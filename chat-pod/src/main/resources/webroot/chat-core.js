@@ -31,10 +31,10 @@ export function stableClientId(storage, random = Math.random) {
 
 /**
  * Close codes of docs/protocol.md: 4000-4499 reconnect, 4500-4999 do not; 4001 SHUTDOWN, 4005
- * RESYNC and 4007 MOVE reconnect at once (to the next server).
+ * RESYNC, 4006 TOKEN_EXPIRED and 4007 MOVE reconnect at once (to the next server).
  */
 export function closeAdvice(code) {
-  if (code === 4001 || code === 4005 || code === 4007) return "now";
+  if (code === 4001 || code === 4005 || code === 4006 || code === 4007) return "now"; // 4006: the token expired, hello again
   if (code >= 4500 && code <= 4999) return "never";
   return "backoff";
 }
@@ -172,6 +172,8 @@ export function describeError(f, limits) {
     case "UNAVAILABLE": return "The chat cluster cannot take messages right now; retrying.";
     case "TOO_MANY_GROUPS": return "You have joined too many groups.";
     case "NOT_JOINED": return "Not in the group on this server yet; joining again.";
+    case "UNAUTHENTICATED": return `The server did not accept your token: ${f.message}`;
+    case "FORBIDDEN": return "Your token does not allow this group.";
     default: return `The server refused a request (${f.code}${f.message ? ": " + f.message : ""}).`;
   }
 }
@@ -197,9 +199,13 @@ const DEFAULTS = {
  *   notice   {level: info|warn|error, text, kind}
  */
 export class ChatClient extends EventTarget {
-  constructor({ user, group, clientId, endpoints, storage, secure = false, WebSocketImpl = WebSocket,
-    random = Math.random, ...options }) {
+  /** The JWT for hello (null without one): only ever written into hello and auth frames. */
+  #token;
+
+  constructor({ user, group, clientId, endpoints, storage, token = null, secure = false,
+    WebSocketImpl = WebSocket, random = Math.random, ...options }) {
     super();
+    this.#token = token || null;
     if (!endpoints || endpoints.length === 0) throw new Error("no endpoint to connect to");
     this.user = user;
     this.clientId = clientId;
@@ -269,13 +275,21 @@ export class ChatClient extends EventTarget {
       return;
     }
     this.ws = ws;
-    ws.onopen = () => this.write({ type: "hello", user: this.user, clientId: this.clientId });
+    // the token goes in the hello frame only, never in the URL (docs/security.md)
+    ws.onopen = () => this.write({ type: "hello", user: this.user, clientId: this.clientId,
+      ...(this.#token ? { token: this.#token } : {}) });
     ws.onmessage = (ev) => this.onFrame(ws, ev.data);
     ws.onclose = (ev) => this.dropped(ws, ev.code, ev.reason);
     ws.onerror = () => { /* onclose follows */ };
     this.later(() => {
       if (this.ws === ws && !this.welcomed) this.dropped(ws, 4000, "no welcome in time");
     }, this.opts.connectTimeoutMs);
+  }
+
+  /** A new token: sent at once on a live connection (auth), and in every later hello. */
+  reauth(token) {
+    this.#token = token || null;
+    if (this.ws && this.welcomed && this.#token) this.write({ type: "auth", token: this.#token });
   }
 
   /** Skips the rest of the backoff wait (the user pressed "retry now"), or restarts after offline. */
@@ -353,6 +367,9 @@ export class ChatClient extends EventTarget {
       case "gap": return this.onGap(f);
       case "reset": return this.onReset(f);
       case "error": return this.onError(f);
+      case "reauth":
+        return this.notice("warn", "Your token has expired: enter a new one to stay connected.", "reauth");
+      case "authed": return this.notice("info", "Token renewed.", "authed");
       case "pong":
         clearTimeout(this.pongTimer);
         this.pongTimer = null;

@@ -13,12 +13,13 @@ const backoffMs = Number(params.get("backoffMs"));
 const view = new ChatView();
 let client = null;
 
-function join(user, group) {
+/** The token is kept in memory only (never in storage, the URL or a log). */
+function join(user, group, token) {
   if (client) client.stop();
   storage.setItem("kubechat.session", JSON.stringify({ user, group }));
   view.showChat(user, group);
   client = new ChatClient({
-    user, group, clientId, endpoints, storage,
+    user, group, clientId, endpoints, storage, token,
     secure: location.protocol === "https:",
     ...(backoffMs > 0 ? { backoff: { baseMs: backoffMs } } : {}),
   });
@@ -40,7 +41,15 @@ function join(user, group) {
   client.addEventListener("presence", (e) => view.presence(e.detail));
   client.addEventListener("message", (e) => view.message(e.detail));
   client.addEventListener("outbox", (e) => view.outbox(e.detail));
-  client.addEventListener("notice", (e) => view.notice(e.detail));
+  client.addEventListener("notice", (e) => {
+    view.notice(e.detail);
+    if (e.detail.kind === "reauth") {
+      $("reauth").hidden = false;
+      $("newToken").focus();
+    } else if (e.detail.kind === "authed") {
+      $("reauth").hidden = true;
+    }
+  });
   client.start();
   client.emitOutbox(); // left over from before a reload
   window.kubechat = client; // for the console and the browser test
@@ -55,7 +64,16 @@ $("login").addEventListener("submit", (e) => {
     return;
   }
   $("loginError").textContent = "";
-  join(user, group);
+  const token = $("token").value.trim();
+  $("token").value = "";
+  join(user, group, token || null);
+});
+
+$("reauth").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const token = $("newToken").value.trim();
+  $("newToken").value = "";
+  if (client && token) client.reauth(token);
 });
 
 $("composer").addEventListener("submit", (e) => {

@@ -274,6 +274,27 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
     client.stop();
   });
 
+  await check("the token goes in hello and auth only; 4006 reconnects with the latest, 4501 stops", async () => {
+    const { client, events } = newClient({ token: "t1.p.s", backoff: { baseMs: 5000, maxMs: 5000 } });
+    client.start();
+    const ws = await serve();
+    eq(ws.frames("hello")[0].token, "t1.p.s", "token in hello");
+    assert(!ws.url.includes("t1"), "no token in the URL " + ws.url);
+    assert(!Object.values(client).includes("t1.p.s"), "the token is not a visible property");
+    ws.push({ type: "reauth", graceMs: 30000 });
+    await until(() => events.some((e) => e.type === "notice" && e.kind === "reauth"), "a reauth notice");
+    client.reauth("t2.p.s");
+    eq(ws.frames("auth"), [{ type: "auth", token: "t2.p.s" }], "auth with the new token");
+    ws.drop(4006, "TOKEN_EXPIRED");
+    await until(() => FakeSocket.all.length === 2, "an immediate reconnect after 4006", 1000);
+    const ws2 = await serve();
+    eq(ws2.frames("hello")[0].token, "t2.p.s", "the reconnect uses the new token");
+    ws2.drop(4501, "UNAUTHENTICATED");
+    eq(client.state.state, "offline", "state after 4501");
+    await new Promise((r) => setTimeout(r, 100));
+    eq(FakeSocket.all.length, 2, "no reconnect after 4501");
+  });
+
   await check("no pong within the timeout: the connection is given up and replaced", async () => {
     const { client } = newClient({ pingIntervalMs: 20, pongTimeoutMs: 40 });
     client.start();

@@ -31,6 +31,9 @@ public final class Rbac {
               "networking.k8s.io",
               "networkpolicies",
               List.of("get", "list", "watch", "create", "delete", "patch")),
+          // the cluster CA and member certificate: informer; created once; the member one patched
+          // when reissued (a new CA, or close to its end)
+          new Rule("", "secrets", List.of("get", "list", "watch", "create", "patch")),
           new Rule("", "events", List.of("create")),
           // NodeLost rule (cluster-scoped)
           new Rule("", "nodes", List.of("list", "watch")),

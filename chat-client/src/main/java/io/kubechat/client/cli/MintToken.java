@@ -48,7 +48,9 @@ final class MintToken {
         --audience AUD       the aud claim
         -h, --help           this help
 
-      Example: kubechat-chat send --token "$(kubechat-chat mint-token --key-file hmac.key --sub alice)" hi
+      Example:
+        export KUBECHAT_TOKEN="$(kubechat-chat mint-token --key-file hmac.key --sub alice)"
+        kubechat-chat send hi
       """;
 
   private static final Pattern PEM =

@@ -6,10 +6,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -51,6 +54,38 @@ public final class JwtClientAuth implements ClientAuth {
     this.jwt = JWTAuth.create(vertx, options);
     this.groupsClaim = config.groupsClaim();
     this.skewMs = config.clockSkewS() * 1000L;
+    refuseUnsecuredMode();
+  }
+
+  /**
+   * vertx-auth-jwt skips keys it cannot use (a JWK with "use": "enc", an unsupported type) and,
+   * left without any, accepts unsigned tokens. An unsigned probe token that passes means exactly
+   * that: the pod must not start so.
+   */
+  private void refuseUnsecuredMode() {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String unsigned =
+        b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+            + "."
+            + b64.encodeToString(
+                new JsonObject()
+                    .put("sub", "probe")
+                    .put("exp", System.currentTimeMillis() / 1000 + 60)
+                    .encode()
+                    .getBytes(StandardCharsets.UTF_8))
+            + ".";
+    Future<User> probe;
+    try {
+      probe = jwt.authenticate(new TokenCredentials(unsigned));
+    } catch (RuntimeException e) {
+      return; // refused: keys are in force
+    }
+    if (!probe.failed()) {
+      throw new IllegalArgumentException(
+          "none of the configured keys can verify token signatures (a JWK with \"use\": \"enc\","
+              + " or of a type vertx-auth-jwt does not support?): refusing to accept unsigned"
+              + " tokens");
+    }
   }
 
   @Override
@@ -80,7 +115,7 @@ public final class JwtClientAuth implements ClientAuth {
   }
 
   private Future<Identity> verify(String token) {
-    Future<io.vertx.ext.auth.User> checked;
+    Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {

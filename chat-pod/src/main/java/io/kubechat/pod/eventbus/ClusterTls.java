@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The closed cluster: the event bus speaks TLS 1.3 with mutual authentication, and a peer is
  * accepted (as server and as client) only with a certificate signed by the cluster CA. The files
  * are those of a Kubernetes TLS Secret plus the CA: {@code ca.crt}, {@code tls.crt}, {@code
- * tls.key} (PEM; the key PKCS#8 or PKCS#1). Host names are not checked (pods come and go under
- * changing IPs): holding a key signed by the cluster CA is the proof of membership.
+ * tls.key} (PEM; the key PKCS#8). Host names are not checked (pods come and go under changing IPs):
+ * holding a key signed by the cluster CA is the proof of membership.
  *
  * @param ca the cluster CA's certificate(s): the only trust anchors (several while rotating)
  */
@@ -114,7 +115,7 @@ public record ClusterTls(Path ca, Path cert, Path key, Instant certNotAfter) {
 
   private static List<X509Certificate> certificates(Path file, String variable) {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends java.security.cert.Certificate> certs =
+      Collection<? extends Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
       List<X509Certificate> x509 = certs.stream().map(X509Certificate.class::cast).toList();
       if (x509.isEmpty()) {

@@ -1,25 +1,14 @@
 package io.kubechat.pod.eventbus;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.handler.ssl.SslHandler;
-import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.core.spi.transport.Transport;
-import java.util.concurrent.ThreadFactory;
+import io.vertx.core.transport.Transport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +22,11 @@ import org.slf4j.LoggerFactory;
  * the non-HTTP server on the event-bus host and port. HTTP servers and all clients are left
  * untouched.
  */
-public final class GuardedTransport implements io.vertx.core.transport.Transport {
+public final class GuardedTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedTransport.class);
   static final String GUARD_NAME = "kubechat-frame-guard";
   static final String FRAMER_NAME = "kubechat-framer";
 
-  private final Transport delegate = io.vertx.core.transport.Transport.NIO.implementation();
   private final String host;
   private final int port;
   private final Supplier<ChannelHandler> guards;
@@ -73,8 +61,15 @@ public final class GuardedTransport implements io.vertx.core.transport.Transport
   }
 
   @Override
-  public Transport implementation() {
-    return new Spi();
+  public GuardedTransportSpi implementation() {
+    return new GuardedTransportSpi(Transport.NIO.implementation(), this::configureServer);
+  }
+
+  /** Puts the guard into the event-bus server's connections (other servers unchanged). */
+  private void configureServer(NetServerOptions options, boolean domainSocket, ServerBootstrap b) {
+    if (!domainSocket && isEventBusServer(options)) {
+      b.childHandler(guarded(b.config().childHandler(), options.isSsl()));
+    }
   }
 
   private boolean isEventBusServer(NetServerOptions options) {
@@ -103,89 +98,5 @@ public final class GuardedTransport implements io.vertx.core.transport.Transport
         }
       }
     };
-  }
-
-  /** Delegates everything to NIO but the event-bus server's child handler. */
-  private final class Spi implements Transport {
-    @Override
-    public boolean supportsDomainSockets() {
-      return delegate.supportsDomainSockets();
-    }
-
-    @Override
-    public boolean supportFileRegion() {
-      return delegate.supportFileRegion();
-    }
-
-    @Override
-    public boolean isAvailable() {
-      return delegate.isAvailable();
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-      return delegate.unavailabilityCause();
-    }
-
-    @Override
-    public java.net.SocketAddress convert(SocketAddress address) {
-      return delegate.convert(address);
-    }
-
-    @Override
-    public SocketAddress convert(java.net.SocketAddress address) {
-      return delegate.convert(address);
-    }
-
-    @Override
-    public IoHandlerFactory ioHandlerFactory() {
-      return delegate.ioHandlerFactory();
-    }
-
-    @Override
-    public EventLoopGroup eventLoopGroup(
-        int type, int nThreads, ThreadFactory threadFactory, int ioRatio) {
-      return delegate.eventLoopGroup(type, nThreads, threadFactory, ioRatio);
-    }
-
-    @Override
-    public DatagramChannel datagramChannel() {
-      return delegate.datagramChannel();
-    }
-
-    @Override
-    public DatagramChannel datagramChannel(InternetProtocolFamily family) {
-      return delegate.datagramChannel(family);
-    }
-
-    @Override
-    public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
-      return delegate.channelFactory(domainSocket);
-    }
-
-    @Override
-    public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
-      return delegate.serverChannelFactory(domainSocket);
-    }
-
-    @Override
-    public void configure(DatagramChannel channel, DatagramSocketOptions options) {
-      delegate.configure(channel, options);
-    }
-
-    @Override
-    public void configure(
-        ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
-      delegate.configure(options, connectTimeout, domainSocket, bootstrap);
-    }
-
-    @Override
-    public void configure(
-        NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
-      delegate.configure(options, domainSocket, bootstrap);
-      if (!domainSocket && isEventBusServer(options)) {
-        bootstrap.childHandler(guarded(bootstrap.config().childHandler(), options.isSsl()));
-      }
-    }
   }
 }

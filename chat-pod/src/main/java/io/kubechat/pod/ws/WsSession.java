@@ -53,7 +53,7 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
   /** Who the client proved to be; null until its hello is accepted. */
   private Identity identity;
 
-  /** A hello or auth is being verified: frames that need an identity wait for none, see below. */
+  /** A hello is being verified: frames that need its identity are refused until it is known. */
   private boolean verifying;
 
   /**
@@ -262,12 +262,11 @@ final class WsSession implements LocalGroupRouter.Subscriber, MessageAssembler.L
 
   /** In-band re-authentication: a new token for the same user replaces the one running out. */
   private void renew(ClientFrame.Auth a) {
-    verifying = true;
+    // the current identity stays in force until the new token is verified
     s.auth()
         .renew(user, a.token())
         .onComplete(
             ar -> {
-              verifying = false;
               if (closed) {
                 return;
               }

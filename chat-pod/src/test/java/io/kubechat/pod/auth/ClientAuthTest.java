@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,7 +103,7 @@ class ClientAuthTest {
     // an unsigned token (alg none) with the same claims
     String[] parts = tokens.token("alice", 600).split("\\.");
     String none =
-        java.util.Base64.getUrlEncoder()
+        Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes())
             + "."

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubechat.pod.support.Http;
 import io.kubechat.pod.support.PodProcess;
 import io.kubechat.pod.support.TestCluster;
+import io.kubechat.pod.support.TestPki;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -57,6 +58,10 @@ class ClusterBenchmarkTest {
   // With a data directory each pod persists its Raft state (SQLite, fsync before the ack) and a
   // killed pod comes back as the same member; without, it is a new member, as a replaced pod.
   private static final boolean PERSISTENT = Boolean.getBoolean("bench.dataDir");
+
+  /** With {@code -Dbench.clusterTls=true} the pods run a closed cluster (mutual TLS). */
+  private static final boolean CLUSTER_TLS = Boolean.getBoolean("bench.clusterTls");
+
   private static final Path DATA_ROOT = Path.of("target", "benchmarks", "data").toAbsolutePath();
 
   private final Map<String, PodProcess> pods = new LinkedHashMap<>();
@@ -67,7 +72,7 @@ class ClusterBenchmarkTest {
   @BeforeAll
   void startCluster() throws Exception {
     deleteRecursively(DATA_ROOT);
-    env =
+    Map<String, String> base =
         Map.of(
             "KUBECHAT_CLUSTER_NAME", "bench-" + UUID.randomUUID(),
             "KUBECHAT_DISCOVERY", "static",
@@ -76,6 +81,13 @@ class ClusterBenchmarkTest {
             "KUBECHAT_RATE_LIMIT_PER_S", "100000",
             "KUBECHAT_OUTBOUND_QUEUE_FRAMES", "100000",
             "KUBECHAT_LOG_LEVEL", "WARN");
+    env = new LinkedHashMap<>(base);
+    if (CLUSTER_TLS) {
+      Path tls =
+          TestPki.newCa("bench-cluster-ca")
+              .writeMemberDir(DATA_ROOT.resolveSibling("cluster-tls"), "bench-member");
+      env.put("KUBECHAT_CLUSTER_TLS_DIR", tls.toAbsolutePath().toString());
+    }
     for (int i = 0; i < IPS.size(); i++) {
       String node = "pod-" + (i + 1);
       // Only the first pod of a new cluster forms the group, as the operator does it.
@@ -93,7 +105,11 @@ class ClusterBenchmarkTest {
             + ", default timings; "
             + Runtime.getRuntime().availableProcessors()
             + " cores shared by the pods and the load generator; Raft state "
-            + (PERSISTENT ? "persisted in a data directory per pod." : "in memory."));
+            + (PERSISTENT ? "persisted in a data directory per pod" : "in memory")
+            + "; event bus "
+            + (CLUSTER_TLS
+                ? "with mutual TLS (a closed cluster)."
+                : "without TLS (an open cluster)."));
     report.add("");
   }
 

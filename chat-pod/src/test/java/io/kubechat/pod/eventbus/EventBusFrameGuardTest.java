@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * An open cluster (no cluster TLS): what a stranger writes to a pod's event-bus port. A huge length
@@ -48,6 +50,8 @@ class EventBusFrameGuardTest {
   }
 
   @Test
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aHugeLengthPrefixIsRefusedBeforeAnythingIsBuffered() throws Exception {
     PodProcess target = cluster.pod("pod-2");
     long oldGenBefore = PodHealth.oldGenBytes(target.ip());
@@ -70,6 +74,8 @@ class EventBusFrameGuardTest {
   }
 
   @Test
+  // a pod that buffers what it is sent stalls the writes: fail instead of hanging
+  @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void garbageClosesTheConnectionAndIsLoggedAtMostOncePerInterval() throws Exception {
     PodProcess target = cluster.pod("pod-3");
     int linesBefore = PodHealth.logLines(target).size();

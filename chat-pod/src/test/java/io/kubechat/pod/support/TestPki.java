@@ -67,8 +67,9 @@ public final class TestPki {
   }
 
   /**
-   * Writes a member certificate signed by this CA, but with {@code trusted}'s certificate as {@code
-   * ca.crt}: a holder of another CA's certificate that trusts the cluster CA.
+   * Writes a member certificate signed by this CA, with this CA and {@code trusted} in {@code
+   * ca.crt}: with {@code trusted} another CA, a holder of its own CA's certificate that also trusts
+   * the cluster CA.
    */
   public Path writeDir(Path dir, String member, TestPki trusted) {
     KeyPair memberKey = ecKey();
@@ -88,7 +89,8 @@ public final class TestPki {
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       X509CertificateHolder memberCert = b.build(signer(key));
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("ca.crt"), pem(trusted.cert));
+      Files.writeString(
+          dir.resolve("ca.crt"), trusted == this ? pem(cert) : pem(cert) + pem(trusted.cert));
       Files.writeString(dir.resolve("tls.crt"), pem(memberCert));
       Files.writeString(
           dir.resolve("tls.key"), pem(new JcaPKCS8Generator(memberKey.getPrivate(), null)));

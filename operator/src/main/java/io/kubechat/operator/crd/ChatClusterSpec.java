@@ -97,6 +97,12 @@ public class ChatClusterSpec {
       "The client Service <name>, which forwards to the ready pods' HTTP/WebSocket port 8080.")
   private ClientServiceSpec service = new ClientServiceSpec();
 
+  @JsonPropertyDescription(
+      "Client authentication (docs/security.md). Unset, the pods run with authentication on but"
+          + " no key, so they refuse every client; set mode jwt with a key source, or mode none"
+          + " for development.")
+  private AuthSpec auth;
+
   @JsonPropertyDescription("Extra metadata and scheduling settings for the chat pods.")
   private ChatPodTemplate podTemplate;
 
@@ -228,6 +234,14 @@ public class ChatClusterSpec {
 
   public void setService(ClientServiceSpec service) {
     this.service = service;
+  }
+
+  public AuthSpec getAuth() {
+    return auth;
+  }
+
+  public void setAuth(AuthSpec auth) {
+    this.auth = auth;
   }
 
   public ChatPodTemplate getPodTemplate() {

@@ -51,6 +51,12 @@ public class ChatClusterStatus {
       "True once the group has formed; later pods join it instead of bootstrapping a new one.")
   private Boolean formed;
 
+  @JsonPropertyDescription(
+      "Id of the consensus group the leader reports; it changes only when the group is re-formed"
+          + " (a quorum-loss recovery, or new pods forming a new group after every member was"
+          + " gone).")
+  private String group;
+
   @JsonPropertyDescription("One entry per pod.")
   private List<MemberStatus> members = new ArrayList<>();
 
@@ -139,6 +145,14 @@ public class ChatClusterStatus {
     this.members = members;
   }
 
+  public String getGroup() {
+    return group;
+  }
+
+  public void setGroup(String group) {
+    this.group = group;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -161,6 +175,7 @@ public class ChatClusterStatus {
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(leaderSince, s.leaderSince)
         && Objects.equals(formed, s.formed)
+        && Objects.equals(group, s.group)
         && Objects.equals(members, s.members)
         && Objects.equals(conditions, s.conditions);
   }

@@ -32,6 +32,9 @@ public final class SpecValidation {
   private static final Pattern QUANTITY =
       Pattern.compile("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?");
 
+  private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+  private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
   private SpecValidation() {}
 
   /** The problems, each a sentence naming the field; empty when the spec is valid. */
@@ -160,6 +163,7 @@ public final class SpecValidation {
       peers(p, "spec.networkPolicy.clientFrom", np.getClientFrom());
       peers(p, "spec.networkPolicy.adminFrom", np.getAdminFrom());
     }
+    auth(p, s.getAuth());
     ChatPodTemplate t = s.getPodTemplate();
     if (t != null) {
       reserved(p, "spec.podTemplate.labels", t.getLabels());
@@ -193,6 +197,38 @@ public final class SpecValidation {
                 + peer.getIpBlock().getCidr()
                 + "' must be a CIDR such as 10.0.0.0/8");
       }
+    }
+  }
+
+  /** A jwt mode needs a key source; names and keys must be valid Kubernetes names. */
+  private static void auth(List<String> p, AuthSpec a) {
+    if (a == null) {
+      return;
+    }
+    if (a.getMode() != AuthMode.none && a.getSecret() == null && a.getJwksConfigMap() == null) {
+      p.add(
+          "spec.auth.mode jwt needs a key to verify client tokens with: spec.auth.secret (a Secret"
+              + " with an HMAC secret or a PEM public key) or spec.auth.jwksConfigMap (a ConfigMap"
+              + " with a JWKS document); or set spec.auth.mode none for development");
+    }
+    reference(p, "spec.auth.secret", a.getSecret());
+    reference(p, "spec.auth.jwksConfigMap", a.getJwksConfigMap());
+    range(p, "spec.auth.clockSkewSeconds", a.getClockSkewSeconds(), 0, 600);
+    range(p, "spec.auth.reauthGraceSeconds", a.getReauthGraceSeconds(), 1, 3600);
+    if (a.getGroupsClaim() != null && !CLAIM.matcher(a.getGroupsClaim()).matches()) {
+      p.add("spec.auth.groupsClaim '" + a.getGroupsClaim() + "' must match " + CLAIM.pattern());
+    }
+  }
+
+  private static void reference(List<String> p, String field, KeyReference r) {
+    if (r == null) {
+      return;
+    }
+    if (r.getName() == null || !DNS_SUBDOMAIN.matcher(r.getName()).matches()) {
+      p.add(field + ".name '" + r.getName() + "' must be a DNS subdomain name");
+    }
+    if (r.getKey() != null && !DATA_KEY.matcher(r.getKey()).matches()) {
+      p.add(field + ".key '" + r.getKey() + "' must be a key of [-._a-zA-Z0-9]+");
     }
   }
 

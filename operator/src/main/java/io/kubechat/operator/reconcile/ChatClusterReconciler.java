@@ -2,6 +2,7 @@ package io.kubechat.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -84,6 +85,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private final Duration resync;
   private final StatusWriter statusWriter;
   private final QuorumRecoverer recoverer;
+  private final ClusterTlsKeeper clusterTls;
 
   public ChatClusterReconciler(
       PodFactory pods,
@@ -97,6 +99,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       QuorumRecoverer recoverer) {
     this.statusWriter = statusWriter;
     this.recoverer = recoverer;
+    this.clusterTls = new ClusterTlsKeeper(clock);
     this.pods = pods;
     this.poller = poller;
     this.events = events;
@@ -114,6 +117,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
         informer(Service.class, ctx),
         informer(PodDisruptionBudget.class, ctx),
         informer(NetworkPolicy.class, ctx),
+        informer(Secret.class, ctx),
         poller);
   }
 
@@ -194,7 +198,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
               wasFormed,
               null),
           Optional.empty(),
-          Optional.empty(),
+          QuorumRecoverer.Step.NONE,
           now);
     }
 
@@ -203,6 +207,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
     OwnedObjects.ensure(
         client, cc, ServiceFactory.client(cc), ctx.getSecondaryResources(Service.class));
     OwnedObjects.ensureNetworkPolicy(client, cc, ctx.getSecondaryResources(NetworkPolicy.class));
+    clusterTls.ensure(client, cc, ctx.getSecondaryResources(Secret.class));
     OwnedObjects.ensurePdb(
         client, cc, PdbFactory.pdb(cc), ctx.getSecondaryResources(PodDisruptionBudget.class));
 
@@ -270,9 +275,47 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                 wasFormed,
                 plan.activity()),
             refused,
-            RecoveryReporting.condition(recovery),
+            recovery,
             now)
         .rescheduleAfter(recovery.busy() ? RECOVERY_POLL : resync);
+  }
+
+  /**
+   * The consensus group the leader reports, or the one a recovery just formed, else the last one
+   * known. A change that no recovery of the operator explains is a Warning: a person re-formed the
+   * group, or every member was gone and new pods formed a new, empty one.
+   */
+  private String group(
+      ChatCluster cc,
+      ChatClusterStatus old,
+      Map<String, PodStatusReport> reachable,
+      LeaderView leader,
+      QuorumRecoverer.Step recovery) {
+    if (recovery.kind() == QuorumRecoverer.Kind.ENDED && recovery.outcome().recovered()) {
+      return recovery.outcome().group();
+    }
+    String reported =
+        leader.elected()
+            ? leader.leader().map(reachable::get).map(PodStatusReport::group).orElse(null)
+            : null;
+    if (reported == null) {
+      return old.getGroup();
+    }
+    if (old.getGroup() != null && !reported.equals(old.getGroup()) && !recovery.busy()) {
+      events.warning(
+          cc,
+          "GroupReformed",
+          "the pods now form consensus group "
+              + reported
+              + ", not "
+              + old.getGroup()
+              + ", without a recovery by the operator: a person re-formed it"
+              + " (POST /admin/recover-quorum), or every member of "
+              + old.getGroup()
+              + " was gone and new pods formed an empty group, in which case its chat history"
+              + " is lost");
+    }
+    return reported;
   }
 
   private void announceRecovery(ChatCluster cc, ChatClusterStatus old, QuorumRecoverer.Step step) {
@@ -314,7 +357,7 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
       LeaderView leader,
       ClusterFacts facts,
       Optional<PodsRefused> refused,
-      Optional<ConditionSpec> quorumRecovered,
+      QuorumRecoverer.Step recovery,
       Instant now) {
     Assessment a =
         refused
@@ -350,7 +393,8 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
                         true,
                         "Reconciled",
                         facts.activity() == null ? "in sync with the spec" : facts.activity())));
-    quorumRecovered.ifPresent(decided::add);
+    RecoveryReporting.condition(recovery).ifPresent(decided::add);
+    s.setGroup(group(cc, old, reachable, leader, recovery));
     refused
         .filter(
             r -> Conditions.newReason(old.getConditions(), ConditionSpec.READY, PodsRefused.REASON))

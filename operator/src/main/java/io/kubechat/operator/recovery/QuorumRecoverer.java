@@ -19,6 +19,9 @@ import java.util.function.Function;
 public final class QuorumRecoverer {
   /** What this pass found; {@code loss} and {@code outcome} are null where they do not apply. */
   public record Step(Kind kind, QuorumLoss loss, RecoveryOutcome outcome) {
+    /** Nothing to recover. */
+    public static final Step NONE = new Step(Kind.NONE, null, null);
+
     /** A step that needs another pass soon. */
     public boolean busy() {
       return kind == Kind.WAITING || kind == Kind.STARTED || kind == Kind.IN_FLIGHT;
@@ -79,7 +82,7 @@ public final class QuorumRecoverer {
       }
       if (loss.isEmpty()) {
         a.lossSince = null;
-        return new Step(Kind.NONE, null, null);
+        return Step.NONE;
       }
       if (mode == QuorumLossRecovery.Manual) {
         return new Step(Kind.NEEDED, loss.get(), null);

@@ -1,14 +1,15 @@
 package io.kubechat.operator.recovery;
 
 /**
- * How a recovery ended: {@code message} names the survivor, the log index it recovered from and
- * what may have been lost, for the Event and the condition.
+ * How a recovery ended: {@code group} is the new consensus group (null when it failed); {@code
+ * message} names the survivor, the log index it recovered from and what may have been lost, for the
+ * Event and the condition.
  */
-public record RecoveryOutcome(QuorumLoss loss, boolean recovered, String message) {
+public record RecoveryOutcome(QuorumLoss loss, boolean recovered, String group, String message) {
 
   static RecoveryOutcome failed(QuorumLoss loss, String why) {
     return new RecoveryOutcome(
-        loss, false, "quorum recovery from " + loss.survivor() + " failed: " + why);
+        loss, false, null, "quorum recovery from " + loss.survivor() + " failed: " + why);
   }
 
   static RecoveryOutcome recovered(
@@ -16,6 +17,7 @@ public record RecoveryOutcome(QuorumLoss loss, boolean recovered, String message
     return new RecoveryOutcome(
         loss,
         true,
+        group,
         "re-formed the consensus group as "
             + group
             + " from "

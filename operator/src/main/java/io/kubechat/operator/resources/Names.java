@@ -40,6 +40,16 @@ public final class Names {
     return c.getMetadata().getName() + "-pods";
   }
 
+  /** The Secret with the cluster CA's certificate and key (the operator's only). */
+  public static String clusterCaSecret(ChatCluster c) {
+    return c.getMetadata().getName() + "-cluster-ca";
+  }
+
+  /** The Secret every pod mounts: ca.crt, tls.crt, tls.key (the member certificate). */
+  public static String clusterTlsSecret(ChatCluster c) {
+    return c.getMetadata().getName() + "-cluster-tls";
+  }
+
   public static String pdb(ChatCluster c) {
     return c.getMetadata().getName();
   }

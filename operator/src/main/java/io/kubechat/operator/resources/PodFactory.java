@@ -108,7 +108,7 @@ public final class PodFactory {
             .withAffinity(affinity(c, t.getAffinity()))
             .withAutomountServiceAccountToken(false)
             .withSecurityContext(PodSecurity.pod())
-            .withVolumes(PodVolumes.volumes(c, ordinal))
+            .withVolumes(concat(PodVolumes.volumes(c, ordinal), PodAuth.volumes(c)))
             .withContainers(container(c))
             .endSpec()
             .build();
@@ -151,7 +151,7 @@ public final class PodFactory {
         .withReadinessProbe(probe("/readyz", 2, 2, 3))
         .withLivenessProbe(probe("/healthz", 0, 10, 3))
         .withSecurityContext(PodSecurity.container())
-        .withVolumeMounts(PodVolumes.mounts(c))
+        .withVolumeMounts(concat(PodVolumes.mounts(c), PodAuth.mounts(c)))
         .build();
   }
 
@@ -174,6 +174,7 @@ public final class PodFactory {
     env.add(env("KUBECHAT_EVENTBUS_PORT", Integer.toString(Names.EVENTBUS_PORT)));
     env.add(env("KUBECHAT_DATA_DIR", PodVolumes.DATA_DIR));
     env.add(fieldRef("KUBECHAT_POD_UID", "metadata.uid"));
+    env.add(env("KUBECHAT_CLUSTER_TLS_DIR", PodVolumes.CLUSTER_TLS_DIR));
     if (PodVolumes.clientTlsSecret(c).isPresent()) {
       env.add(env("KUBECHAT_CLIENT_TLS_DIR", PodVolumes.CLIENT_TLS_DIR));
     }
@@ -197,7 +198,14 @@ public final class PodFactory {
       optional(env, "KUBECHAT_MEMBER_REMOVAL_TIMEOUT_S", r.getMemberRemovalTimeoutSeconds());
     }
     optional(env, "KUBECHAT_SHUTDOWN_GRACE_S", s.getShutdownGraceSeconds());
+    env.addAll(PodAuth.env(c));
     return env;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static int replicas(ChatCluster c) {

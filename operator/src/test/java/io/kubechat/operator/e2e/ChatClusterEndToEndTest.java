@@ -531,6 +531,10 @@ class ChatClusterEndToEndTest {
               assertThat(e.getMessage())
                   .contains(survivor.getMetadata().getName(), "log index", "may be lost");
             });
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .as("the operator's own recovery explains the new group")
+        .noneMatch(e -> e.getReason().equals("GroupReformed"));
+    assertThat(status().getGroup()).isNotBlank();
     assertThat(pods(client, NS, name))
         .filteredOn(p -> victims.contains(p.getMetadata().getName()))
         .hasSize(2)
@@ -597,7 +601,12 @@ class ChatClusterEndToEndTest {
             + (history.isEmpty()
                 ? "lost (every copy died before a replacement caught up)"
                 : "intact"));
-    if (!history.isEmpty()) {
+    boolean reformed =
+        client.v1().events().inNamespace(NS).list().getItems().stream()
+            .anyMatch(e -> e.getReason().equals("GroupReformed"));
+    if (history.isEmpty()) {
+      assertThat(reformed).as("a Warning GroupReformed says the history may be lost").isTrue();
+    } else {
       assertThat(history).isEqualTo(written.texts());
     }
   }

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,11 +23,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,8 +250,71 @@ public final class KubeletHarness implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * Writes every Secret volume of {@code pod} into its own directory, as a kubelet does (one file
+   * per key), and returns mount path to directory; null if a Secret does not exist yet (a kubelet
+   * keeps such a pod in ContainerCreating and tries again).
+   */
+  private Map<String, Path> secretVolumes(Pod pod) {
+    Map<String, Path> byMountPath = new LinkedHashMap<>();
+    for (VolumeMount m : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
+      Volume v =
+          pod.getSpec().getVolumes().stream()
+              .filter(x -> x.getName().equals(m.getName()))
+              .findFirst()
+              .orElseThrow();
+      if (v.getSecret() == null) {
+        continue;
+      }
+      Secret secret =
+          client.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
+      if (secret == null) {
+        return null;
+      }
+      Path dir =
+          logDir
+              .resolve("volumes")
+              .resolve("pod-" + pod.getMetadata().getUid() + "-" + v.getName())
+              .toAbsolutePath();
+      try {
+        Files.createDirectories(dir);
+        Map<String, String> data = new LinkedHashMap<>();
+        Optional.ofNullable(secret.getData())
+            .ifPresent(
+                d ->
+                    d.forEach(
+                        (k, b64) ->
+                            data.put(
+                                k,
+                                new String(
+                                    Base64.getDecoder().decode(b64), StandardCharsets.UTF_8))));
+        Optional.ofNullable(secret.getStringData()).ifPresent(data::putAll);
+        for (Map.Entry<String, String> e : data.entrySet()) {
+          Files.writeString(dir.resolve(e.getKey()), e.getValue());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      byMountPath.put(m.getMountPath(), dir);
+    }
+    return byMountPath;
+  }
+
   private void start(Pod pod) {
     String name = pod.getMetadata().getName();
+    Map<String, Path> secrets = secretVolumes(pod);
+    if (secrets == null) {
+      executor.schedule(
+          () -> {
+            Pod latest = client.pods().inNamespace(namespace).withName(name).get();
+            if (latest != null) {
+              handle(latest);
+            }
+          },
+          200,
+          TimeUnit.MILLISECONDS);
+      return;
+    }
     String ip =
         pool.stream()
             .filter(a -> !ipInUse.containsKey(a))
@@ -268,6 +336,8 @@ public final class KubeletHarness implements AutoCloseable {
               ? e.getValue()
               : fieldRef(pod, ip, e.getValueFrom().getFieldRef().getFieldPath()));
     }
+    // a setting that names a Secret's mount path gets the directory the Secret was written to
+    env.replaceAll((k, v) -> secrets.containsKey(v) ? secrets.get(v).toString() : v);
     if (env.containsKey("KUBECHAT_DATA_DIR")) {
       env.put("KUBECHAT_DATA_DIR", volumeDir(pod, env.get("KUBECHAT_DATA_DIR")).toString());
     }

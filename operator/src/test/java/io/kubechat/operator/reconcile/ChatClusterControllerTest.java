@@ -395,7 +395,10 @@ class ChatClusterControllerTest {
           "networking.k8s.io networkpolicies get",
           "networking.k8s.io networkpolicies patch",
           " services get", // read before a patch of a Service that drifted
-          " services patch"); // a Service that drifted from the spec
+          " services patch", // a Service that drifted from the spec
+          // a member certificate reissued (a new CA, or expiring): ClusterTlsControllerTest
+          " secrets get",
+          " secrets patch");
 
   /** Runs last: everything the operator asked the API server for is in Rbac.RULES, and back. */
   @Test

@@ -191,6 +191,8 @@ class PodFactoryTest {
   void withoutTlsThereIsNoSecretAndNoTlsDirectory() {
     Pod p = factory.pod(Clusters.cluster("ns", "demo", 3, s -> {}), 0, true);
     assertThat(Clusters.env(p, "KUBECHAT_CLIENT_TLS_DIR")).isNull();
-    assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
+    assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getName().equals("client-tls"));
+    assertThat(p.getSpec().getContainers().get(0).getVolumeMounts())
+        .noneMatch(m -> m.getMountPath().equals("/etc/kubechat/client-tls"));
   }
 }

@@ -58,8 +58,22 @@ class PodSecurityTest {
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getVolumeMounts())
         .extracting(m -> m.getMountPath())
+        .containsExactlyInAnyOrder("/tmp", "/var/lib/kubechat", "/etc/kubechat/cluster-tls");
+    assertThat(c.getVolumeMounts())
+        .filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+        .extracting(m -> m.getMountPath())
         .containsExactlyInAnyOrder("/tmp", "/var/lib/kubechat");
-    assertThat(p.getSpec().getVolumes()).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+    // the writable ones are emptyDirs; the cluster certificate is a Secret, group-readable only
+    assertThat(p.getSpec().getVolumes())
+        .allSatisfy(
+            v -> {
+              if (v.getSecret() != null) {
+                assertThat(v.getSecret().getSecretName()).endsWith("-cluster-tls");
+                assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+              } else {
+                assertThat(v.getEmptyDir()).isNotNull();
+              }
+            });
     assertThat(p.getSpec().getAutomountServiceAccountToken()).isFalse();
     var psc = p.getSpec().getSecurityContext();
     assertThat(psc.getRunAsNonRoot()).isTrue();
