@@ -9,10 +9,6 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -37,8 +33,6 @@ class MintTokenTest {
   private static final String SECRET = "mint-" + UUID.randomUUID();
   private static final Path DIR = Path.of("target", "mint-token");
   private static PodCluster cluster;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void startPod() throws Exception {
@@ -67,26 +61,11 @@ class MintTokenTest {
     }
   }
 
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        ChatCli.run(
-            args,
-            new Streams(
-                new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                env));
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private static String mint(String... options) {
     String[] args = new String[options.length + 1];
     args[0] = "mint-token";
     System.arraycopy(options, 0, args, 1, options.length);
-    Run r = run(Map.of(), args);
+    CliRun r = CliRun.of(Map.of(), args);
     assertThat(r.exit()).as(r.err()).isZero();
     return r.out().strip();
   }
@@ -96,12 +75,13 @@ class MintTokenTest {
     String key = DIR.resolve("hmac.key").toString();
     String token = mint("--key-file", key, "--sub", "alice", "--groups", "team-*", "--ttl", "5m");
     String server = cluster.wsUri(0).toString();
-    Run sent = run(Map.of(), "send", "-s", server, "--token", token, "-g", "team-a", "hello");
+    CliRun sent =
+        CliRun.of(Map.of(), "send", "-s", server, "--token", token, "-g", "team-a", "hello");
     assertThat(sent.exit()).as(sent.err()).isZero();
     assertThat(sent.err()).contains("acknowledged");
     // from the environment, as KUBECHAT_TOKEN
-    Run forbidden =
-        run(
+    CliRun forbidden =
+        CliRun.of(
             Map.of("KUBECHAT_TOKEN", token),
             "send",
             "-s",
@@ -114,8 +94,9 @@ class MintTokenTest {
     assertThat(forbidden.exit()).isEqualTo(1);
     assertThat(forbidden.err()).contains("FORBIDDEN");
     // a --user that is not the token's subject is refused
-    Run spoofed =
-        run(Map.of(), "send", "-s", server, "--token", token, "-u", "bob", "-g", "team-a", "x");
+    CliRun spoofed =
+        CliRun.of(
+            Map.of(), "send", "-s", server, "--token", token, "-u", "bob", "-g", "team-a", "x");
     assertThat(spoofed.exit()).isEqualTo(1);
     assertThat(spoofed.err()).contains("UNAUTHENTICATED");
   }
@@ -155,10 +136,11 @@ class MintTokenTest {
     } finally {
       vertx.close();
     }
-    assertThat(run(Map.of(), "mint-token", "--sub", "x").exit()).isEqualTo(2);
+    assertThat(CliRun.of(Map.of(), "mint-token", "--sub", "x").exit()).isEqualTo(2);
     Path shortKey = DIR.resolve("short.key");
     Files.writeString(shortKey, "short");
-    Run refused = run(Map.of(), "mint-token", "--key-file", shortKey.toString(), "--sub", "x");
+    CliRun refused =
+        CliRun.of(Map.of(), "mint-token", "--key-file", shortKey.toString(), "--sub", "x");
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("at least 32 bytes");
   }

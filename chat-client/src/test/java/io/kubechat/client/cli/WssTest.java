@@ -11,12 +11,8 @@ import io.kubechat.client.Recorder;
 import io.kubechat.client.cluster.PodCluster;
 import io.kubechat.client.tls.ClientTrust;
 import io.kubechat.pod.support.TestPki;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -147,8 +143,8 @@ class WssTest {
   @Test
   void theCliSendsOverWssWithCaFile() {
     String group = "cli-wss-" + UUID.randomUUID().toString().substring(0, 6);
-    Run sent =
-        cli(
+    CliRun sent =
+        CliRun.of(
             Map.of("USER", "tester"),
             "send",
             "--server",
@@ -159,8 +155,8 @@ class WssTest {
             group,
             "hello over tls");
     assertThat(sent.exit()).as(sent.err()).isZero();
-    Run tail =
-        cli(
+    CliRun tail =
+        CliRun.of(
             Map.of("USER", "tester", "KUBECHAT_CA_FILE", caFile.toString()),
             "tail",
             "--server",
@@ -179,8 +175,8 @@ class WssTest {
 
   @Test
   void theCliRefusesAMissingCaFileAsAUsageError() {
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             Map.of("USER", "tester"),
             "send",
             "--server",
@@ -190,22 +186,5 @@ class WssTest {
             "x");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--ca-file").contains("absent.crt");
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run cli(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        ChatCli.run(
-            args,
-            new Streams(
-                new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                env));
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }
