@@ -17,43 +17,36 @@ class ChatPodMainTest {
 
   @Test
   void anInvalidVariableStopsThePodWithAMessageNamingIt() throws Exception {
-    PodProcess p =
-        new PodProcess(
-            "bad-config",
-            "127.0.1.30",
-            Map.of("KUBECHAT_HEARTBEAT_INTERVAL_MS", "often"),
-            Path.of("target", "main-test-logs"));
-    Files.deleteIfExists(p.logFile().toPath());
-    p.start();
-    try {
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
-      assertThat(p.exitCode()).isEqualTo(2);
-      assertThat(Files.readString(p.logFile().toPath()))
-          .contains("KUBECHAT_HEARTBEAT_INTERVAL_MS")
-          .contains("often");
-    } finally {
-      p.kill();
-    }
+    assertStopsWithExitCode2(
+        "bad-config",
+        "127.0.1.30",
+        Map.of("KUBECHAT_HEARTBEAT_INTERVAL_MS", "often"),
+        "KUBECHAT_HEARTBEAT_INTERVAL_MS",
+        "often");
   }
 
   @Test
   void aClientTlsDirectoryWithoutAKeyStopsThePodNamingTheFile(@TempDir Path tmp) throws Exception {
     Path dir = TestPki.newCa("main-test-ca").writeServerDir(tmp.resolve("tls"), "127.0.24.30");
     Files.delete(dir.resolve("tls.key"));
-    PodProcess p =
-        new PodProcess(
-            "bad-tls",
-            "127.0.24.30",
-            Map.of("KUBECHAT_CLIENT_TLS_DIR", dir.toString()),
-            Path.of("target", "main-test-logs"));
+    assertStopsWithExitCode2(
+        "bad-tls",
+        "127.0.24.30",
+        Map.of("KUBECHAT_CLIENT_TLS_DIR", dir.toString()),
+        "KUBECHAT_CLIENT_TLS_DIR",
+        "tls.key is missing or not readable");
+  }
+
+  /** A pod process started with {@code env} stops with exit code 2, its log naming {@code says}. */
+  private static void assertStopsWithExitCode2(
+      String node, String ip, Map<String, String> env, String... says) throws Exception {
+    PodProcess p = new PodProcess(node, ip, env, Path.of("target", "main-test-logs"));
     Files.deleteIfExists(p.logFile().toPath());
     p.start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
       assertThat(p.exitCode()).isEqualTo(2);
-      assertThat(Files.readString(p.logFile().toPath()))
-          .contains("KUBECHAT_CLIENT_TLS_DIR")
-          .contains("tls.key is missing or not readable");
+      assertThat(Files.readString(p.logFile().toPath())).contains(says);
     } finally {
       p.kill();
     }
