@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.kubechat.pod.config.ConfigException;
 import io.kubechat.pod.config.EnvConfigLoader;
 import io.kubechat.pod.config.PodConfig;
+import io.kubechat.pod.config.UnknownVariables;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class ChatPodMain {
         .getLogger("io.kubechat")
         .setLevel(Level.toLevel(config.logLevel()));
     Logger log = LoggerFactory.getLogger(ChatPodMain.class);
+    UnknownVariables.warnings(System.getenv()).forEach(log::warn);
 
     PodLauncher launcher;
     try {

@@ -37,6 +37,31 @@ class ChatPodMainTest {
         "tls.key is missing or not readable");
   }
 
+  @Test
+  void aMisspelledVariableIsWarnedAboutWithTheNearestKnownName() throws Exception {
+    PodProcess p =
+        new PodProcess(
+            "typo",
+            "127.0.14.20",
+            Map.of("KUBECHAT_HEARTBEAT_INTERVL_MS", "300"),
+            Path.of("target", "main-test-logs"));
+    Files.deleteIfExists(p.logFile().toPath());
+    p.start();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Files.exists(p.logFile().toPath())
+                      && Files.readString(p.logFile().toPath())
+                          .contains(
+                              "unknown variable KUBECHAT_HEARTBEAT_INTERVL_MS is ignored; did you"
+                                  + " mean KUBECHAT_HEARTBEAT_INTERVAL_MS?"));
+    } finally {
+      p.kill();
+    }
+  }
+
   /** A pod process started with {@code env} stops with exit code 2, its log naming {@code says}. */
   private static void assertStopsWithExitCode2(
       String node, String ip, Map<String, String> env, String... says) throws Exception {
