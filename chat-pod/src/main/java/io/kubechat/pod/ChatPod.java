@@ -125,8 +125,11 @@ public final class ChatPod extends VerticleBase implements StatusSource {
                 config.auth().reauthGraceS() * 1000L));
     metrics.clientsGauge(sessions::count);
     for (MemberState state : MemberState.values()) {
+      // this pod counts as ALIVE, as /status lists it among its members
+      long self = state == MemberState.ALIVE ? 1 : 0;
       metrics.membersGauge(
-          state.name(), () -> lastSnapshot.get().stream().filter(m -> m.state() == state).count());
+          state.name(),
+          () -> self + lastSnapshot.get().stream().filter(m -> m.state() == state).count());
     }
     backend.eventHandler(this::onEvent);
     backend.resyncHandler(

@@ -60,7 +60,7 @@ public final class PodMetrics {
   public void membersGauge(String state, Supplier<Number> count) {
     Gauge.builder("kubechat.cluster.members", count)
         .tag("state", state)
-        .description("peers in the membership table by state")
+        .description("pods in the membership table by state, this pod included (ALIVE)")
         .register(registry);
   }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -31,24 +32,43 @@ final class RaftMetrics {
     }
     Gauge.builder("kubechat.raft.term", () -> status.get().term())
         .tag("node", node)
+        .description("the Raft term this member knows")
         .register(registry);
     Gauge.builder("kubechat.raft.commit.index", () -> status.get().commitIndex())
         .tag("node", node)
+        .description("the last log index this member knows to be committed")
         .register(registry);
     Gauge.builder("kubechat.raft.role", () -> roleNumber(status.get().role()))
         .tag("node", node)
+        .description(
+            "the Raft role as a number: 0 none, 1 learner, 2 follower, 3 candidate, 4 leader")
         .register(registry);
+    for (String role : List.of("NONE", "LEARNER", "FOLLOWER", "CANDIDATE", "LEADER")) {
+      Gauge.builder("kubechat.raft.role.state", () -> role.equals(status.get().role()) ? 1 : 0)
+          .tag("node", node)
+          .tag("role", role)
+          .description("1 for the Raft role this member has now, 0 for the others")
+          .register(registry);
+    }
     commitLatency =
         Timer.builder("kubechat.raft.commit.latency")
             .tag("node", node)
             .publishPercentiles(0.5, 0.99)
             .publishPercentileHistogram(false)
+            .description("from proposing a command to its commit on this member")
             .minimumExpectedValue(Duration.ofNanos(100_000))
             .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
-    unavailable = Counter.builder("kubechat.raft.unavailable").tag("node", node).register(registry);
+    unavailable =
+        Counter.builder("kubechat.raft.unavailable")
+            .tag("node", node)
+            .description("commands refused as UNAVAILABLE: no leader, or no quorum")
+            .register(registry);
     watchdogRecoveries =
-        Counter.builder("kubechat.raft.watchdog.recoveries").tag("node", node).register(registry);
+        Counter.builder("kubechat.raft.watchdog.recoveries")
+            .tag("node", node)
+            .description("elections the watchdog started for a member stuck with a silent leader")
+            .register(registry);
   }
 
   static int roleNumber(String role) {

@@ -520,7 +520,13 @@ class ProtocolTest {
             "kubechat_raft_role",
             "kubechat_raft_commit_index",
             "kubechat_raft_commit_latency_seconds")
-        .containsPattern("kubechat_frames_rejected_total\\{code=\"BAD_JSON\"} [1-9]");
+        .containsPattern("kubechat_frames_rejected_total\\{code=\"BAD_JSON\"} [1-9]")
+        .containsPattern("kubechat_raft_role_state\\{node=\"[^\"]+\",role=\"LEADER\"} 1")
+        .containsPattern("kubechat_cluster_members\\{state=\"ALIVE\"} 1");
+    assertThat(metrics.lines().filter(l -> l.startsWith("# HELP kubechat_")))
+        .as("every kubechat metric has a HELP text")
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).matches("# HELP \\S+ \\S.*"));
     assertThat(Http.get(HOST, PORT, "/").body()).contains("kubechat").contains("chat.js");
     assertThat(Http.get(HOST, PORT, "/chat.js").status()).isEqualTo(200);
   }
