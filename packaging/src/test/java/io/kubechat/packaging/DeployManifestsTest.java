@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -105,6 +106,20 @@ class DeployManifestsTest {
         .isEqualTo(deployedContainer.getSecurityContext());
     assertThat(charted.getSpec().getTemplate().getSpec().getSecurityContext())
         .isEqualTo(deployed.getSpec().getTemplate().getSpec().getSecurityContext());
+  }
+
+  @Test
+  void chartAndDeployGiveTheOperatorTheSameNetworkPolicy() {
+    NetworkPolicy deployed =
+        Repo.only(
+            Repo.parse(Repo.DEPLOY.resolve("operator/networkpolicy.yaml")),
+            NetworkPolicy.class,
+            null);
+    NetworkPolicy charted = Repo.only(HelmChartTest.renderDefaults(), NetworkPolicy.class, null);
+    assertThat(charted.getSpec().getIngress()).isEqualTo(deployed.getSpec().getIngress());
+    assertThat(charted.getSpec().getPolicyTypes()).isEqualTo(deployed.getSpec().getPolicyTypes());
+    assertThat(charted.getSpec().getPodSelector().getMatchLabels())
+        .containsAllEntriesOf(deployed.getSpec().getPodSelector().getMatchLabels());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -87,6 +88,37 @@ class HelmChartTest {
     CustomResourceDefinition crd =
         Repo.only(objects, CustomResourceDefinition.class, "chatclusters.kubechat.io");
     assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+  }
+
+  @Test
+  void theOperatorGetsANetworkPolicyForItsHttpPortOnly() {
+    NetworkPolicy np = Repo.only(renderDefaults(), NetworkPolicy.class, RELEASE);
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", RELEASE);
+    assertThat(np.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+              assertThat(rule.getFrom())
+                  .singleElement()
+                  .satisfies(peer -> assertThat(peer.getPodSelector()).isNotNull());
+            });
+
+    List<HasMetadata> withPrometheus =
+        render(
+            t ->
+                t.set(
+                    "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name",
+                    "monitoring"));
+    assertThat(Repo.only(withPrometheus, NetworkPolicy.class, RELEASE).getSpec().getIngress())
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.getFrom()).hasSize(2));
+    assertThat(render(t -> t.set("networkPolicy.enabled", "false")))
+        .noneMatch(NetworkPolicy.class::isInstance);
   }
 
   @Test
