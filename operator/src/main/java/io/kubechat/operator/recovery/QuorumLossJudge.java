@@ -23,7 +23,9 @@ public final class QuorumLossJudge {
   private QuorumLossJudge() {}
 
   /**
-   * @param pods the cluster's pods that exist, terminating ones included: pod name to UID
+   * @param pods the cluster's pods that may still hold their member, pod name to UID: every pod
+   *     that exists, terminating ones included, but those that failed for good with an emptyDir
+   *     ({@code PodViews.holdingMembers})
    * @param observed the latest poll of each pod
    */
   public static Optional<QuorumLoss> judge(
