@@ -321,11 +321,8 @@ public final class ChatClusterReconciler implements Reconciler<ChatCluster> {
   private void announceRecovery(ChatCluster cc, ChatClusterStatus old, QuorumRecoverer.Step step) {
     switch (step.kind()) {
       case STARTED -> {
-        LOG.warn("{}; re-forming it from {}", step.loss().describe(), step.loss().survivor());
-        events.warning(
-            cc,
-            "RecoveringQuorum",
-            step.loss().describe() + "; re-forming it from " + step.loss().survivor());
+        LOG.warn("{}", step.loss().recovering());
+        events.warning(cc, "RecoveringQuorum", step.loss().recovering());
       }
       case ENDED -> {
         LOG.warn("{}", step.outcome().message());

@@ -33,6 +33,11 @@ public record QuorumLoss(
     return voters.stream().filter(v -> !gone.contains(v)).toList();
   }
 
+  /** What the operator does about it, for the event, the condition and the log. */
+  public String recovering() {
+    return describe() + "; re-forming it from " + survivor;
+  }
+
   /** One line for events and conditions. */
   public String describe() {
     return "the consensus group lost its quorum for good: voters "

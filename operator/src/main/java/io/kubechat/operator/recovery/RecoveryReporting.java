@@ -15,11 +15,7 @@ public final class RecoveryReporting {
       case NONE, WAITING -> Optional.empty();
       case NEEDED -> Optional.of(condition(false, NEEDED, manualInstructions(step.loss())));
       case STARTED, IN_FLIGHT ->
-          Optional.of(
-              condition(
-                  false,
-                  "Recovering",
-                  step.loss().describe() + "; re-forming it from " + step.loss().survivor()));
+          Optional.of(condition(false, "Recovering", step.loss().recovering()));
       case ENDED ->
           Optional.of(
               condition(
